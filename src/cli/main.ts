@@ -1,0 +1,127 @@
+import path from 'node:path'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import pc from 'picocolors'
+import { build } from '../build.js'
+import { resolveConfig } from '../config/resolve.js'
+import type { InlineConfig } from '../config/types.js'
+import { EXIT_CODES, MarpSiteError, isMarpSiteError } from '../errors.js'
+import { countBySeverity } from '../problems.js'
+import { VERSION } from '../version.js'
+import { formatProblems, formatSummary } from './report.js'
+
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown }
+  readonly stderr: { write(text: string): unknown }
+  readonly cwd: string
+  /** Colours and live progress; false in CI, in tests and with NO_COLOR. */
+  readonly color: boolean
+  readonly signal?: AbortSignal
+}
+
+interface BuildFlags {
+  config?: string
+  slides?: string
+  themes?: string
+  templates?: string
+  out?: string
+  pdf?: boolean
+}
+
+/** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const c = pc.createColors(io.color)
+  let exitCode = 0
+  const program = new Command('marp-site')
+    .description('Build a static presentation site from a folder of Marp decks')
+    .version(VERSION, '-v, --version')
+    .helpOption('-h, --help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(c.red(s)),
+    })
+
+  withBuildFlags(program.command('build'))
+    .description('Build the site: every deck in the slides dir becomes a page, plus an index and a manifest')
+    .argument('[root]', 'project root', '.')
+    .action(async (root: string, flags: BuildFlags) => {
+      exitCode = await runBuild(root, flags, io, c)
+    })
+
+  try {
+    await program.parseAsync(['node', 'marp-site', ...argv])
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0
+      return EXIT_CODES.USAGE
+    }
+    return reportError(error, io, c)
+  }
+  if (argv.length === 0) {
+    program.outputHelp()
+    return EXIT_CODES.USAGE
+  }
+  return exitCode
+}
+
+function withBuildFlags(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'config file (default: marp-site.config.{js,mjs,json} or package.json#marpSite)')
+    .option('--slides <dir>', 'decks folder (default: slides)')
+    .option('--themes <dir>', 'theme CSS folder (default: themes)')
+    .option('--templates <dir>', 'page templates folder (default: templates)')
+    .option('-o, --out <dir>', 'output folder, replaced on every build (default: dist)')
+    .addOption(new Option('--pdf', 'require a PDF for every deck (PDF export is not available yet)'))
+    .addOption(new Option('--no-pdf', 'do not make PDFs'))
+}
+
+async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnType<typeof pc.createColors>): Promise<number> {
+  try {
+    if (flags.pdf === true) {
+      throw new MarpSiteError('USAGE', 'PDF export is not available in this version of marp-site yet; build without --pdf')
+    }
+    const inline: InlineConfig = {
+      root: path.resolve(io.cwd, root),
+      ...(flags.config === undefined ? {} : { config: flags.config }),
+      ...(flags.slides === undefined ? {} : { slidesDir: flags.slides }),
+      ...(flags.themes === undefined ? {} : { themesDir: flags.themes }),
+      ...(flags.templates === undefined ? {} : { templatesDir: flags.templates }),
+      ...(flags.out === undefined ? {} : { outDir: flags.out }),
+      ...(flags.pdf === false ? { pdf: false } : {}),
+    }
+    const config = await resolveConfig(inline)
+    const progress = io.color
+      ? ({ done, total, source }: { done: number; total: number; source: string }) =>
+          io.stderr.write(`\r\x1b[2K${c.dim(`[${done}/${total}]`)} ${source}`)
+      : undefined
+    const result = await build(config, { ...(io.signal ? { signal: io.signal } : {}), ...(progress ? { onDeck: progress } : {}) })
+    if (progress) io.stderr.write('\r\x1b[2K')
+    if (result.problems.length > 0) io.stderr.write(`${formatProblems(result.problems, c)}\n`)
+    const outDisplay = path.relative(io.cwd, result.outDir) || '.'
+    io.stdout.write(`${formatSummary(result, outDisplay, c)}\n`)
+    if (result.decks.length === 0) io.stderr.write(`${c.yellow('No decks found')} in ${path.relative(io.cwd, config.slidesDir) || '.'}: the site has an empty index.\n`)
+    return countBySeverity(result.problems).errors > 0 ? EXIT_CODES.PROBLEMS : 0
+  } catch (error) {
+    return reportError(error, io, c)
+  }
+}
+
+function reportError(error: unknown, io: CliIO, c: ReturnType<typeof pc.createColors>): number {
+  if (isMarpSiteError(error)) {
+    io.stderr.write(`${c.red('marp-site:')} ${error.message}\n`)
+    return EXIT_CODES[error.code]
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    io.stderr.write('marp-site: interrupted; the previous site was left as it was\n')
+    return 130
+  }
+  if (error instanceof InvalidArgumentError) {
+    io.stderr.write(`${c.red('marp-site:')} ${error.message}\n`)
+    return EXIT_CODES.USAGE
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
+  io.stderr.write(`${c.red('marp-site: internal error')} (please report it)\n${detail}\n`)
+  return EXIT_CODES.INTERNAL
+}

@@ -1,0 +1,34 @@
+import pc from 'picocolors'
+import type { BuildResult } from '../build.js'
+import { countBySeverity, location, type Problem } from '../problems.js'
+
+type Colors = ReturnType<typeof pc.createColors>
+
+/** Problems grouped by file, in the `file:line  severity  message  rule` shape editors can jump to. */
+export function formatProblems(problems: readonly Problem[], c: Colors): string {
+  const byFile = new Map<string, Problem[]>()
+  for (const p of problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p])
+  const lines: string[] = []
+  for (const [file, list] of byFile) {
+    lines.push(c.underline(file))
+    for (const p of list) {
+      const sev = p.severity === 'error' ? c.red('error  ') : c.yellow('warning')
+      lines.push(`  ${c.dim(location(p))}  ${sev}  ${p.message}  ${c.dim(p.rule)}`)
+    }
+  }
+  return lines.join('\n')
+}
+
+export function formatSummary(result: BuildResult, outDisplay: string, c: Colors): string {
+  const { errors, warnings } = countBySeverity(result.problems)
+  const built = result.decks.length - result.kept.length
+  const parts = [
+    `${built} ${built === 1 ? 'deck' : 'decks'}`,
+    `${result.slides} ${result.slides === 1 ? 'slide' : 'slides'}`,
+  ]
+  if (result.kept.length > 0) parts.push(`${result.kept.length} kept from the previous build`)
+  const counts = `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
+  const seconds = (result.durationMs / 1000).toFixed(2)
+  const status = errors > 0 ? c.red('Built with errors') : c.green('Built')
+  return `${status} ${parts.join(', ')} → ${outDisplay} in ${seconds} s (${errors + warnings === 0 ? 'no problems' : counts})`
+}

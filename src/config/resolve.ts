@@ -1,0 +1,86 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { MarpSiteError } from '../errors.js'
+import { isInside } from '../paths.js'
+import { loadUserConfig } from './load.js'
+import type { UserConfig } from './schema.js'
+import type { InlineConfig, ResolvedConfig } from './types.js'
+
+/** The directory marp-site is installed in (holds the built-in `themes/` and `templates/`). */
+export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url))
+
+export const DEFAULT_THEME = 'marp-site'
+
+/** Loads the config file and merges CLI flags over it over the defaults. */
+export async function resolveConfig(inline: InlineConfig = {}): Promise<ResolvedConfig> {
+  const root = path.resolve(inline.root ?? process.cwd())
+  if (!(await isDirectory(root))) {
+    throw new MarpSiteError('USAGE', `Project root is not a directory: ${inline.root ?? root}`)
+  }
+  const { file, config } = await loadUserConfig(root, inline.config)
+  return mergeConfig(root, file, config, inline)
+}
+
+/** Pure part of {@link resolveConfig}: defaults < config file < flags. */
+export function mergeConfig(
+  root: string,
+  configFile: string | undefined,
+  user: UserConfig,
+  inline: InlineConfig = {},
+): ResolvedConfig {
+  const dir = (flag: string | undefined, fromFile: string | undefined, fallback: string) =>
+    path.resolve(root, flag ?? fromFile ?? fallback)
+
+  const resolved: ResolvedConfig = {
+    root,
+    configFile,
+    title: user.title ?? 'Presentations',
+    description: user.description ?? '',
+    baseUrl: user.baseUrl === undefined ? undefined : user.baseUrl.replace(/\/*$/, '/'),
+    // Never the machine's locale: the same input must give the same site everywhere.
+    lang: user.lang ?? 'en',
+    theme: user.theme ?? DEFAULT_THEME,
+    slidesDir: dir(inline.slidesDir, user.slidesDir, 'slides'),
+    themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
+    templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
+    outDir: dir(inline.outDir, user.outDir, 'dist'),
+    pdf: inline.pdf ?? user.pdf ?? 'auto',
+    marp: Object.freeze({ ...user.marp }),
+    builtin: Object.freeze({
+      themesDir: path.join(PACKAGE_DIR, 'themes'),
+      templatesDir: path.join(PACKAGE_DIR, 'templates'),
+    }),
+  }
+  checkOutDir(resolved)
+  return Object.freeze(resolved)
+}
+
+/** The out dir is replaced wholesale on every build, so it must not hold or sit inside anything of the user's. */
+function checkOutDir(config: ResolvedConfig): void {
+  const out = config.outDir
+  const inside = (child: string, parent: string) => isInside(parent, child)
+  if (inside(config.root, out)) {
+    throw new MarpSiteError('CONFIG', `The out dir (${out}) must not be the project root or contain it`)
+  }
+  for (const [name, dir] of [
+    ['slides', config.slidesDir],
+    ['themes', config.themesDir],
+    ['templates', config.templatesDir],
+  ] as const) {
+    if (inside(out, dir) || inside(dir, out)) {
+      throw new MarpSiteError(
+        'CONFIG',
+        `The out dir (${path.relative(config.root, out) || '.'}) overlaps the ${name} dir (${path.relative(config.root, dir) || '.'}); choose another --out`,
+      )
+    }
+  }
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory()
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod'
+
+const htmlAllowlist = z.record(
+  z.string(),
+  z.union([z.array(z.string()), z.record(z.string(), z.boolean())]),
+)
+
+const marpOptions = z.strictObject({
+  /** marp-core's `html`: false keeps its safe allowlist; true allows all HTML; an object is a custom allowlist. */
+  html: z.union([z.boolean(), htmlAllowlist]).optional(),
+  /** Math typesetting: KaTeX (fonts served from the site), MathJax (inline SVG), or off. */
+  math: z.union([z.literal('katex'), z.literal('mathjax'), z.literal(false)]).optional(),
+  emoji: z
+    .strictObject({
+      shortcode: z.union([z.boolean(), z.literal('twemoji')]).optional(),
+      unicode: z.union([z.boolean(), z.literal('twemoji')]).optional(),
+    })
+    .optional(),
+  minifyCSS: z.boolean().optional(),
+  markdown: z
+    .strictObject({
+      breaks: z.boolean().optional(),
+      linkify: z.boolean().optional(),
+      typographer: z.boolean().optional(),
+    })
+    .optional(),
+})
+
+/** What people write in `marp-site.config.*` or `package.json#marpSite`. Every key is optional. */
+export const userConfigSchema = z.strictObject({
+  title: z.string().min(1).optional(),
+  description: z.string().optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  lang: z
+    .string()
+    .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as "en" or "pt-BR"')
+    .optional(),
+  theme: z.string().min(1).optional(),
+  slidesDir: z.string().min(1).optional(),
+  themesDir: z.string().min(1).optional(),
+  templatesDir: z.string().min(1).optional(),
+  outDir: z.string().min(1).optional(),
+  pdf: z.union([z.literal('auto'), z.boolean()]).optional(),
+  marp: marpOptions.optional(),
+})
+
+export type UserConfig = z.infer<typeof userConfigSchema>
+export type MarpOptionsConfig = z.infer<typeof marpOptions>
+
+/** Keys accepted at the top level, for "did you mean" hints. */
+export const USER_CONFIG_KEYS: readonly string[] = Object.keys(userConfigSchema.shape)

@@ -1,0 +1,32 @@
+import type { MarpOptionsConfig } from './schema.js'
+
+/** Flags from the command line; they win over the config file. */
+export interface InlineConfig {
+  root?: string
+  config?: string
+  slidesDir?: string
+  themesDir?: string
+  templatesDir?: string
+  outDir?: string
+  pdf?: 'auto' | boolean
+}
+
+/** Everything a build needs, defaults filled, paths absolute. Frozen. */
+export interface ResolvedConfig {
+  readonly root: string
+  /** Absolute path of the config file that was loaded, or `package.json` when read from `marpSite`. */
+  readonly configFile: string | undefined
+  readonly title: string
+  readonly description: string
+  readonly baseUrl: string | undefined
+  readonly lang: string
+  readonly theme: string
+  readonly slidesDir: string
+  readonly themesDir: string
+  readonly templatesDir: string
+  readonly outDir: string
+  readonly pdf: 'auto' | boolean
+  readonly marp: Readonly<MarpOptionsConfig>
+  /** Themes and templates shipped with marp-site, used when the project does not override them. */
+  readonly builtin: { readonly themesDir: string; readonly templatesDir: string }
+}

@@ -1,0 +1,68 @@
+import { realpath, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { reason } from '../errors.js'
+import type { Problem } from '../problems.js'
+import type { AssetRef } from '../render/plugin.js'
+import { isInside } from '../paths.js'
+
+export interface AssetCopy {
+  /** Absolute path of the file to copy. */
+  readonly from: string
+  /** Its path in the site. */
+  readonly target: string
+}
+
+type Checked = { ok: true; real: string } | { ok: false; message: string; rule: 'missing-asset' | 'unsafe-path' }
+
+/**
+ * Checks the local files decks refer to: each must exist, be a file, and (after symlinks are
+ * followed) lie inside the project. Results are shared across decks.
+ */
+export function createAssetChecker(root: string) {
+  const cache = new Map<string, Promise<Checked>>()
+  let realRoot: Promise<string> | undefined
+
+  const check = (source: string): Promise<Checked> => {
+    let pending = cache.get(source)
+    if (!pending) {
+      pending = (async (): Promise<Checked> => {
+        const file = path.join(root, ...source.split('/'))
+        try {
+          const info = await stat(file)
+          if (!info.isFile()) return { ok: false, rule: 'missing-asset', message: 'is not a file' }
+          const real = await realpath(file)
+          realRoot ??= realpath(root)
+          if (!isInside(await realRoot, real)) {
+            return { ok: false, rule: 'unsafe-path', message: 'is a symlink to a file outside the project; not copied' }
+          }
+          return { ok: true, real }
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code
+          return { ok: false, rule: 'missing-asset', message: code === 'ENOENT' || code === 'ENOTDIR' ? 'not found' : `cannot be read: ${reason(error)}` }
+        }
+      })()
+      cache.set(source, pending)
+    }
+    return pending
+  }
+
+  return async function checkAssets(deckSource: string, refs: readonly AssetRef[]): Promise<{ copies: AssetCopy[]; problems: Problem[] }> {
+    const copies = new Map<string, AssetCopy>()
+    const problems: Problem[] = []
+    for (const ref of refs) {
+      const result = await check(ref.source)
+      if (result.ok) {
+        copies.set(ref.target, { from: result.real, target: ref.target })
+      } else {
+        problems.push({
+          file: deckSource,
+          line: ref.line,
+          rule: result.rule,
+          severity: 'error',
+          message: `${ref.kind === 'background' ? 'background image' : ref.kind === 'css' ? 'CSS url()' : 'image'} ${ref.url} (${ref.source}) ${result.message}`,
+        })
+      }
+    }
+    return { copies: [...copies.values()], problems }
+  }
+}

@@ -1,0 +1,139 @@
+import { readFile, realpath, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { glob } from 'tinyglobby'
+import { MarpSiteError, reason } from '../errors.js'
+import type { Problem } from '../problems.js'
+import { isInside, toPosix } from '../paths.js'
+import { RESERVED_SLUGS, slugFor } from './slug.js'
+
+export interface DeckSource {
+  /** Absolute path. */
+  readonly file: string
+  /** Relative to the project root, forward slashes: what messages and the manifest show. */
+  readonly source: string
+  readonly slug: string
+}
+
+export const DECK_PATTERNS = ['**/*.md', '**/*.markdown']
+/** Larger decks are refused before rendering: Marpit has super-linear paths on huge inputs. */
+export const MAX_DECK_BYTES = 5 * 1024 * 1024
+
+/**
+ * Lists the decks under the slides dir in a stable order. Symlinks are followed but must stay
+ * inside the project; a file reached twice (symlinked folders, loops) is built once.
+ */
+export async function discoverDecks(
+  root: string,
+  slidesDir: string,
+): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
+  try {
+    if (!(await stat(slidesDir)).isDirectory()) throw new Error('not a directory')
+  } catch (error) {
+    throw new MarpSiteError(
+      'INPUT',
+      `Slides dir not found: ${toPosix(path.relative(root, slidesDir)) || '.'} (${reason(error)}). Create it and add a .md deck, or pass --slides DIR`,
+      { cause: error },
+    )
+  }
+
+  const found = await glob(DECK_PATTERNS, {
+    cwd: slidesDir,
+    followSymbolicLinks: true,
+    dot: false,
+    ignore: ['**/node_modules/**'],
+  })
+  // Code-point order, not locale order: the same site on every machine.
+  found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+
+  const decks: DeckSource[] = []
+  const problems: Problem[] = []
+  const byRealPath = new Map<string, string>()
+  const bySlug = new Map<string, string>()
+
+  for (const rel of found) {
+    const file = path.join(slidesDir, rel)
+    const source = toPosix(path.relative(root, file))
+    let real: string
+    try {
+      real = await realpath(file)
+    } catch (error) {
+      problems.push({ file: source, rule: 'read-error', severity: 'error', message: `cannot be read: ${reason(error)}` })
+      continue
+    }
+    if (!isInside(await realpath(root), real)) {
+      problems.push({
+        file: source,
+        rule: 'unsafe-path',
+        severity: 'error',
+        message: 'is a symlink to a file outside the project; not built',
+      })
+      continue
+    }
+    const seen = byRealPath.get(real)
+    if (seen !== undefined) {
+      problems.push({
+        file: source,
+        rule: 'slug-conflict',
+        severity: 'warning',
+        message: `is the same file as ${seen} (a symlink or a symlink loop); built once`,
+      })
+      continue
+    }
+    byRealPath.set(real, source)
+
+    const slug = slugFor(toPosix(rel))
+    if (RESERVED_SLUGS.has(slug.split('/')[0] ?? '')) {
+      problems.push({ file: source, rule: 'slug-conflict', severity: 'error', message: `its URL "${slug}/" is reserved by marp-site; rename the file` })
+      continue
+    }
+    // Compare without case: `A.md` and `a.md` would overwrite each other on macOS and Windows.
+    const key = slug.toLowerCase()
+    const other = bySlug.get(key)
+    if (other !== undefined) {
+      problems.push({
+        file: source,
+        rule: 'slug-conflict',
+        severity: 'error',
+        message: `maps to the same page "${slug}/" as ${other}; rename one of them (only ${other} was built)`,
+      })
+      continue
+    }
+    bySlug.set(key, source)
+    decks.push({ file, source, slug })
+  }
+  return { decks, problems }
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; problem: Problem }
+
+/** Reads a deck as UTF-8 text, refusing binary files, invalid UTF-8 and oversized files. */
+export async function readDeck(deck: DeckSource): Promise<ReadResult> {
+  const fail = (rule: Problem['rule'], message: string): ReadResult => ({
+    ok: false,
+    problem: { file: deck.source, rule, severity: 'error', message },
+  })
+  let bytes: Buffer
+  try {
+    bytes = await readFile(deck.file)
+  } catch (error) {
+    return fail('read-error', `cannot be read: ${reason(error)}`)
+  }
+  if (bytes.length > MAX_DECK_BYTES) {
+    return fail('too-large', `is ${(bytes.length / 1048576).toFixed(1)} MB; decks over ${MAX_DECK_BYTES / 1048576} MB are not rendered`)
+  }
+  const text = decodeText(bytes)
+  if (text === undefined) {
+    return fail('encoding', bytes.includes(0) ? 'is a binary file, not UTF-8 text' : 'is not UTF-8 text; save it as UTF-8')
+  }
+  return { ok: true, text }
+}
+
+/** UTF-8 decode that refuses NUL bytes and invalid sequences, and drops a BOM. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}

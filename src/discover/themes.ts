@@ -1,0 +1,52 @@
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { reason } from '../errors.js'
+import type { Problem } from '../problems.js'
+import { toPosix } from '../paths.js'
+
+export interface ThemeSource {
+  /** Absolute path. */
+  readonly file: string
+  /** For messages: relative to the project root when inside it, else `marp-site/themes/x.css`. */
+  readonly display: string
+  readonly css: string
+}
+
+/**
+ * The theme CSS files to register: marp-site's built-in themes first, then the project's own
+ * (a project theme with the same `@theme` name replaces the built-in one).
+ */
+export async function discoverThemes(
+  root: string,
+  themesDir: string,
+  builtinThemesDir: string,
+): Promise<{ themes: ThemeSource[]; problems: Problem[] }> {
+  const dirs = path.resolve(themesDir) === path.resolve(builtinThemesDir) ? [themesDir] : [builtinThemesDir, themesDir]
+  const themes: ThemeSource[] = []
+  const problems: Problem[] = []
+  for (const dir of dirs) {
+    let names: string[]
+    try {
+      names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.css') && !n.startsWith('.'))
+    } catch {
+      continue // no themes dir: the built-in themes are enough
+    }
+    names.sort()
+    for (const name of names) {
+      const file = path.join(dir, name)
+      const display = displayPath(root, file, builtinThemesDir)
+      try {
+        themes.push({ file, display, css: await readFile(file, 'utf8') })
+      } catch (error) {
+        problems.push({ file: display, rule: 'theme-error', severity: 'error', message: `cannot be read: ${reason(error)}` })
+      }
+    }
+  }
+  return { themes, problems }
+}
+
+function displayPath(root: string, file: string, builtinDir: string): string {
+  const rel = path.relative(root, file)
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return toPosix(rel)
+  return `marp-site/themes/${toPosix(path.relative(builtinDir, file))}`
+}

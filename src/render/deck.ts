@@ -1,0 +1,139 @@
+import path from 'node:path'
+import type { Problem } from '../problems.js'
+import type { Engine } from './engine.js'
+import { parseFrontMatter } from './frontmatter.js'
+import type { AssetRef, RenderEnv } from './plugin.js'
+
+export interface DeckInput {
+  /** The deck's text (UTF-8, BOM removed). */
+  readonly markdown: string
+  /** Path relative to the project root, forward slashes (`slides/talks/intro.md`). */
+  readonly source: string
+  /** The deck's folder in the site (`talks/intro`). */
+  readonly slug: string
+}
+
+export interface DeckMeta {
+  readonly title: string
+  readonly description: string
+  readonly author: string | undefined
+  readonly date: string | undefined
+  readonly tags: readonly string[]
+  readonly draft: boolean
+  /** From the deck's `lang` directive; the site's lang applies when undefined. */
+  readonly lang: string | undefined
+  readonly theme: string
+  readonly width: number
+  readonly height: number
+}
+
+export interface RenderedDeck {
+  readonly source: string
+  readonly slug: string
+  /** One `<svg data-marpit-svg>` element per slide. Local URLs start with `SITE_ROOT`. */
+  readonly slides: readonly string[]
+  readonly css: string
+  /** Speaker notes (Marp's HTML comments), one string per slide. */
+  readonly notes: readonly string[]
+  readonly meta: DeckMeta
+  readonly refs: readonly AssetRef[]
+  readonly problems: readonly Problem[]
+}
+
+export type RenderResult =
+  | { readonly ok: true; readonly deck: RenderedDeck }
+  | { readonly ok: false; readonly problems: readonly Problem[] }
+
+/**
+ * Renders one deck with the build's engine. Pure with respect to the outside world: no filesystem,
+ * no console. Problems that leave the deck usable (an unknown theme, an unsafe image path) come back
+ * with the deck; problems that make it unusable (broken front-matter) come back instead of it.
+ */
+export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
+  const { source } = input
+  const fm = parseFrontMatter(input.markdown)
+  if (fm.error) {
+    return {
+      ok: false,
+      problems: [{ file: source, line: fm.error.line, rule: 'front-matter', severity: 'error', message: `${fm.error.message}; deck not built` }],
+    }
+  }
+
+  const env: RenderEnv = {
+    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], themeDirectives: [] },
+  }
+  let rendered: { html: string | string[]; css: string; comments: string[][] }
+  try {
+    rendered = engine.marp.render(input.markdown, { ...env, htmlAsArray: true } as never) as typeof rendered
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    return { ok: false, problems: [{ file: source, rule: 'render-error', severity: 'error', message: `marp-core failed: ${message}` }] }
+  }
+  const ctx = env.marpSite
+  const slides = Array.isArray(rendered.html) ? rendered.html : [rendered.html]
+  const problems: Problem[] = []
+
+  for (const ref of ctx.unsafe) {
+    problems.push({ file: source, line: ref.line, rule: 'unsafe-path', severity: 'error', message: `${ref.url} ${ref.reason}; not copied` })
+  }
+
+  const requested: { name: string; line: number | undefined }[] = []
+  if (typeof fm.data['theme'] === 'string') requested.push({ name: fm.data['theme'], line: fm.lines['theme'] })
+  requested.push(...ctx.themeDirectives)
+  for (const { name, line } of requested) {
+    if (!engine.themeNames.includes(name)) {
+      problems.push({
+        file: source,
+        ...(line === undefined ? {} : { line }),
+        rule: 'unknown-theme',
+        severity: 'error',
+        message: `theme "${name}" is not registered (known: ${engine.themeNames.join(', ')}); rendered with "${engine.defaultTheme}"`,
+      })
+    }
+  }
+
+  if (input.markdown.split(/\r?\n/).slice(fm.length).join('\n').trim() === '') {
+    problems.push({ file: source, rule: 'empty-slide', severity: 'warning', message: 'has no content' })
+  }
+
+  // Marpit keeps the last render's global directives on a protected field; lang and theme are read from it.
+  const globals = (engine.marp as unknown as { lastGlobalDirectives: Record<string, unknown> }).lastGlobalDirectives
+  const [width, height] = viewBox(slides[0])
+  const meta: DeckMeta = {
+    title: str(fm.data['title']) ?? ctx.firstHeading ?? path.posix.basename(source).replace(/\.(md|markdown)$/i, ''),
+    description: str(fm.data['description']) ?? '',
+    author: str(fm.data['author']),
+    date: dateString(fm.data['date']),
+    tags: tags(fm.data['tags']),
+    draft: fm.data['draft'] === true || fm.data['draft'] === 'true',
+    lang: str(globals['lang']),
+    theme: str(globals['theme']) ?? engine.defaultTheme,
+    width,
+    height,
+  }
+
+  const notes = slides.map((_, i) => (rendered.comments[i] ?? []).join('\n\n'))
+  return { ok: true, deck: { source, slug: input.slug, slides, css: rendered.css, notes, meta, refs: ctx.refs, problems } }
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim()
+  if (typeof value === 'number') return String(value)
+  return undefined
+}
+
+function dateString(value: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10)
+  return str(value)
+}
+
+function tags(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map((v) => str(v)).filter((v): v is string => v !== undefined)
+  const s = str(value)
+  return s === undefined ? [] : s.split(',').map((t) => t.trim()).filter(Boolean)
+}
+
+function viewBox(svg: string | undefined): [number, number] {
+  const m = /viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)"/.exec(svg ?? '')
+  return m ? [Number(m[1]), Number(m[2])] : [1280, 720]
+}

@@ -1,0 +1,124 @@
+import { Marp, type MarpOptions } from '@marp-team/marp-core'
+import type { MarpOptionsConfig } from '../config/schema.js'
+import type { ThemeSource } from '../discover/themes.js'
+import { MarpSiteError } from '../errors.js'
+import type { Problem } from '../problems.js'
+import { assetPlugin, noEmptyDividedSlidePlugin } from './plugin.js'
+import { SITE_ROOT } from './refs.js'
+
+export const KATEX_FONT_DIR = '_assets/katex/'
+export const TWEMOJI_DIR = '_assets/twemoji/'
+
+export interface Engine {
+  readonly marp: Marp
+  /** Registered theme names, built-ins included. */
+  readonly themeNames: readonly string[]
+  readonly defaultTheme: string
+  /** Problems with theme files (syntax errors, missing `@theme`, bad `@import`). */
+  readonly problems: readonly Problem[]
+}
+
+export interface EngineOptions {
+  readonly themes: readonly ThemeSource[]
+  readonly defaultTheme: string
+  readonly marp: Readonly<MarpOptionsConfig>
+}
+
+/** One marp-core engine for the whole build, with every theme registered and our plugin installed. */
+export function createEngine(options: EngineOptions): Engine {
+  const marp = new Marp(marpOptions(options.marp))
+  marp.use(assetPlugin as unknown as Parameters<Marp['use']>[0])
+  marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
+
+  const problems: Problem[] = []
+  const registered: ThemeSource[] = []
+  for (const theme of options.themes) {
+    try {
+      const added = marp.themeSet.add(theme.css)
+      if (!added.name) throw new Error('no name')
+      registered.push(theme)
+    } catch (error) {
+      problems.push(themeProblem(theme, error))
+    }
+  }
+
+  const themeNames = [...marp.themeSet.themes()].map((t) => t.name)
+  const defaultTheme = marp.themeSet.get(options.defaultTheme)
+  if (!defaultTheme) {
+    throw new MarpSiteError(
+      'CONFIG',
+      `The config's theme "${options.defaultTheme}" is not a registered theme (known: ${themeNames.join(', ')})`,
+    )
+  }
+  marp.themeSet.default = defaultTheme
+
+  for (const theme of registered) problems.push(...importProblems(theme, themeNames))
+  return { marp, themeNames, defaultTheme: defaultTheme.name, problems }
+}
+
+function marpOptions(config: Readonly<MarpOptionsConfig>): MarpOptions {
+  const math: MarpOptions['math'] =
+    config.math === false
+      ? false
+      : config.math === 'mathjax'
+        ? { lib: 'mathjax' }
+        : { lib: 'katex', katexFontPath: `${SITE_ROOT}${KATEX_FONT_DIR}` }
+  return {
+    html: config.html ?? false,
+    math,
+    emoji: {
+      shortcode: config.emoji?.shortcode ?? 'twemoji',
+      unicode: config.emoji?.unicode ?? 'twemoji',
+      twemoji: { base: `${SITE_ROOT}${TWEMOJI_DIR}`, ext: 'svg' },
+    },
+    minifyCSS: config.minifyCSS ?? true,
+    // The page ships marp-core's browser script once as a shared file instead.
+    script: false,
+    ...(config.markdown ? { markdown: { ...config.markdown } } : {}),
+  } as MarpOptions
+}
+
+function themeProblem(theme: ThemeSource, error: unknown): Problem {
+  const e = error as { name?: string; reason?: string; line?: number; message?: string }
+  if (e.name === 'CssSyntaxError') {
+    return {
+      file: theme.display,
+      ...(e.line === undefined ? {} : { line: e.line }),
+      rule: 'theme-error',
+      severity: 'error',
+      message: `CSS syntax error: ${e.reason ?? e.message}; theme not registered`,
+    }
+  }
+  const noName = /name/i.test(e.message ?? '')
+  return {
+    file: theme.display,
+    rule: 'theme-error',
+    severity: 'error',
+    message: noName
+      ? 'has no `/* @theme name */` comment; theme not registered'
+      : `cannot be registered: ${e.message ?? String(error)}`,
+  }
+}
+
+const IMPORT = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1/g
+
+/** A theme's `@import` must name a registered theme; anything else would be fetched by the browser. */
+function importProblems(theme: ThemeSource, themeNames: readonly string[]): Problem[] {
+  const problems: Problem[] = []
+  for (const match of theme.css.matchAll(IMPORT)) {
+    const target = match[2] ?? ''
+    const line = theme.css.slice(0, match.index).split('\n').length
+    if (themeNames.includes(target)) continue
+    const remote = /^([a-z][a-z0-9+.-]+:)?\/\//i.test(target)
+    problems.push({
+      file: theme.display,
+      line,
+      rule: remote ? 'external-request' : 'missing-asset',
+      severity: remote ? 'warning' : 'error',
+      message: remote
+        ? `imports ${target}, which the browser fetches from outside the site`
+        : `imports "${target}", which is not a registered theme (known: ${themeNames.join(', ')})`,
+    })
+  }
+  return problems
+}

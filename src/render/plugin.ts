@@ -1,0 +1,161 @@
+import { resolveRef, type RefKind } from './refs.js'
+
+/** What the plugin records while a deck is parsed; passed in markdown-it's `env`. */
+export interface RenderEnv {
+  readonly marpSite: {
+    readonly deckDir: string
+    readonly slug: string
+    readonly refs: AssetRef[]
+    readonly unsafe: UnsafeRef[]
+    /** `theme` values met in comment directives, with their line. */
+    readonly themeDirectives: { name: string; line: number }[]
+    firstHeading?: string
+  }
+}
+
+export interface AssetRef {
+  readonly url: string
+  readonly source: string
+  readonly target: string
+  readonly line: number
+  readonly kind: RefKind
+}
+
+export interface UnsafeRef {
+  readonly url: string
+  readonly line: number
+  readonly reason: string
+}
+
+// Minimal structural types of the markdown-it objects we touch.
+interface Token {
+  type: string
+  tag: string
+  content: string
+  map: [number, number] | null
+  children: Token[] | null
+  meta: Record<string, unknown> | null
+  attrGet(name: string): string | null
+  attrSet(name: string, value: string): void
+}
+interface CoreState {
+  tokens: Token[]
+  env: Partial<RenderEnv>
+}
+interface MarkdownIt {
+  core: { ruler: { after(name: string, rule: string, fn: (state: CoreState) => void): void } }
+}
+type TokenWithHidden = Token & { hidden?: boolean }
+
+const CSS_URL = /url\(\s*(['"]?)([^'")]*?)\1\s*\)/g
+const HTML_MEDIA_TAG = /<(img|video|audio|source)\b[^>]*>/gi
+const HTML_URL_ATTR = /(\s(?:src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi
+
+/**
+ * markdown-it plugin: finds every local file a deck refers to (images, backgrounds, media tags, CSS
+ * `url()` in `<style>`), records it with its line and points the URL at the file's place in the site.
+ * It runs right after inline parsing, before Marpit turns images into backgrounds.
+ */
+export function assetPlugin(md: MarkdownIt): void {
+  md.core.ruler.after('inline', 'marp_site_assets', (state) => {
+    const ctx = state.env.marpSite
+    if (!ctx) return
+    const rewrite = (url: string, line: number, kind: RefKind): string => {
+      const resolved = resolveRef(url, ctx.deckDir, ctx.slug)
+      if (resolved.kind === 'remote') return url
+      if (resolved.kind === 'unsafe') {
+        ctx.unsafe.push({ url, line, reason: resolved.reason })
+        return url
+      }
+      ctx.refs.push({ url, source: resolved.source, target: resolved.target, line, kind })
+      return resolved.url
+    }
+    const rewriteCss = (css: string, line: number) =>
+      css.replace(CSS_URL, (whole, quote: string, url: string, offset: number) => {
+        const at = line + countNewlines(css, offset)
+        const next = rewrite(url, at, 'css')
+        return next === url ? whole : `url(${quote}${next}${quote})`
+      })
+    const rewriteHtml = (html: string, line: number) =>
+      html.replace(HTML_MEDIA_TAG, (tag, _name: string, offset: number) => {
+        const at = line + countNewlines(html, offset)
+        return tag.replace(HTML_URL_ATTR, (attr, prefix: string, dq?: string, sq?: string, bare?: string) => {
+          const url = dq ?? sq ?? bare ?? ''
+          const next = rewrite(url, at, 'html')
+          if (next === url) return attr
+          return `${prefix}"${next.replaceAll('"', '&quot;')}"`
+        })
+      })
+
+    for (const [index, token] of state.tokens.entries()) {
+      const line = (token.map?.[0] ?? 0) + 1
+      if (token.type === 'marpit_style') {
+        token.content = rewriteCss(token.content, line)
+      } else if (token.type === 'html_block') {
+        token.content = rewriteHtml(token.content, line)
+      } else if (token.type === 'marpit_comment') {
+        const directives = token.meta?.['marpitParsedDirectives'] as Record<string, unknown> | undefined
+        const theme = directives?.['theme']
+        if (typeof theme === 'string') ctx.themeDirectives.push({ name: theme, line })
+      } else if (token.type === 'inline' && token.children) {
+        let childLine = line
+        for (const child of token.children) {
+          if (child.type === 'softbreak' || child.type === 'hardbreak') childLine += 1
+          else if (child.type === 'image') {
+            const src = child.attrGet('src')
+            if (src !== null) child.attrSet('src', rewrite(src, childLine, isBackground(child) ? 'background' : 'image'))
+          } else if (child.type === 'html_inline') {
+            child.content = rewriteHtml(child.content, childLine)
+          }
+        }
+      }
+      if (ctx.firstHeading === undefined && token.type === 'inline' && state.tokens[index - 1]?.type === 'heading_open') {
+        ctx.firstHeading = plainText(token)
+      }
+    }
+  })
+}
+
+function isBackground(image: Token): boolean {
+  return /(^|\s)bg(\s|$)/.test(image.content ?? '')
+}
+
+function plainText(inline: Token): string {
+  return (inline.children ?? [])
+    .filter((c) => c.type === 'text' || c.type === 'code_inline' || c.type === 'softbreak')
+    .map((c) => (c.type === 'softbreak' ? ' ' : c.content))
+    .join('')
+    .trim()
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n += 1
+  return n
+}
+
+/**
+ * markdown-it plugin: with `headingDivider`, Marpit starts a slide before a heading even when an
+ * explicit `---` has just started one, which leaves an empty slide (`# Title` `---` `## Next` gives
+ * three slides, the middle one blank). This drops such a divider when the slide it would close holds
+ * nothing but directive comments and styles, so their directives apply to the heading's slide.
+ */
+export function noEmptyDividedSlidePlugin(md: MarkdownIt): void {
+  md.core.ruler.after('marpit_heading_divider', 'marp_site_no_empty_divided_slide', (state) => {
+    const tokens = state.tokens as TokenWithHidden[]
+    const kept: TokenWithHidden[] = []
+    let slideHasContent = false
+    let seenRuler = false
+    for (const token of tokens) {
+      if (token.type === 'hr') {
+        if (token.hidden && seenRuler && !slideHasContent) continue
+        seenRuler = true
+        slideHasContent = false
+      } else if (!token.hidden && token.type !== 'marpit_comment' && token.type !== 'marpit_style') {
+        slideHasContent = true
+      }
+      kept.push(token)
+    }
+    if (kept.length !== tokens.length) state.tokens = kept
+  })
+}

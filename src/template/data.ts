@@ -1,0 +1,64 @@
+/** What templates receive. Documented in the README ("Templates"); keep the two in step. */
+
+export interface SiteData {
+  readonly title: string
+  readonly description: string
+  readonly lang: string
+  readonly baseUrl: string | undefined
+  readonly generator: string
+}
+
+export interface DeckSummary {
+  readonly slug: string
+  readonly source: string
+  readonly title: string
+  readonly description: string
+  readonly author: string | undefined
+  readonly date: string | undefined
+  readonly tags: readonly string[]
+  readonly slides: number
+  readonly draft: boolean
+  /** Links, relative to the page being rendered. */
+  readonly href: string
+  readonly pdfHref: string | undefined
+  readonly thumbHref: string
+  readonly width: number
+  readonly height: number
+  readonly errors: number
+  readonly warnings: number
+}
+
+export interface SlideData {
+  readonly number: number
+  /** The slide's `<svg>`; output it with `| raw`. */
+  readonly html: string
+  readonly notes: string
+}
+
+export interface PageAssets {
+  /** Relative prefix to the site root, `../../` or `` for the index. */
+  readonly root: string
+  readonly indexHref: string
+  readonly css: readonly string[]
+  readonly scripts: readonly string[]
+}
+
+export interface DeckPageData {
+  readonly site: SiteData
+  readonly deck: DeckSummary & { readonly lang: string }
+  readonly slides: readonly SlideData[]
+  readonly page: PageAssets
+}
+
+export interface IndexPageData {
+  readonly site: SiteData
+  readonly decks: readonly DeckSummary[]
+  readonly page: PageAssets
+}
+
+export interface ThumbPageData {
+  readonly site: SiteData
+  readonly deck: DeckSummary
+  readonly slide: SlideData | undefined
+  readonly page: PageAssets
+}

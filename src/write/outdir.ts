@@ -1,0 +1,167 @@
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { MarpSiteError, reason } from '../errors.js'
+import type { Manifest } from './manifest.js'
+
+/**
+ * The out dir is never written in place. A build writes a staging folder beside it and swaps it
+ * in when everything is written, so a crash, a full disk or Ctrl-C leaves the previous site whole.
+ */
+export interface Staging {
+  readonly dir: string
+  /** The previous site's manifest, when there is one. */
+  readonly previous: Manifest | undefined
+  write(sitePath: string, data: string | Uint8Array): Promise<void>
+  copy(from: string, sitePath: string): Promise<void>
+  /** Copies a folder of the previous site (a deck that failed this time keeps its last good page). */
+  carryOver(sitePath: string): Promise<boolean>
+  commit(): Promise<void>
+  discard(): Promise<void>
+}
+
+const TMP_TAG = '.marp-site-tmp-'
+const OLD_TAG = '.marp-site-old-'
+
+export async function openStaging(outDir: string): Promise<Staging> {
+  const parent = path.dirname(outDir)
+  const base = path.basename(outDir)
+  await recover(parent, base)
+  const previous = await readPrevious(outDir)
+
+  const dir = path.join(parent, `.${base}${TMP_TAG}${process.pid}-${Date.now().toString(36)}`)
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (error) {
+    throw ioError(`Cannot create ${dir}`, error)
+  }
+  const made = new Set<string>()
+  const ensureDir = async (d: string) => {
+    if (made.has(d)) return
+    await mkdir(d, { recursive: true })
+    made.add(d)
+  }
+  const full = (sitePath: string) => path.join(dir, ...sitePath.split('/'))
+
+  return {
+    dir,
+    previous,
+    async write(sitePath, data) {
+      const file = full(sitePath)
+      try {
+        await ensureDir(path.dirname(file))
+        await writeFile(file, data)
+      } catch (error) {
+        throw ioError(`Cannot write ${path.join(outDir, sitePath)}`, error)
+      }
+    },
+    async copy(from, sitePath) {
+      const file = full(sitePath)
+      try {
+        await ensureDir(path.dirname(file))
+        await cp(from, file, { dereference: true, errorOnExist: false, force: true })
+      } catch (error) {
+        throw ioError(`Cannot copy ${from} to ${path.join(outDir, sitePath)}`, error)
+      }
+    },
+    async carryOver(sitePath) {
+      const from = path.join(outDir, ...sitePath.split('/'))
+      try {
+        if (!(await stat(from)).isDirectory()) return false
+      } catch {
+        return false
+      }
+      try {
+        await cp(from, full(sitePath), { recursive: true, force: false, errorOnExist: false })
+        return true
+      } catch (error) {
+        throw ioError(`Cannot keep ${from} from the previous build`, error)
+      }
+    },
+    async commit() {
+      const old = path.join(parent, `.${base}${OLD_TAG}${process.pid}-${Date.now().toString(36)}`)
+      let moved = false
+      try {
+        try {
+          await rename(outDir, old)
+          moved = true
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+        }
+        await rename(dir, outDir)
+      } catch (error) {
+        if (moved) await rename(old, outDir).catch(() => undefined)
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+        throw ioError(`Cannot replace ${outDir}`, error)
+      }
+      if (moved) await rm(old, { recursive: true, force: true }).catch(() => undefined)
+    },
+    async discard() {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    },
+  }
+}
+
+/**
+ * Cleans up after a build that was killed: removes its staging folder, and puts the old site back
+ * if the kill came between the two renames of a commit.
+ */
+async function recover(parent: string, base: string): Promise<void> {
+  let names: string[]
+  try {
+    names = await readdir(parent)
+  } catch {
+    return
+  }
+  const outDir = path.join(parent, base)
+  const alive = (name: string, tag: string) => {
+    const pid = Number(name.slice(`.${base}${tag}`.length).split('-')[0])
+    if (!Number.isInteger(pid) || pid === process.pid) return pid === process.pid
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  for (const name of names) {
+    if (name.startsWith(`.${base}${OLD_TAG}`) && !alive(name, OLD_TAG)) {
+      const exists = await stat(outDir).then(() => true, () => false)
+      if (!exists) await rename(path.join(parent, name), outDir).catch(() => undefined)
+      else await rm(path.join(parent, name), { recursive: true, force: true }).catch(() => undefined)
+    }
+  }
+  for (const name of names) {
+    if (name.startsWith(`.${base}${TMP_TAG}`) && !alive(name, TMP_TAG)) {
+      await rm(path.join(parent, name), { recursive: true, force: true }).catch(() => undefined)
+    }
+  }
+}
+
+/** Reads the previous manifest, and refuses to replace a folder that marp-site did not make. */
+async function readPrevious(outDir: string): Promise<Manifest | undefined> {
+  let entries: string[]
+  try {
+    entries = await readdir(outDir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return undefined
+    throw ioError(`Cannot read the out dir ${outDir}`, error)
+  }
+  if (entries.length === 0) return undefined
+  try {
+    const manifest = JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8')) as Manifest
+    if (typeof manifest.generator === 'string' && manifest.generator.startsWith('marp-site') && Array.isArray(manifest.decks)) {
+      return manifest
+    }
+  } catch {
+    // fall through
+  }
+  throw new MarpSiteError(
+    'CONFIG',
+    `The out dir ${outDir} is not empty and was not made by marp-site (no marp-site manifest.json); it would be replaced. Empty it or choose another --out`,
+  )
+}
+
+function ioError(what: string, error: unknown): MarpSiteError {
+  return new MarpSiteError('IO', `${what}: ${reason(error)}`, { cause: error })
+}

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+
+const require = createRequire(import.meta.url)
+
+export function contentHash(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 12)
+}
+
+/** marp-core's browser script (fitting headings, `<pre>` scaling, Safari fixes), shipped once per site. */
+export async function marpBrowserScript(): Promise<string> {
+  const file = path.join(path.dirname(require.resolve('@marp-team/marp-core/package.json')), 'lib', 'browser.js')
+  return readFile(file, 'utf8')
+}
+
+/** KaTeX's font files, served from the site instead of a CDN. */
+export async function katexFonts(): Promise<{ name: string; file: string }[]> {
+  const dir = path.join(path.dirname(require.resolve('katex/package.json')), 'dist', 'fonts')
+  return (await readdir(dir)).sort().map((name) => ({ name, file: path.join(dir, name) }))
+}
+
+/** The Twemoji SVG for a code point sequence (`1f604`), or undefined when the set has none. */
+export function twemojiFile(name: string): string | undefined {
+  if (!/^[0-9a-f]+(-[0-9a-f]+)*\.svg$/.test(name)) return undefined
+  try {
+    return require.resolve(`twemoji-svg/${name.slice(0, -'.svg'.length)}`)
+  } catch {
+    return undefined
+  }
+}
