@@ -6,7 +6,10 @@ const htmlAllowlist = z.record(
 )
 
 const marpOptions = z.strictObject({
-  /** marp-core's `html`: false keeps its safe allowlist; true allows all HTML; an object is a custom allowlist. */
+  /**
+   * marp-core's `html`. Unset: marp-core's allowlist of safe tags and attributes (`img`, `br`, `div`, ...);
+   * false: no HTML at all; true: any HTML, scripts included (only for decks you trust); an object: your allowlist.
+   */
   html: z.union([z.boolean(), htmlAllowlist]).optional(),
   /** Math typesetting: KaTeX (fonts served from the site), MathJax (inline SVG), or off. */
   math: z.union([z.literal('katex'), z.literal('mathjax'), z.literal(false)]).optional(),

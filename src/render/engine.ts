@@ -64,7 +64,8 @@ function marpOptions(config: Readonly<MarpOptionsConfig>): MarpOptions {
         ? { lib: 'mathjax' }
         : { lib: 'katex', katexFontPath: `${SITE_ROOT}${KATEX_FONT_DIR}` }
   return {
-    html: config.html ?? false,
+    // Left unset, marp-core keeps its allowlist of safe tags (img, br, ...); false escapes all HTML.
+    ...(config.html === undefined ? {} : { html: config.html }),
     math,
     emoji: {
       shortcode: config.emoji?.shortcode ?? 'twemoji',

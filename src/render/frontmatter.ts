@@ -53,8 +53,13 @@ export function parseFrontMatter(markdown: string): FrontMatter {
 
   const loose = parseLoose(lines.slice(1, end))
   if (loose) return { ...loose, length }
-  const pos = first.linePos?.[0]
-  const line = (pos?.line ?? 1) + 1 // +1 for the opening fence
+  let bodyLine = counter.linePos(first.pos[0]).line
+  if (first.code === 'MISSING_CHAR' && /quote/.test(first.message)) {
+    // YAML reports an unclosed quote where the text ends; the author needs the line that opened it.
+    const opened = lines.slice(1, end).findIndex((l) => /:\s*["']/.test(l) && !/:\s*(["']).*\1\s*$/.test(l))
+    if (opened !== -1) bodyLine = opened + 1
+  }
+  const line = bodyLine + 1 // +1 for the opening fence
   return {
     data: {},
     lines: {},

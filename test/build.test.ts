@@ -1,0 +1,309 @@
+import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { build } from '../src/build.js'
+import { resolveConfig } from '../src/config/resolve.js'
+import { buildProject, exists, project, readManifest, readOut, slideCount } from './helpers/project.js'
+
+/** Every local URL (src, href, url()) in the built HTML and CSS, resolved against its file. */
+async function localLinks(outDir: string): Promise<{ from: string; url: string; file: string }[]> {
+  const links: { from: string; url: string; file: string }[] = []
+  const walk = async (dir: string): Promise<string[]> => {
+    const entries = await readdir(dir, { withFileTypes: true })
+    const files = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])))
+    return files.flat()
+  }
+  for (const file of await walk(outDir)) {
+    if (!/\.(html|css)$/.test(file)) continue
+    const text = await readFile(file, 'utf8')
+    for (const m of text.matchAll(/(?:src|href)="([^"]+)"|url\((?:&quot;|['"])?([^'")&]+)/g)) {
+      const url = (m[1] ?? m[2] ?? '').replace(/[?#].*$/, '')
+      if (url === '' || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url)) continue
+      links.push({ from: path.relative(outDir, file), url, file: path.join(path.dirname(file), decodeURIComponent(url)) })
+    }
+  }
+  return links
+}
+
+describe('building the fixture site', () => {
+  it('writes a page per deck at a pretty URL, an index and the manifest', async () => {
+    const root = await project({}, 'site')
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([])
+    const manifest = await readManifest(root)
+    expect(manifest.generator).toMatch(/^marp-site \d+\.\d+\.\d+$/)
+    expect(manifest.decks.map((d) => d.slug)).toEqual(['draft', 'intro', 'nested/deep-talk', 'undated'])
+    expect(manifest.decks.find((d) => d.slug === 'intro')).toEqual({
+      slug: 'intro',
+      source: 'slides/intro.md',
+      title: 'Intro talk',
+      description: 'The first deck of the fixture site',
+      slides: 3,
+      html: 'intro/index.html',
+      pdf: null,
+      problems: [],
+    })
+    expect(manifest.decks.find((d) => d.slug === 'nested/deep-talk')).toMatchObject({ source: 'slides/nested/Deep Talk.md', html: 'nested/deep-talk/index.html', slides: 1 })
+    expect(slideCount(await readOut(root, 'intro/index.html'))).toBe(3)
+    expect(slideCount(await readOut(root, 'nested/deep-talk/index.html'))).toBe(1)
+  })
+
+  it('lists every deck but drafts on the index, newest first, with what the front-matter gives', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    const index = await readOut(root, 'index.html')
+    const cards = index.split('<li class="ms-card" data-slug="').slice(1)
+    expect(cards.map((c) => c.slice(0, c.indexOf('"')))).toEqual(['intro', 'nested/deep-talk', 'undated'])
+    const intro = cards[0] ?? ''
+    expect(intro).toContain('<a href="intro/index.html">Intro talk</a>')
+    expect(intro).toContain('The first deck of the fixture site')
+    expect(intro).toContain('<time datetime="2026-03-01">2026-03-01</time>')
+    expect(intro).toContain('<li>alpha</li><li>beta</li>')
+    expect(intro).toContain('3 slides')
+    expect(intro).toMatch(/<iframe class="ms-thumb" src="intro\/thumb.html"/)
+    expect(index).not.toContain('Work in progress')
+    // The draft is still built.
+    expect(slideCount(await readOut(root, 'draft/index.html'))).toBe(1)
+    // The thumbnail is the first slide, alone.
+    const thumb = await readOut(root, 'intro/thumb.html')
+    expect(slideCount(thumb)).toBe(1)
+    expect(thumb).toContain('<h1 id="intro">Intro</h1>')
+  })
+
+  it('copies the local files decks refer to, and only those, so that every local link resolves', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    const out = path.join(root, 'dist')
+    for (const file of ['intro/images/dot.svg', 'intro/images/bg.svg', 'intro/images/texture.svg', 'intro/images/photo.svg', 'intro/images/with space.svg', 'intro/_files/assets/logo.svg']) {
+      expect(await exists(path.join(out, file)), file).toBe(true)
+    }
+    expect(await exists(path.join(out, 'intro/images/unused.svg'))).toBe(false)
+    const links = await localLinks(out)
+    expect(links.length).toBeGreaterThan(10)
+    const dangling = []
+    for (const link of links) if (!(await exists(link.file))) dangling.push(link)
+    expect(dangling).toEqual([])
+    // Remote URLs are left as written.
+    expect(await readOut(root, 'intro/index.html')).toContain('src="https://example.com/remote.png"')
+  })
+
+  it('serves KaTeX fonts and emoji from the site itself', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    const out = path.join(root, 'dist')
+    expect(await exists(path.join(out, '_assets/katex/KaTeX_Main-Regular.woff2'))).toBe(true)
+    expect(await exists(path.join(out, '_assets/twemoji/svg/1f389.svg'))).toBe(true)
+    const page = await readOut(root, 'nested/deep-talk/index.html')
+    expect(page).toContain('src="../../_assets/twemoji/svg/1f389.svg"')
+    for (const file of ['index.html', 'intro/index.html', 'undated/index.html', 'nested/deep-talk/index.html']) {
+      const html = await readOut(root, file)
+      expect(html).not.toMatch(/cdn\.jsdelivr|unpkg\.com|fonts\.googleapis/)
+    }
+  })
+
+  it('removes the pages of deleted decks on the next build', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    expect(await exists(path.join(root, 'dist/undated/index.html'))).toBe(true)
+    await rm(path.join(root, 'slides/undated.md'))
+    await buildProject(root)
+    expect(await exists(path.join(root, 'dist/undated'))).toBe(false)
+    expect((await readManifest(root)).decks.map((d) => d.slug)).not.toContain('undated')
+  })
+
+  it('leaves no staging folders behind', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    await buildProject(root)
+    expect((await readdir(root)).sort()).toEqual(['assets', 'dist', 'slides'])
+  })
+
+  it('builds an empty but valid site from an empty slides dir', async () => {
+    const root = await project({ 'slides/.keep': '' })
+    const result = await buildProject(root)
+    expect(result.decks).toEqual([])
+    expect(await readOut(root, 'index.html')).toContain('No decks yet')
+    expect((await readManifest(root)).decks).toEqual([])
+  })
+
+  it('is reproducible: the same input gives the same bytes, whatever the machine locale', async () => {
+    const root = await project({}, 'site')
+    const before = process.env['LANG']
+    process.env['LANG'] = 'de_DE.UTF-8'
+    try {
+      await buildProject(root)
+    } finally {
+      process.env['LANG'] = before
+    }
+    const first = await readOut(root, 'index.html')
+    expect(first).toContain('<html lang="en">')
+    await buildProject(root)
+    expect(await readOut(root, 'index.html')).toBe(first)
+    expect(await readOut(root, 'intro/index.html')).toContain('<html lang="en">')
+  })
+
+  it('takes the page lang from the deck, else the config', async () => {
+    const root = await project({ 'slides/fr.md': '---\nlang: fr\n---\n# Bonjour', 'slides/de.md': '# Hallo', 'marp-site.config.json': '{"lang": "de"}' })
+    await buildProject(root)
+    expect(await readOut(root, 'fr/index.html')).toContain('<html lang="fr">')
+    expect(await readOut(root, 'de/index.html')).toContain('<html lang="de">')
+  })
+
+  it('links deck URLs with spaces, unicode, # and ? correctly', async () => {
+    const root = await project({ 'slides/Café #1?.md': '# Café', 'slides/my talk.md': '# Talk' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([])
+    const slugs = (await readManifest(root)).decks.map((d) => d.slug)
+    expect(slugs).toEqual(['café-1', 'my-talk'])
+    const index = await readOut(root, 'index.html')
+    expect(index).toContain('href="caf%C3%A9-1/index.html"')
+    expect(await exists(path.join(root, 'dist', 'café-1', 'index.html'))).toBe(true)
+  })
+})
+
+describe('bad input: each problem names the file, the other decks still build', () => {
+  const good = '---\ntitle: Good\n---\n# Good deck'
+
+  it('reports invalid YAML front-matter with its line and skips that deck', async () => {
+    const root = await project({ 'slides/good.md': good, 'slides/bad.md': '---\ntitle: ok\ntags: [a, b\n---\n# Bad' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/bad.md', line: 3, rule: 'front-matter', severity: 'error' })])
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['good'])
+  })
+
+  it('reports an unknown theme with file and line, and renders with the default theme', async () => {
+    const root = await project({ 'slides/good.md': good, 'slides/t.md': '---\ntitle: T\ntheme: no-such-theme\n---\n# T' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/t.md', line: 3, rule: 'unknown-theme', severity: 'error' })])
+    expect(await readOut(root, 't/index.html')).toContain('<h1 id="t">T</h1>')
+  })
+
+  it('reports a missing image with deck, line and path', async () => {
+    const root = await project({ 'slides/good.md': good, 'slides/m.md': '# M\n\nText\n\n![](pics/missing.png)\n' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'slides/m.md', line: 5, rule: 'missing-asset', severity: 'error', message: expect.stringContaining('pics/missing.png') }),
+    ])
+    expect(slideCount(await readOut(root, 'm/index.html'))).toBe(1)
+  })
+
+  it('refuses references that escape the project, absolute paths and symlinks out of the root', async () => {
+    const outside = await project({ 'secret.png': 'secret' })
+    const root = await project({
+      'slides/good.md': good,
+      'slides/e.md': '# E\n\n![](../../../../../../etc/passwd)\n\n![](/etc/hostname)\n\n![](link.png)\n',
+    })
+    const { symlink } = await import('node:fs/promises')
+    await symlink(path.join(outside, 'secret.png'), path.join(root, 'slides/link.png'))
+    const result = await buildProject(root)
+    expect(result.problems.map((p) => [p.file, p.line, p.rule])).toEqual([
+      ['slides/e.md', 3, 'unsafe-path'],
+      ['slides/e.md', 5, 'unsafe-path'],
+      ['slides/e.md', 7, 'unsafe-path'],
+    ])
+    const files = await readdir(path.join(root, 'dist/e'), { recursive: true })
+    expect(files.sort()).toEqual(['index.html', 'thumb.html'])
+  })
+
+  it('warns about an empty file and builds it', async () => {
+    const root = await project({ 'slides/good.md': good, 'slides/empty.md': '' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/empty.md', rule: 'empty-slide', severity: 'warning' })])
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['empty', 'good'])
+  })
+
+  it('refuses binary and non-UTF-8 files named .md', async () => {
+    const root = await project({
+      'slides/good.md': good,
+      'slides/binary.md': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]),
+      'slides/latin1.md': new Uint8Array([0x23, 0x20, 0x43, 0x61, 0x66, 0xe9, 0x0a]),
+    })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'slides/binary.md', rule: 'encoding', message: expect.stringContaining('binary') }),
+      expect.objectContaining({ file: 'slides/latin1.md', rule: 'encoding', message: expect.stringContaining('not UTF-8') }),
+    ])
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['good'])
+  })
+
+  it('reads a UTF-8 file with a BOM like one without', async () => {
+    const root = await project({ 'slides/bom.md': '\ufeff---\ntitle: With BOM\n---\n# Hi' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([])
+    expect(result.decks[0]?.title).toBe('With BOM')
+  })
+
+  it.each([
+    ['a.md', 'a.markdown'],
+    ['A.md', 'a.md'],
+  ])('reports %s and %s mapping to the same page, naming both', async (first, second) => {
+    const root = await project({ 'slides/good.md': good, [`slides/${first}`]: '# one', [`slides/${second}`]: '# two' })
+    const result = await buildProject(root)
+    const conflict = result.problems.find((p) => p.rule === 'slug-conflict')
+    expect(conflict?.severity).toBe('error')
+    expect(conflict?.message).toContain(`slides/${[first, second].sort()[0]}`)
+    expect(conflict?.file).toBe(`slides/${[first, second].sort()[1]}`)
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['a', 'good'])
+  })
+
+  it('survives a symlink loop under slides/', async () => {
+    const root = await project({ 'slides/good.md': good })
+    const { symlink } = await import('node:fs/promises')
+    await mkdir(path.join(root, 'slides/sub'))
+    await symlink(path.join(root, 'slides'), path.join(root, 'slides/sub/loop'))
+    const result = await buildProject(root)
+    expect(result.decks.map((d) => d.slug)).toEqual(['good'])
+  })
+
+  it('errors clearly on a missing slides dir and writes nothing', async () => {
+    const root = await project({ 'README.md': 'x' })
+    await expect(buildProject(root)).rejects.toMatchObject({ code: 'INPUT', message: expect.stringContaining('Slides dir not found: slides') })
+    expect(await exists(path.join(root, 'dist/index.html'))).toBe(false)
+  })
+
+  it('keeps the last good page of a deck that breaks, and reports it', async () => {
+    const root = await project({ 'slides/good.md': good, 'slides/talk.md': '---\ntitle: Talk\n---\n# Talk v1' })
+    await buildProject(root)
+    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [broken\n---\n# Talk v2')
+    await writeFile(path.join(root, 'slides/good.md'), '---\ntitle: Good\n---\n# Good deck v2')
+    const result = await buildProject(root)
+    expect(result.kept).toEqual(['slides/talk.md'])
+    expect(await readOut(root, 'talk/index.html')).toContain('Talk v1')
+    expect(await readOut(root, 'good/index.html')).toContain('Good deck v2')
+    const manifest = await readManifest(root)
+    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([expect.objectContaining({ deck: 'talk', rule: 'front-matter', severity: 'error' })])
+    expect(await readOut(root, 'index.html')).toContain('talk/index.html')
+  })
+})
+
+describe('a failed build leaves the previous site intact', () => {
+  it('on a template syntax error, naming the template file and line', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    const before = await readOut(root, 'index.html')
+    await mkdir(path.join(root, 'templates'))
+    await writeFile(path.join(root, 'templates/index.liquid'), '<h1>{{ site.title }}</h1>\n<ul>\n{% for deck in decks %}\n<li>{{ deck.title }</li>\n')
+    await expect(buildProject(root)).rejects.toMatchObject({ code: 'TEMPLATE', message: expect.stringMatching(/^templates\/index\.liquid:\d+: /) })
+    expect(await readOut(root, 'index.html')).toBe(before)
+  })
+
+  it('when the build is aborted (Ctrl-C) halfway', async () => {
+    const root = await project({}, 'site')
+    await buildProject(root)
+    const before = await readOut(root, 'manifest.json')
+    await writeFile(path.join(root, 'slides/new.md'), '# New')
+    const controller = new AbortController()
+    const config = await resolveConfig({ root })
+    await expect(
+      build(config, { signal: controller.signal, onDeck: ({ done }) => done === 2 && controller.abort() }),
+    ).rejects.toMatchObject({ name: 'AbortError' })
+    expect(await readOut(root, 'manifest.json')).toBe(before)
+    expect((await readdir(root)).sort()).toEqual(['assets', 'dist', 'slides'])
+  })
+
+  it('refuses to replace an out dir that marp-site did not make', async () => {
+    const root = await project({ 'slides/a.md': '# A', 'dist/precious.txt': 'mine' })
+    await expect(buildProject(root)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('not made by marp-site') })
+    expect(await readFile(path.join(root, 'dist/precious.txt'), 'utf8')).toBe('mine')
+  })
+})

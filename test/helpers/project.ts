@@ -1,0 +1,62 @@
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll } from 'vitest'
+import { build, type BuildResult } from '../../src/build.js'
+import { resolveConfig } from '../../src/config/resolve.js'
+import type { InlineConfig } from '../../src/config/types.js'
+import type { Manifest } from '../../src/write/manifest.js'
+
+export const REPO = fileURLToPath(new URL('../../', import.meta.url))
+export const FIXTURES = path.join(REPO, 'test', 'fixtures')
+
+const made: string[] = []
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+/** A fresh temp dir, removed after the test file. */
+export async function tempDir(prefix = 'marp-site-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+/** A temp project: a copy of `test/fixtures/<fixture>` (if given) plus the files given. */
+export async function project(files: Record<string, string | Uint8Array> = {}, fixture?: string): Promise<string> {
+  const root = await tempDir()
+  if (fixture) await cp(path.join(FIXTURES, fixture), root, { recursive: true })
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name)
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, content)
+  }
+  return root
+}
+
+export async function buildProject(root: string, inline: InlineConfig = {}): Promise<BuildResult> {
+  return build(await resolveConfig({ root, ...inline }))
+}
+
+export async function readManifest(root: string, out = 'dist'): Promise<Manifest> {
+  return JSON.parse(await readFile(path.join(root, out, 'manifest.json'), 'utf8')) as Manifest
+}
+
+export async function readOut(root: string, sitePath: string, out = 'dist'): Promise<string> {
+  return readFile(path.join(root, out, ...sitePath.split('/')), 'utf8')
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await readFile(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Counts the slides (`<svg data-marpit-svg>`) in a built deck page. */
+export function slideCount(html: string): number {
+  return html.match(/<svg data-marpit-svg/g)?.length ?? 0
+}

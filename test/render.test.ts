@@ -1,0 +1,247 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { discoverThemes } from '../src/discover/themes.js'
+import { renderDeck, type RenderedDeck } from '../src/render/deck.js'
+import { createEngine, type Engine } from '../src/render/engine.js'
+import { SITE_ROOT } from '../src/render/refs.js'
+import type { MarpOptionsConfig } from '../src/config/schema.js'
+import { REPO } from './helpers/project.js'
+
+let themes: Awaited<ReturnType<typeof discoverThemes>>['themes']
+beforeAll(async () => {
+  themes = (await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))).themes
+})
+
+function engine(marp: MarpOptionsConfig = {}, defaultTheme = 'marp-site'): Engine {
+  return createEngine({ themes, defaultTheme, marp })
+}
+
+function render(markdown: string, e: Engine = engine(), source = 'slides/deck.md'): RenderedDeck {
+  const result = renderDeck(e, { markdown, source, slug: 'deck' })
+  if (!result.ok) throw new Error(`render failed: ${JSON.stringify(result.problems)}`)
+  return result.deck
+}
+
+const text = (deck: RenderedDeck) => deck.slides.join('\n')
+
+describe('the post-mortem talk', () => {
+  it('presents one idea per slide: 7 slides, no empty one', async () => {
+    const deck = render(await readFile(path.join(REPO, 'slides/post-mortem.md'), 'utf8'), engine(), 'slides/post-mortem.md')
+    expect(deck.slides).toHaveLength(7)
+    const headings = deck.slides.map((s) => /<h[12][^>]*>(.*?)<\/h[12]>/s.exec(s)?.[1]?.replace(/<[^>]+>/g, ''))
+    expect(headings).toEqual([
+      'What is a Software Post-Mortem and How Do You Write One?',
+      'What is a post-mortem?',
+      'Dos &amp; Donts',
+      'What are the key points of a post-mortem template?',
+      'An example: the career survey on forms post-mortem',
+      'Resources',
+      'Thank you!',
+    ])
+    expect(deck.meta.title).toBe('What is a Software Post-Mortem and How Do You Write One?')
+    expect(deck.problems).toEqual([])
+  })
+
+  it('keeps the <style> block at its top: the centred-image rule is in the deck CSS', async () => {
+    const deck = render(await readFile(path.join(REPO, 'slides/post-mortem.md'), 'utf8'))
+    // Marpit scopes a deck's own styles to its slides.
+    expect(deck.css).toMatch(/section img\[alt~=["']?center["']?\]\{display:block;margin:0 auto\}/)
+  })
+
+  it('without headingDivider (as first written) is two slides, the second holding everything', async () => {
+    const deck = render(await readFile(path.join(REPO, '../shared/examples/post-mortem.md'), 'utf8').catch(() => '# a\n___\n## b\n## c'))
+    expect(deck.slides).toHaveLength(2)
+  })
+})
+
+describe('directives', () => {
+  it('renders with and without `marp: true` alike', () => {
+    const a = render('---\nmarp: true\n---\n# Hello\n\n---\n\n# Two')
+    const b = render('# Hello\n\n---\n\n# Two')
+    expect(a.slides).toHaveLength(2)
+    expect(b.slides).toEqual(a.slides)
+  })
+
+  it('applies global, local and spot directives', () => {
+    const deck = render(
+      ['---', 'paginate: true', 'header: Top', 'footer: Bottom', 'class: invert', '---', '# One', '', '---', '', '<!-- _class: lead -->', '<!-- _paginate: false -->', '# Two', '', '---', '', '<!-- backgroundColor: #123456 -->', '# Three'].join('\n'),
+    )
+    const [one, two, three] = deck.slides
+    expect(one).toMatch(/class="invert"/)
+    expect(one).toMatch(/data-paginate="true"/)
+    expect(one).toMatch(/<header>Top<\/header>/)
+    expect(one).toMatch(/<footer>Bottom<\/footer>/)
+    expect(two).toMatch(/class="lead"/)
+    expect(two).not.toMatch(/data-paginate="true"/)
+    expect(three).toMatch(/background-color:#123456/)
+  })
+
+  it('uses marp-site as the default theme, and a theme directive picks any registered one', () => {
+    expect(render('# a').meta.theme).toBe('marp-site')
+    expect(render('---\ntheme: gaia\n---\n# a').slides[0]).toMatch(/data-theme="gaia"/)
+    expect(render('<!-- theme: uncover -->\n# a').meta.theme).toBe('uncover')
+  })
+
+  it('reports an unknown theme with its line and renders with the default', () => {
+    const deck = render('---\ntitle: x\ntheme: nope\n---\n# a')
+    expect(deck.meta.theme).toBe('marp-site')
+    expect(deck.problems).toEqual([
+      expect.objectContaining({ rule: 'unknown-theme', severity: 'error', line: 3, file: 'slides/deck.md' }),
+    ])
+    const fromComment = render('# a\n\n<!-- theme: missing -->\n')
+    expect(fromComment.problems).toEqual([expect.objectContaining({ rule: 'unknown-theme', line: 3 })])
+  })
+
+  it('supports 4:3 through the size directive of our theme', () => {
+    const deck = render('---\nsize: 4:3\n---\n# a')
+    expect(deck.meta).toMatchObject({ width: 960, height: 720 })
+    expect(deck.slides[0]).toMatch(/viewBox="0 0 960 720"/)
+  })
+
+  it('reads the lang directive', () => {
+    expect(render('---\nlang: fr\n---\n# a').meta.lang).toBe('fr')
+  })
+
+  it('collects speaker notes per slide', () => {
+    const deck = render('# a\n\n<!-- first note -->\n\n---\n\n# b\n\n<!-- second -->\n<!-- more -->')
+    expect(deck.notes).toEqual(['first note', 'second\n\nmore'])
+  })
+})
+
+describe('Markdown features', () => {
+  it('turns image syntax into sized images and backgrounds', () => {
+    const deck = render('![w:200](a.png)\n\n---\n\n![bg](b.png)\n\n---\n\n![bg left:40%](c.png)\n\n# split')
+    expect(deck.slides[0]).toMatch(/<img src="[^"]*a\.png" alt="" style="width:200px;"/)
+    expect(deck.slides[1]).toMatch(/data-marpit-advanced-background="background"/)
+    expect(deck.slides[1]).toMatch(/background-image:url\(&quot;[^&]*b\.png&quot;\)/)
+    expect(deck.slides[2]).toMatch(/data-marpit-advanced-background-split="left"/)
+    expect(deck.slides[2]).toMatch(/--marpit-advanced-background-split:40%/)
+  })
+
+  it('typesets KaTeX math with fonts from the site, not a CDN', () => {
+    const deck = render('# a\n\n$x^2$\n\n$$\n\\int_0^1 x\\,dx\n$$')
+    expect(text(deck)).toMatch(/class="katex"/)
+    expect(deck.css).toContain(`${SITE_ROOT}_assets/katex/KaTeX_Main-Regular.woff2`)
+    expect(deck.css).not.toMatch(/cdn\.jsdelivr|https?:\/\//)
+  })
+
+  it('can use MathJax instead', () => {
+    const deck = render('$x^2$', engine({ math: 'mathjax' }))
+    expect(text(deck)).toMatch(/<mjx-container/)
+  })
+
+  it('turns emoji into Twemoji images served by the site', () => {
+    const deck = render('# hi :smile: 🎉')
+    expect(text(deck)).toContain(`src="${SITE_ROOT}_assets/twemoji/svg/1f604.svg"`)
+    expect(text(deck)).toContain(`src="${SITE_ROOT}_assets/twemoji/svg/1f389.svg"`)
+    expect(text(deck)).not.toMatch(/cdn\.jsdelivr/)
+  })
+
+  it('highlights fenced code', () => {
+    expect(text(render('```js\nconst a = 1\n```'))).toMatch(/<span class="hljs-keyword">const<\/span>/)
+  })
+
+  it('scopes <style scoped> to its slide and applies <style> to the deck', () => {
+    const deck = render('<style>\nh1 { color: red }\n</style>\n\n# a\n\n---\n\n<style scoped>\nh1 { color: blue }\n</style>\n\n# b')
+    expect(deck.css).toMatch(/> section :is\(h1, marp-h1\)\{color:red\}/)
+    expect(deck.css).toMatch(/> section\[data-marpit-scope-[\w-]+\] :is\(h1, marp-h1\)\{color:blue\}/)
+    expect(deck.slides[1]).toMatch(/data-marpit-scope-/)
+  })
+
+  it('keeps raw HTML inert by default: no script, no event handlers, no javascript: links', () => {
+    const deck = render('<script>alert(1)</script>\n\n<img src="x.png" onerror="alert(1)">\n\n[x](javascript:alert(1))\n\n<iframe src="https://example.com"></iframe>')
+    const html = text(deck)
+    // Disallowed HTML is shown as text, so only escaped forms may remain.
+    expect(html).not.toMatch(/<script/i)
+    expect(html).not.toMatch(/<img[^>]*onerror/i)
+    expect(html).not.toMatch(/href="javascript:/i)
+    expect(html).not.toMatch(/<iframe/i)
+    expect(html).toContain('&lt;script&gt;')
+  })
+
+  it('allows raw HTML when the config sets html: true', () => {
+    // <button> is not in marp-core's allowlist: escaped by default, kept with html: true.
+    expect(text(render('<button type="button">hi</button>', engine({ html: true })))).toContain('<button type="button">hi</button>')
+    expect(text(render('<button type="button">hi</button>'))).toContain('&lt;button')
+    // html: false escapes even the allowlisted tags.
+    expect(text(render('<img src="x.png" alt="x">', engine({ html: false })))).toContain('&lt;img')
+    expect(text(render('<img src="x.png" alt="x">'))).toMatch(/<img src="[^"]*x\.png" alt="x" \/>/)
+  })
+
+  it('does not split `---` inside code fences or comments', () => {
+    const deck = render('# a\n\n```\n---\n```\n\n<!--\n---\n-->\n\nend')
+    expect(deck.slides).toHaveLength(1)
+  })
+})
+
+describe('front-matter', () => {
+  it('takes title, description, author, date, tags and draft', () => {
+    const deck = render('---\ntitle: T\ndescription: D\nauthor: A\ndate: 2026-01-02\ntags: [x, y]\ndraft: true\n---\n# Heading')
+    expect(deck.meta).toMatchObject({ title: 'T', description: 'D', author: 'A', date: '2026-01-02', tags: ['x', 'y'], draft: true })
+  })
+
+  it('falls back to the first heading, then the file name, for the title', () => {
+    expect(render('Some text\n\n## The heading').meta.title).toBe('The heading')
+    expect(render('just text', engine(), 'slides/my-talk.md').meta.title).toBe('my-talk')
+  })
+
+  it('accepts Marp-style loose values such as a colon in a footer', () => {
+    const deck = render('---\nfooter: Part 1: the start\npaginate: true\n---\n# a')
+    expect(deck.slides[0]).toContain('<footer>Part 1: the start</footer>')
+  })
+
+  it.each([
+    ['an unclosed quote', '---\ntitle: "oops\ntheme: gaia\n---\n# a', 2],
+    ['tab indentation', '---\ntitle: a\nlist:\n\t- x\n---\n# a', 4],
+    ['a bad flow sequence', '---\ntitle: ok\ntags: [a, b\n---\n# a', 3],
+  ])('reports invalid YAML (%s) with its line and does not build the deck', (_, markdown, line) => {
+    const result = renderDeck(engine(), { markdown, source: 'slides/bad.md', slug: 'bad' })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/bad.md', rule: 'front-matter', severity: 'error', line })])
+  })
+
+  it('renders CRLF line endings like LF', () => {
+    const lf = '---\ntitle: T\nheadingDivider: 2\n---\n## a\n\ntext\n\n## b\n'
+    const crlf = lf.replaceAll('\n', '\r\n')
+    const a = render(lf)
+    const b = render(crlf)
+    expect(b.slides).toEqual(a.slides)
+    expect(b.meta.title).toBe('T')
+  })
+
+  it('warns about an empty deck and still renders it', () => {
+    const deck = render('')
+    expect(deck.slides).toHaveLength(1)
+    expect(deck.problems).toEqual([expect.objectContaining({ rule: 'empty-slide', severity: 'warning' })])
+    expect(render('---\ntitle: only front-matter\n---\n').problems).toEqual([expect.objectContaining({ rule: 'empty-slide' })])
+  })
+})
+
+describe('themes', () => {
+  it('reports a theme CSS syntax error with file and line, and keeps the others', () => {
+    const e = createEngine({
+      themes: [...themes, { file: '/p/themes/broken.css', display: 'themes/broken.css', css: '/* @theme broken */\nsection {\n  color: red;\n' }],
+      defaultTheme: 'marp-site',
+      marp: {},
+    })
+    expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/broken.css', rule: 'theme-error', line: 2 })])
+    expect(e.themeNames).toContain('marp-site')
+    expect(e.themeNames).not.toContain('broken')
+  })
+
+  it('reports a theme without a @theme name', () => {
+    const e = createEngine({ themes: [...themes, { file: '/x.css', display: 'themes/x.css', css: 'section { color: red }' }], defaultTheme: 'marp-site', marp: {} })
+    expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/x.css', rule: 'theme-error', message: expect.stringContaining('@theme') })])
+  })
+
+  it('reports an @import of a theme that does not exist', () => {
+    const e = createEngine({ themes: [...themes, { file: '/y.css', display: 'themes/y.css', css: "/* @theme y */\n@import 'default';\n@import 'nothere';\n" }], defaultTheme: 'marp-site', marp: {} })
+    expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/y.css', line: 3, rule: 'missing-asset' })])
+  })
+
+  it('refuses a config default theme that is not registered', () => {
+    expect(() => createEngine({ themes, defaultTheme: 'nope', marp: {} })).toThrow(/theme "nope" is not a registered theme/)
+  })
+})
