@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main } from '../src/cli/main.js'
+import { EXIT_CODES } from '../src/errors.js'
+import { project, readManifest, REPO } from './helpers/project.js'
+
+async function run(argv: string[], cwd = REPO) {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    cwd,
+    color: false,
+  })
+  return { code, stdout, stderr }
+}
+
+describe('the marp-site command', () => {
+  it('prints help and version', async () => {
+    const help = await run(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage: marp-site')
+    expect(help.stdout).toContain('build')
+    const buildHelp = await run(['build', '--help'])
+    for (const flag of ['--config', '--slides', '--themes', '--templates', '--out', '--pdf', '--no-pdf']) expect(buildHelp.stdout).toContain(flag)
+    const version = await run(['--version'])
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
+
+  it('gives a usage error with a hint for an unknown flag or command', async () => {
+    const flag = await run(['build', '--outt', 'x'])
+    expect(flag.code).toBe(EXIT_CODES.USAGE)
+    expect(flag.stderr).toContain("unknown option '--outt'")
+    expect(flag.stderr).toContain('--out')
+    const command = await run(['biuld'])
+    expect(command.code).toBe(EXIT_CODES.USAGE)
+    expect(command.stderr).toContain('build')
+  })
+
+  it('builds and prints a one-line summary: decks, slides, problems, time', async () => {
+    const root = await project({ 'slides/a.md': '# A\n\n---\n\n# B', 'slides/b.md': '# C' })
+    const result = await run(['build', root])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Built 2 decks, 3 slides → .*dist in \d+\.\d\d s \(no problems\)\n$/)
+    expect(result.stderr).toBe('')
+    expect((await readManifest(root)).decks).toHaveLength(2)
+  })
+
+  it('exits 1 when a deck has errors, listing each with file:line, and still builds the rest', async () => {
+    const root = await project({ 'slides/good.md': '# Good', 'slides/bad.md': '# Bad\n\n![](gone.png)\n', 'slides/empty.md': '' })
+    const result = await run(['build', root])
+    expect(result.code).toBe(EXIT_CODES.PROBLEMS)
+    expect(result.stderr).toContain('slides/bad.md:3  error    image gone.png (slides/gone.png) not found  missing-asset')
+    expect(result.stderr).toContain('slides/empty.md  warning  has no content  empty-slide')
+    expect(result.stdout).toContain('1 error, 1 warning')
+    expect((await readManifest(root)).decks).toHaveLength(3)
+  })
+
+  it('exits 0 with warnings only', async () => {
+    const root = await project({ 'slides/empty.md': '' })
+    expect((await run(['build', root])).code).toBe(0)
+  })
+
+  it('maps config errors to their exit code with a one-line reason', async () => {
+    const root = await project({ 'slides/a.md': '# a', 'marp-site.config.json': '{"nope": 1}' })
+    const result = await run(['build', root])
+    expect(result.code).toBe(EXIT_CODES.CONFIG)
+    expect(result.stderr).toBe('marp-site: Invalid config in marp-site.config.json: unknown key "nope"\n')
+  })
+
+  it('resolves the root and dirs against the working directory', async () => {
+    const root = await project({ 'decks/a.md': '# a' })
+    const result = await run(['build', '--slides', 'decks', '--out', 'public'], root)
+    expect(result.code).toBe(0)
+    expect((await readManifest(root, 'public')).decks[0]?.source).toBe('decks/a.md')
+  })
+
+  it('works as a real process: bin, exit code and no colour without a TTY', async () => {
+    const root = await project({ 'slides/a.md': '# a', 'slides/b.md': '![](missing.png)' })
+    const child = spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', root], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined } })
+    expect(child.status).toBe(EXIT_CODES.PROBLEMS)
+    expect(child.stderr).toContain('slides/b.md:1')
+    expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)
+  })
+})

@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import puppeteer, { type Browser } from 'puppeteer-core'
+
+/** The system Chromium: `CHROME_PATH`, else Debian's `/usr/bin/chromium`. */
+export function chromiumPath(): string {
+  const candidates = [process.env['CHROME_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+  const found = candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p))
+  if (!found) throw new Error('No Chromium found: install it (apt-get install -y chromium) or set CHROME_PATH')
+  return found
+}
+
+export interface TestBrowser {
+  readonly browser: Browser
+  close(): Promise<void>
+}
+
+/** Headless Chromium with a throwaway profile and no background networking. */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'marp-site-chromium-'))
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    userDataDir: profile,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--allow-file-access-from-files'],
+  })
+  return {
+    browser,
+    async close() {
+      await browser.close()
+      await rm(profile, { recursive: true, force: true })
+    },
+  }
+}
