@@ -177,3 +177,29 @@ describe('hostile HTML in a deck stays inert', () => {
     }
   })
 })
+
+describe('printing a deck page', () => {
+  it('gives one page per slide at the slide size, for 16:9 and 4:3', async () => {
+    const { PDFDocument } = await import('pdf-lib')
+    const root = await project({
+      'slides/wide.md': '# One\n\n---\n\n# Two\n\n---\n\n<!-- _class: invert -->\n# Three',
+      'slides/square.md': '---\nsize: 4:3\n---\n# One\n\n---\n\n# Two',
+    })
+    await buildProject(root)
+    for (const [slug, pages, width, height] of [['wide', 3, 1280, 720], ['square', 2, 960, 720]] as const) {
+      const { page } = await visit(path.join(root, 'dist'), `${slug}/index.html`)
+      try {
+        await page.emulateMediaType('print')
+        const pdf = await PDFDocument.load(await page.pdf({ preferCSSPageSize: true, printBackground: true }))
+        expect(pdf.getPageCount()).toBe(pages)
+        for (const p of pdf.getPages()) {
+          // CSS px are 0.75 pt.
+          expect(Math.round(p.getWidth())).toBe(width * 0.75)
+          expect(Math.round(p.getHeight())).toBe(height * 0.75)
+        }
+      } finally {
+        await page.close()
+      }
+    }
+  })
+})

@@ -57,14 +57,20 @@ describe('config files', () => {
 
   it('names a key with a wrong type, nested ones included', async () => {
     const root = await project({ 'marp-site.config.json': '{ "title": 3, "marp": { "math": "latex" } }' })
-    const error = await resolveConfig({ root }).catch((e: unknown) => e as Error)
+    const error = (await resolveConfig({ root }).then(
+      () => new Error('resolved'),
+      (e: unknown) => e as Error,
+    ))
     expect(error.message).toContain('"title"')
     expect(error.message).toContain('"marp.math"')
   })
 
   it('rejects a bad lang and a non-http base URL', async () => {
     const root = await project({ 'marp-site.config.json': '{ "lang": "en_US!", "baseUrl": "ftp://x" }' })
-    const error = await resolveConfig({ root }).catch((e: unknown) => e as Error)
+    const error = (await resolveConfig({ root }).then(
+      () => new Error('resolved'),
+      (e: unknown) => e as Error,
+    ))
     expect(error.message).toContain('"lang"')
     expect(error.message).toContain('"baseUrl"')
   })
