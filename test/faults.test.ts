@@ -7,34 +7,23 @@ import { buildProject, project, readManifest, REPO } from './helpers/project.js'
 
 const BIN = path.join(REPO, 'bin/marp-site.js')
 const isRoot = process.getuid?.() === 0
-const NOBODY = 65534
+/** As root, file permissions do not stop reads or writes; without these two capabilities they do. */
+const WITHOUT_ROOT_OVERRIDE = ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search']
 
-/**
- * Runs the real CLI. As root, permissions do not stop reads, so the child runs as `nobody` to meet
- * a permission error for real.
- */
-function cli(args: string[], options: { unprivileged?: boolean; shell?: string } = {}): SpawnSyncReturns<string> {
-  const asNobody = options.unprivileged === true && isRoot
-  const command = options.shell ? 'bash' : process.execPath
-  const argv = options.shell ? ['-c', `${options.shell}; exec "$0" "$@"`, process.execPath, BIN, ...args] : [BIN, ...args]
-  return spawnSync(command, argv, { encoding: 'utf8', ...(asNobody ? { uid: NOBODY, gid: NOBODY } : {}), env: { ...process.env, NO_COLOR: '1' } })
-}
-
-async function openUp(root: string): Promise<void> {
-  // Let the unprivileged child read the project and write next to it.
-  await chmod(root, 0o777)
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name)
-    await chmod(full, entry.isDirectory() ? 0o777 : 0o666)
-  }
+/** Runs the real CLI, optionally subject to file permissions even as root, or under shell limits. */
+function cli(args: string[], options: { permissions?: boolean; shell?: string } = {}): SpawnSyncReturns<string> {
+  let argv = [process.execPath, BIN, ...args]
+  if (options.shell) argv = ['bash', '-c', `${options.shell}; exec "$0" "$@"`, ...argv]
+  if (options.permissions && isRoot) argv = [...WITHOUT_ROOT_OVERRIDE, ...argv]
+  const [command = '', ...rest] = argv
+  return spawnSync(command, rest, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
 }
 
 describe('filesystem faults', () => {
   it('reports an unreadable deck and builds the others', async () => {
     const root = await project({ 'slides/good.md': '# Good', 'slides/secret.md': '# Secret' })
-    await openUp(root)
     await chmod(path.join(root, 'slides/secret.md'), 0o000)
-    const result = cli(['build', root], { unprivileged: true })
+    const result = cli(['build', root], { permissions: true })
     expect(result.stderr).toContain('slides/secret.md  error    cannot be read: permission denied  read-error')
     expect(result.status).toBe(EXIT_CODES.PROBLEMS)
     expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['good'])
@@ -55,9 +44,8 @@ describe('filesystem faults', () => {
 
   it('fails clearly when the out dir cannot be created (read-only parent)', async () => {
     const root = await project({ 'slides/a.md': '# a' })
-    await openUp(root)
     await chmod(root, 0o555)
-    const result = cli(['build', root], { unprivileged: true })
+    const result = cli(['build', root], { permissions: true })
     expect(result.status).toBe(EXIT_CODES.IO)
     expect(result.stderr).toMatch(/^marp-site: Cannot create .*: permission denied/m)
     await chmod(root, 0o755)
@@ -105,8 +93,12 @@ describe('filesystem faults', () => {
   })
 })
 
-it('runs the CLI as an unprivileged user when the tests run as root', () => {
-  // Guards the helper above: without it, the permission tests would pass vacuously as root.
-  const who = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.getuid()))'], { encoding: 'utf8', ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}) })
-  expect(who.stdout).not.toBe('0')
+it('subjects the CLI to file permissions even when the tests run as root', async () => {
+  // Guards the helper above: without it, the permission tests could pass for the wrong reason.
+  const root = await project({ 'locked.txt': 'x' })
+  await chmod(path.join(root, 'locked.txt'), 0o000)
+  const argv = [...(isRoot ? WITHOUT_ROOT_OVERRIDE : []), process.execPath, '-e', 'require("fs").readFileSync(process.argv[1])', path.join(root, 'locked.txt')]
+  const [command = '', ...rest] = argv
+  const child = spawnSync(command, rest, { encoding: 'utf8' })
+  expect(child.stderr).toContain('EACCES')
 })
