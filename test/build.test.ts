@@ -29,7 +29,15 @@ describe('building the fixture site', () => {
   it('writes a page per deck at a pretty URL, an index and the manifest', async () => {
     const root = await project({}, 'site')
     const result = await buildProject(root)
-    expect(result.problems).toEqual([])
+    const remote = {
+      deck: 'intro',
+      file: 'slides/intro.md',
+      line: 30,
+      rule: 'external-request',
+      severity: 'warning',
+      message: 'https://example.com/remote.png is fetched from outside the site; the page needs a network to show it',
+    }
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/intro.md', line: 30, rule: 'external-request', severity: 'warning' })])
     const manifest = await readManifest(root)
     expect(manifest.generator).toMatch(/^marp-site \d+\.\d+\.\d+$/)
     expect(manifest.decks.map((d) => d.slug)).toEqual(['draft', 'intro', 'nested/deep-talk', 'undated'])
@@ -41,7 +49,7 @@ describe('building the fixture site', () => {
       slides: 3,
       html: 'intro/index.html',
       pdf: null,
-      problems: [],
+      problems: [remote],
     })
     expect(manifest.decks.find((d) => d.slug === 'nested/deep-talk')).toMatchObject({ source: 'slides/nested/Deep Talk.md', html: 'nested/deep-talk/index.html', slides: 1 })
     expect(slideCount(await readOut(root, 'intro/index.html'))).toBe(3)

@@ -245,3 +245,16 @@ describe('themes', () => {
     expect(() => createEngine({ themes, defaultTheme: 'nope', marp: {} })).toThrow(/theme "nope" is not a registered theme/)
   })
 })
+
+describe('external requests', () => {
+  it('keeps remote URLs as written and warns that the page fetches them', () => {
+    const deck = render('# a\n\n![](https://example.com/a.png)\n\n<style>\n@import "https://fonts.example.com/x.css";\nh1 { background: url(https://example.com/b.png) }\n</style>\n\n[a link is not a fetch](https://example.com/)')
+    expect(deck.problems.map((p) => [p.rule, p.severity, p.line])).toEqual([
+      ['external-request', 'warning', 3],
+      ['external-request', 'warning', 6],
+      ['external-request', 'warning', 7],
+    ])
+    expect(text(deck)).toContain('src="https://example.com/a.png"')
+    expect(deck.css).toContain('https://example.com/b.png')
+  })
+})

@@ -60,7 +60,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
 
   const env: RenderEnv = {
-    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], themeDirectives: [] },
+    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], themeDirectives: [] },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
   try {
@@ -75,6 +75,10 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
 
   for (const ref of ctx.unsafe) {
     problems.push({ file: source, line: ref.line, rule: 'unsafe-path', severity: 'error', message: `${ref.url} ${ref.reason}; not copied` })
+  }
+
+  for (const ref of ctx.external) {
+    problems.push({ file: source, line: ref.line, rule: 'external-request', severity: 'warning', message: `${ref.url} ${ref.reason}; the page needs a network to show it` })
   }
 
   const requested: { name: string; line: number | undefined }[] = []

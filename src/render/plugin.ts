@@ -7,6 +7,8 @@ export interface RenderEnv {
     readonly slug: string
     readonly refs: AssetRef[]
     readonly unsafe: UnsafeRef[]
+    /** Remote URLs the browser will fetch (images, media, CSS), which leave the site. */
+    readonly external: UnsafeRef[]
     /** `theme` values met in comment directives, with their line. */
     readonly themeDirectives: { name: string; line: number }[]
     firstHeading?: string
@@ -48,6 +50,7 @@ interface MarkdownIt {
 type TokenWithHidden = Token & { hidden?: boolean }
 
 const CSS_URL = /url\(\s*(['"]?)([^'")]*?)\1\s*\)/g
+const CSS_IMPORT_STRING = /@import\s+(['"])([^'"]+)\1/g
 const HTML_MEDIA_TAG = /<(img|video|audio|source)\b[^>]*>/gi
 const HTML_URL_ATTR = /(\s(?:src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi
 
@@ -62,7 +65,10 @@ export function assetPlugin(md: MarkdownIt): void {
     if (!ctx) return
     const rewrite = (url: string, line: number, kind: RefKind): string => {
       const resolved = resolveRef(url, ctx.deckDir, ctx.slug)
-      if (resolved.kind === 'remote') return url
+      if (resolved.kind === 'remote') {
+        if (/^(https?:)?\/\//i.test(url.trim())) ctx.external.push({ url, line, reason: 'is fetched from outside the site' })
+        return url
+      }
       if (resolved.kind === 'unsafe') {
         ctx.unsafe.push({ url, line, reason: resolved.reason })
         return url
@@ -70,12 +76,17 @@ export function assetPlugin(md: MarkdownIt): void {
       ctx.refs.push({ url, source: resolved.source, target: resolved.target, line, kind })
       return resolved.url
     }
-    const rewriteCss = (css: string, line: number) =>
-      css.replace(CSS_URL, (whole, quote: string, url: string, offset: number) => {
+    const rewriteCss = (css: string, line: number) => {
+      for (const match of css.matchAll(CSS_IMPORT_STRING)) {
+        const url = match[2] ?? ''
+        if (/^(https?:)?\/\//i.test(url)) ctx.external.push({ url, line: line + countNewlines(css, match.index), reason: 'is fetched from outside the site' })
+      }
+      return css.replace(CSS_URL, (whole, quote: string, url: string, offset: number) => {
         const at = line + countNewlines(css, offset)
         const next = rewrite(url, at, 'css')
         return next === url ? whole : `url(${quote}${next}${quote})`
       })
+    }
     const rewriteHtml = (html: string, line: number) =>
       html.replace(HTML_MEDIA_TAG, (tag, _name: string, offset: number) => {
         const at = line + countNewlines(html, offset)
@@ -90,7 +101,8 @@ export function assetPlugin(md: MarkdownIt): void {
     for (const [index, token] of state.tokens.entries()) {
       const line = (token.map?.[0] ?? 0) + 1
       if (token.type === 'marpit_style') {
-        token.content = rewriteCss(token.content, line)
+        // The content starts on the line after `<style>`.
+        token.content = rewriteCss(token.content, line + 1)
       } else if (token.type === 'html_block') {
         token.content = rewriteHtml(token.content, line)
       } else if (token.type === 'marpit_comment') {
