@@ -45,7 +45,8 @@ export interface PageAssets {
 
 export interface DeckPageData {
   readonly site: SiteData
-  readonly deck: DeckSummary & { readonly lang: string }
+  /** `dataJson`: the runtime's data (title, notes, index link), already safe to output with `| raw`. */
+  readonly deck: DeckSummary & { readonly lang: string; readonly dataJson: string }
   readonly slides: readonly SlideData[]
   readonly page: PageAssets
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { MarpSiteError } from '../errors.js'
 
 const require = createRequire(import.meta.url)
 
@@ -13,6 +14,17 @@ export function contentHash(data: string | Uint8Array): string {
 export async function marpBrowserScript(): Promise<string> {
   const file = path.join(path.dirname(require.resolve('@marp-team/marp-core/package.json')), 'lib', 'browser.js')
   return readFile(file, 'utf8')
+}
+
+/** marp-site's deck page runtime (src/client), compiled into lib/client by `npm run compile`. */
+export async function runtimeFiles(packageDir: string): Promise<{ js: string; css: string }> {
+  const dir = path.join(packageDir, 'lib', 'client')
+  try {
+    const [js, css] = await Promise.all([readFile(path.join(dir, 'runtime.js'), 'utf8'), readFile(path.join(dir, 'runtime.css'), 'utf8')])
+    return { js, css }
+  } catch (error) {
+    throw new MarpSiteError('INTERNAL', `The deck page runtime is missing from ${dir}; run \`npm run compile\``, { cause: error })
+  }
 }
 
 /** KaTeX's font files, served from the site instead of a CDN. */

@@ -12,7 +12,8 @@ import type { Templates } from '../template/engine.js'
 import { manifestProblem, serializeManifest, type ManifestDeck } from './manifest.js'
 import type { Staging } from './outdir.js'
 import { relativize, relativeUrl, rootedTargets, rootPrefix } from './relativize.js'
-import { contentHash, katexFonts, marpBrowserScript, twemojiFile } from './shared.js'
+import { PACKAGE_DIR } from '../config/resolve.js'
+import { contentHash, katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
 
 export type DeckOutcome =
   | { readonly kind: 'rendered'; readonly deck: RenderedDeck; readonly copies: readonly AssetCopy[]; readonly problems: readonly Problem[] }
@@ -53,6 +54,13 @@ export async function writeSite(options: {
   const script = await marpBrowserScript()
   const scriptPath = `${JS_DIR}/marp-core.${contentHash(script)}.js`
   write(scriptPath, script)
+  const runtime = await runtimeFiles(PACKAGE_DIR)
+  const runtimeJs = `${JS_DIR}/runtime.${contentHash(runtime.js)}.js`
+  const runtimeCss = `${CSS_DIR}/runtime.${contentHash(runtime.css)}.css`
+  if (outcomes.some((o) => o.kind === 'rendered')) {
+    write(runtimeJs, runtime.js)
+    write(runtimeCss, runtime.css)
+  }
 
   const cssFiles = new Set<string>()
   const emoji = new Set<string>()
@@ -90,16 +98,18 @@ export async function writeSite(options: {
 
     const summary = summarize(deck, outcome.problems)
     summaries.push(summary)
-    const page = (dir: string): PageAssets => ({
-      root: rootPrefix(dir),
-      indexHref: relativeUrl(dir === '' ? '.' : encodePath(dir), 'index.html'),
-      css: [relativeUrl(encodePath(dir), cssPath)],
-      scripts: [relativeUrl(encodePath(dir), scriptPath)],
+    const from = encodePath(pageDir)
+    const page = (withRuntime: boolean): PageAssets => ({
+      root: rootPrefix(pageDir),
+      indexHref: relativeUrl(from, 'index.html'),
+      css: [cssPath, ...(withRuntime ? [runtimeCss] : [])].map((p) => relativeUrl(from, p)),
+      scripts: [scriptPath, ...(withRuntime ? [runtimeJs] : [])].map((p) => relativeUrl(from, p)),
     })
     const slides = deck.slides.map((html, i) => ({ number: i + 1, html: relativize(html, pageDir), notes: deck.notes[i] ?? '' }))
-    const deckData = { ...summary, lang: deck.meta.lang ?? config.lang }
-    write(`${pageDir}/index.html`, await templates.deckPage({ site, deck: deckData, slides, page: page(pageDir) }))
-    write(`${pageDir}/thumb.html`, await templates.thumbPage({ site, deck: summary, slide: slides[0], page: page(pageDir) }))
+    const runtimeData = { title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html') }
+    const deckData = { ...summary, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
+    write(`${pageDir}/index.html`, await templates.deckPage({ site, deck: deckData, slides, page: page(true) }))
+    write(`${pageDir}/thumb.html`, await templates.thumbPage({ site, deck: summary, slide: slides[0], page: page(false) }))
     for (const asset of outcome.copies) copy(asset.from, asset.target)
 
     decks.push({
@@ -129,6 +139,11 @@ export async function writeSite(options: {
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed) throw failed.reason
   return { decks, kept }
+}
+
+/** JSON that is safe inside `<script type="application/json">`: no `</script>` or `<!--` can end it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
 }
 
 function summarize(deck: RenderedDeck, problems: readonly Problem[]): DeckSummary {
