@@ -22,8 +22,9 @@ interface Visit {
 }
 
 /** Opens a built file over file://, failing and recording every request that leaves the site folder. */
-async function visit(outDir: string, sitePath: string): Promise<Visit> {
+async function visit(outDir: string, sitePath: string, options: { javascript?: boolean } = {}): Promise<Visit> {
   const page = await chromium.browser.newPage()
+  if (options.javascript === false) await page.setJavaScriptEnabled(false)
   await page.setViewport({ width: 1280, height: 800 })
   const outside: string[] = []
   const errors: string[] = []
@@ -77,8 +78,8 @@ describe('our own decks in a real browser', () => {
     }
   })
 
-  it('shows the post-mortem as 7 slides of 1280×720', async () => {
-    const { page } = await visit(outDir, 'post-mortem/index.html')
+  it('shows the post-mortem as 7 slides of 1280×720, one under the other without JavaScript', async () => {
+    const { page } = await visit(outDir, 'post-mortem/index.html', { javascript: false })
     try {
       const sizes = await page.$$eval('div.marpit > svg > foreignObject > section:not([data-marpit-advanced-background])', (sections) =>
         sections.map((s) => `${(s as HTMLElement).offsetWidth}x${(s as HTMLElement).offsetHeight}`),

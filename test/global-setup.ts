@@ -2,9 +2,13 @@ import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
-/** Tests that spawn `bin/marp-site.js` run the compiled lib/: compile it from the current src/ first. */
+/**
+ * Tests that spawn `bin/marp-site.js` run the compiled lib/, and every build ships the bundled deck
+ * page runtime from lib/client: compile both from the current sources first.
+ */
 export default function setup(): void {
   const require = createRequire(import.meta.url)
-  const tsc = require.resolve('typescript/bin/tsc')
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' })
+  const cwd = fileURLToPath(new URL('..', import.meta.url))
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd, stdio: 'inherit' })
+  execFileSync(process.execPath, ['scripts/build-client.mjs'], { cwd, stdio: 'inherit' })
 }
