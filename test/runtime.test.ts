@@ -300,6 +300,19 @@ describe('audience view', () => {
     }
   })
 
+  it('toggles fullscreen with f', async () => {
+    const page = await open(fileUrl('talk/index.html'))
+    try {
+      await press(page, 'f')
+      await page.waitForFunction(() => document.fullscreenElement === document.documentElement, { timeout: 5000 })
+      await press(page, 'f')
+      await page.waitForFunction(() => document.fullscreenElement === null, { timeout: 5000 })
+      expect(await active(page)).toBe(1)
+    } finally {
+      await page.close()
+    }
+  })
+
   it('never shows speaker notes in the audience view', async () => {
     const page = await open(fileUrl('talk/index.html'))
     try {
