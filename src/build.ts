@@ -10,13 +10,21 @@ import { loadTemplates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import type { ManifestDeck } from './write/manifest.js'
 import { openStaging } from './write/outdir.js'
-import { writeSite, type DeckOutcome } from './write/site.js'
+import { writePages, type DeckOutcome } from './write/site.js'
+import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
+import { MarpSiteError } from './errors.js'
 
 export interface BuildOptions {
   /** Aborting stops the build and leaves the previous site as it was. */
   readonly signal?: AbortSignal
   /** Called after each deck is rendered. */
   readonly onDeck?: (event: { done: number; total: number; source: string }) => void
+  /** Called after each deck's PDF is made. */
+  readonly onPdf?: (event: { done: number; total: number; source: string }) => void
+  /** Where to look for a browser when none is configured (default: the usual install locations). */
+  readonly browserCandidates?: readonly string[]
+  /** Environment for `CHROME_PATH` (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv
 }
 
 export interface BuildResult {
@@ -27,6 +35,9 @@ export interface BuildResult {
   readonly slides: number
   /** Sources of decks that failed and kept their previous page. */
   readonly kept: readonly string[]
+  /** Site-wide messages (no browser for PDFs, ...), not tied to a deck. */
+  readonly notices: readonly string[]
+  readonly pdf: { readonly printed: number; readonly reused: number; readonly browser: string | undefined }
   readonly durationMs: number
 }
 
@@ -42,6 +53,15 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const engine = createEngine({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp })
   const templates = await loadTemplates({ root: config.root, dirs: [config.templatesDir, config.builtin.templatesDir] })
   const found = await discoverDecks(config.root, config.slidesDir)
+  const notices: string[] = []
+  let browser: FoundBrowser | undefined
+  if (config.pdf.mode !== 'off') {
+    browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env, options.browserCandidates)
+    if (!browser && config.pdf.mode === 'on') {
+      throw new MarpSiteError('BROWSER', `PDFs were requested but no browser was found. ${INSTALL_HINT}`)
+    }
+    if (!browser) notices.push(`No Chromium, Chrome or Edge found, so no PDFs were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`)
+  }
   signal?.throwIfAborted()
 
   const staging = await openStaging(config.outDir)
@@ -70,17 +90,41 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
       options.onDeck?.({ done: i + 1, total: found.decks.length, source: source.source })
     }
 
-    const written = await writeSite({ config, staging, templates, outcomes, generator: GENERATOR, signal })
+    const pages = await writePages({ config, staging, templates, outcomes, generator: GENERATOR, withPdf: browser !== undefined, signal })
+    let pdf = { pdfs: new Map<string, string>(), problems: new Map<string, Problem[]>(), printed: 0, reused: 0 }
+    if (browser && pages.printable.length > 0) {
+      // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
+      const { makePdfs } = await import('./pdf/index.js')
+      pdf = await makePdfs({
+        decks: pages.printable,
+        staging,
+        outDir: config.outDir,
+        pdf: config.pdf,
+        browser,
+        generator: GENERATOR,
+        signal,
+        onProgress: options.onPdf && ((done, total, source) => options.onPdf?.({ done, total, source })),
+      })
+    }
+    const written = await pages.finish(pdf.pdfs, pdf.problems)
     signal?.throwIfAborted()
     await staging.commit()
 
-    const problems = [...themes.problems, ...engine.problems, ...found.problems, ...outcomes.flatMap((o) => o.problems)]
+    const problems = [
+      ...themes.problems,
+      ...engine.problems,
+      ...found.problems,
+      ...outcomes.flatMap((o) => o.problems),
+      ...[...pdf.problems.values()].flat(),
+    ]
     return {
       outDir: config.outDir,
       decks: written.decks,
       problems,
       slides: outcomes.reduce((n, o) => n + (o.kind === 'rendered' ? o.deck.slides.length : 0), 0),
       kept: written.kept,
+      notices,
+      pdf: { printed: pdf.printed, reused: pdf.reused, browser: browser?.path },
       durationMs: performance.now() - started,
     }
   } catch (error) {

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'TEMPLATE' // a template that does not parse or render
   | 'INPUT' // the project as a whole cannot be built (no slides dir, ...)
   | 'IO' // reading or writing the filesystem failed
+  | 'BROWSER' // PDFs were required but no usable browser was found
   | 'INTERNAL'
 
 export const EXIT_CODES: Readonly<Record<ErrorCode | 'PROBLEMS', number>> = {
@@ -17,6 +18,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode | 'PROBLEMS', number>> = {
   TEMPLATE: 4,
   INPUT: 5,
   IO: 6,
+  BROWSER: 7,
   INTERNAL: 70,
 }
 

@@ -14,6 +14,7 @@ export type Rule =
   | 'render-error'
   | 'too-large'
   | 'external-request'
+  | 'pdf-error'
 
 export interface Problem {
   /** Source file, relative to the project root, forward slashes. */

@@ -51,7 +51,7 @@ describe('our own decks in a real browser', () => {
   let outDir: string
   beforeAll(async () => {
     outDir = path.join(await tempDir(), 'site')
-    const result = await build(await resolveConfig({ root: REPO, outDir }))
+    const result = await build(await resolveConfig({ root: REPO, outDir, pdf: false }))
     expect(result.problems).toEqual([])
   })
 

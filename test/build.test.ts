@@ -301,7 +301,7 @@ describe('a failed build leaves the previous site intact', () => {
     const before = await readOut(root, 'manifest.json')
     await writeFile(path.join(root, 'slides/new.md'), '# New')
     const controller = new AbortController()
-    const config = await resolveConfig({ root })
+    const config = await resolveConfig({ root, pdf: false })
     await expect(
       build(config, { signal: controller.signal, onDeck: ({ done }) => done === 2 && controller.abort() }),
     ).rejects.toMatchObject({ name: 'AbortError' })

@@ -41,7 +41,7 @@ describe('the marp-site command', () => {
 
   it('builds and prints a one-line summary: decks, slides, problems, time', async () => {
     const root = await project({ 'slides/a.md': '# A\n\n---\n\n# B', 'slides/b.md': '# C' })
-    const result = await run(['build', root])
+    const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^Built 2 decks, 3 slides → .*dist in \d+\.\d\d s \(no problems\)\n$/)
     expect(result.stderr).toBe('')
@@ -50,7 +50,7 @@ describe('the marp-site command', () => {
 
   it('exits 1 when a deck has errors, listing each with file:line, and still builds the rest', async () => {
     const root = await project({ 'slides/good.md': '# Good', 'slides/bad.md': '# Bad\n\n![](gone.png)\n', 'slides/empty.md': '' })
-    const result = await run(['build', root])
+    const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(EXIT_CODES.PROBLEMS)
     expect(result.stderr).toContain('slides/bad.md:3  error    image gone.png (slides/gone.png) not found  missing-asset')
     expect(result.stderr).toContain('slides/empty.md  warning  has no content  empty-slide')
@@ -60,26 +60,26 @@ describe('the marp-site command', () => {
 
   it('exits 0 with warnings only', async () => {
     const root = await project({ 'slides/empty.md': '' })
-    expect((await run(['build', root])).code).toBe(0)
+    expect((await run(['build', '--no-pdf', root])).code).toBe(0)
   })
 
   it('maps config errors to their exit code with a one-line reason', async () => {
     const root = await project({ 'slides/a.md': '# a', 'marp-site.config.json': '{"nope": 1}' })
-    const result = await run(['build', root])
+    const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(EXIT_CODES.CONFIG)
     expect(result.stderr).toBe('marp-site: Invalid config in marp-site.config.json: unknown key "nope"\n')
   })
 
   it('resolves the root and dirs against the working directory', async () => {
     const root = await project({ 'decks/a.md': '# a' })
-    const result = await run(['build', '--slides', 'decks', '--out', 'public'], root)
+    const result = await run(['build', '--no-pdf', '--slides', 'decks', '--out', 'public'], root)
     expect(result.code).toBe(0)
     expect((await readManifest(root, 'public')).decks[0]?.source).toBe('decks/a.md')
   })
 
   it('works as a real process: bin, exit code and no colour without a TTY', async () => {
     const root = await project({ 'slides/a.md': '# a', 'slides/b.md': '![](missing.png)' })
-    const child = spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', root], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined } })
+    const child = spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', '--no-pdf', root], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined } })
     expect(child.status).toBe(EXIT_CODES.PROBLEMS)
     expect(child.stderr).toContain('slides/b.md:1')
     expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)

@@ -12,7 +12,7 @@ describe('config files', () => {
       configFile: undefined,
       lang: 'en',
       theme: 'marp-site',
-      pdf: 'auto',
+      pdf: { mode: 'auto', notes: false, timeoutMs: 60_000, browserPath: undefined },
       slidesDir: path.join(root, 'slides'),
       themesDir: path.join(root, 'themes'),
       templatesDir: path.join(root, 'templates'),

@@ -23,7 +23,7 @@ describe('filesystem faults', () => {
   it('reports an unreadable deck and builds the others', async () => {
     const root = await project({ 'slides/good.md': '# Good', 'slides/secret.md': '# Secret' })
     await chmod(path.join(root, 'slides/secret.md'), 0o000)
-    const result = cli(['build', root], { permissions: true })
+    const result = cli(['build', '--no-pdf', root], { permissions: true })
     expect(result.stderr).toContain('slides/secret.md  error    cannot be read: permission denied  read-error')
     expect(result.status).toBe(EXIT_CODES.PROBLEMS)
     expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['good'])
@@ -35,7 +35,7 @@ describe('filesystem faults', () => {
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
     await writeFile(path.join(root, 'slides/intro.md'), '# Changed')
     // RLIMIT_FSIZE makes any write past 16 KB fail with EFBIG: a disk that fills up mid-build.
-    const result = cli(['build', root], { shell: 'trap "" XFSZ; ulimit -f 16' })
+    const result = cli(['build', '--no-pdf', root], { shell: 'trap "" XFSZ; ulimit -f 16' })
     expect(result.status).toBe(EXIT_CODES.IO)
     expect(result.stderr).toMatch(/^marp-site: Cannot (write|copy) .*dist.*: /m)
     expect(await readFile(path.join(root, 'dist/manifest.json'), 'utf8')).toBe(before)
@@ -45,7 +45,7 @@ describe('filesystem faults', () => {
   it('fails clearly when the out dir cannot be created (read-only parent)', async () => {
     const root = await project({ 'slides/a.md': '# a' })
     await chmod(root, 0o555)
-    const result = cli(['build', root], { permissions: true })
+    const result = cli(['build', '--no-pdf', root], { permissions: true })
     expect(result.status).toBe(EXIT_CODES.IO)
     expect(result.stderr).toMatch(/^marp-site: Cannot create .*: permission denied/m)
     await chmod(root, 0o755)
@@ -59,7 +59,7 @@ describe('filesystem faults', () => {
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
     await writeFile(path.join(root, 'slides/deck-000.md'), '# Changed')
 
-    const child = spawn(process.execPath, [BIN, 'build', root], { stdio: 'ignore' })
+    const child = spawn(process.execPath, [BIN, 'build', '--no-pdf', root], { stdio: 'ignore' })
     // Kill it once it is writing its staging folder.
     const deadline = Date.now() + 20_000
     while (!(await readdir(root)).some((n) => n.includes('marp-site-tmp')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
@@ -79,7 +79,7 @@ describe('filesystem faults', () => {
     await buildProject(root)
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
     await writeFile(path.join(root, 'slides/d0.md'), '# Changed')
-    const child = spawn(process.execPath, [BIN, 'build', root], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, 'build', '--no-pdf', root], { stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const deadline = Date.now() + 20_000

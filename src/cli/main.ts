@@ -4,7 +4,7 @@ import pc from 'picocolors'
 import { build } from '../build.js'
 import { resolveConfig } from '../config/resolve.js'
 import type { InlineConfig } from '../config/types.js'
-import { EXIT_CODES, MarpSiteError, isMarpSiteError } from '../errors.js'
+import { EXIT_CODES, isMarpSiteError } from '../errors.js'
 import { countBySeverity } from '../problems.js'
 import { VERSION } from '../version.js'
 import { formatProblems, formatSummary } from './report.js'
@@ -25,6 +25,7 @@ interface BuildFlags {
   templates?: string
   out?: string
   pdf?: boolean
+  browserPath?: string
 }
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
@@ -73,15 +74,13 @@ function withBuildFlags(command: Command): Command {
     .option('--themes <dir>', 'theme CSS folder (default: themes)')
     .option('--templates <dir>', 'page templates folder (default: templates)')
     .option('-o, --out <dir>', 'output folder, replaced on every build (default: dist)')
-    .addOption(new Option('--pdf', 'require a PDF for every deck (PDF export is not available yet)'))
+    .addOption(new Option('--pdf', 'require a PDF for every deck: a missing browser is an error (default: PDFs when a browser is found)'))
     .addOption(new Option('--no-pdf', 'do not make PDFs'))
+    .option('--browser-path <file>', 'Chromium, Chrome or Edge to print PDFs with (default: CHROME_PATH, then the usual locations)')
 }
 
 async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnType<typeof pc.createColors>): Promise<number> {
   try {
-    if (flags.pdf === true) {
-      throw new MarpSiteError('USAGE', 'PDF export is not available in this version of marp-site yet; build without --pdf')
-    }
     const inline: InlineConfig = {
       root: path.resolve(io.cwd, root),
       ...(flags.config === undefined ? {} : { config: flags.config }),
@@ -89,15 +88,21 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
       ...(flags.themes === undefined ? {} : { themesDir: flags.themes }),
       ...(flags.templates === undefined ? {} : { templatesDir: flags.templates }),
       ...(flags.out === undefined ? {} : { outDir: flags.out }),
-      ...(flags.pdf === false ? { pdf: false } : {}),
+      ...(flags.pdf === undefined ? {} : { pdf: flags.pdf }),
+      ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
     }
     const config = await resolveConfig(inline)
-    const progress = io.color
-      ? ({ done, total, source }: { done: number; total: number; source: string }) =>
-          io.stderr.write(`\r\x1b[2K${c.dim(`[${done}/${total}]`)} ${source}`)
-      : undefined
-    const result = await build(config, { ...(io.signal ? { signal: io.signal } : {}), ...(progress ? { onDeck: progress } : {}) })
-    if (progress) io.stderr.write('\r\x1b[2K')
+    // A live line on a terminal; in CI, plain lines for PDFs only (the slow part).
+    const live = (label: string) => ({ done, total, source }: { done: number; total: number; source: string }) =>
+      io.stderr.write(`\r\x1b[2K${c.dim(`${label} ${done}/${total}`)} ${source}`)
+    const plain = ({ done, total, source }: { done: number; total: number; source: string }) =>
+      io.stderr.write(`PDF ${done}/${total} ${source}\n`)
+    const result = await build(config, {
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(io.color ? { onDeck: live('render'), onPdf: live('PDF') } : { onPdf: plain }),
+    })
+    if (io.color) io.stderr.write('\r\x1b[2K')
+    for (const notice of result.notices) io.stderr.write(`${c.yellow('warning:')} ${notice}\n`)
     if (result.problems.length > 0) io.stderr.write(`${formatProblems(result.problems, c)}\n`)
     const outDisplay = path.relative(io.cwd, result.outDir) || '.'
     io.stdout.write(`${formatSummary(result, outDisplay, c)}\n`)

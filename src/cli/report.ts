@@ -26,6 +26,8 @@ export function formatSummary(result: BuildResult, outDisplay: string, c: Colors
     `${built} ${built === 1 ? 'deck' : 'decks'}`,
     `${result.slides} ${result.slides === 1 ? 'slide' : 'slides'}`,
   ]
+  const pdfs = result.decks.filter((d) => d.pdf !== null).length
+  if (result.pdf.browser !== undefined) parts.push(`${pdfs} ${pdfs === 1 ? 'PDF' : 'PDFs'}${result.pdf.reused > 0 ? ` (${result.pdf.reused} unchanged)` : ''}`)
   if (result.kept.length > 0) parts.push(`${result.kept.length} kept from the previous build`)
   const counts = `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
   const seconds = (result.durationMs / 1000).toFixed(2)

@@ -159,6 +159,18 @@ function start(): void {
   document.addEventListener('focusin', wake)
   wake()
 
+  // Chromium leaves marp-core's scaled elements (fit headings, code, display math: an SVG in their
+  // shadow DOM) out of printed pages. Print them unscaled instead, and scale them again afterwards.
+  let unscaled: [HTMLElement, string][] = []
+  window.addEventListener('beforeprint', () => {
+    unscaled = [...document.querySelectorAll<HTMLElement>('[data-auto-scaling]')].map((el) => [el, el.getAttribute('data-auto-scaling') ?? ''])
+    for (const [el] of unscaled) el.removeAttribute('data-auto-scaling')
+  })
+  window.addEventListener('afterprint', () => {
+    for (const [el, value] of unscaled) el.setAttribute('data-auto-scaling', value)
+    unscaled = []
+  })
+
   window.addEventListener('hashchange', () => deck.fromHash('history'))
   window.addEventListener('popstate', () => deck.fromHash('history'))
   deck.fromHash('init')

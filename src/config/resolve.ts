@@ -5,7 +5,7 @@ import { MarpSiteError } from '../errors.js'
 import { isInside } from '../paths.js'
 import { loadUserConfig } from './load.js'
 import type { UserConfig } from './schema.js'
-import type { InlineConfig, ResolvedConfig } from './types.js'
+import type { InlineConfig, PdfConfig, ResolvedConfig } from './types.js'
 
 /** The directory marp-site is installed in (holds the built-in `themes/` and `templates/`). */
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url))
@@ -45,7 +45,7 @@ export function mergeConfig(
     themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
-    pdf: inline.pdf ?? user.pdf ?? 'auto',
+    pdf: Object.freeze(resolvePdf(root, user, inline)),
     marp: Object.freeze({ ...user.marp }),
     builtin: Object.freeze({
       themesDir: path.join(PACKAGE_DIR, 'themes'),
@@ -54,6 +54,18 @@ export function mergeConfig(
   }
   checkOutDir(resolved)
   return Object.freeze(resolved)
+}
+
+function resolvePdf(root: string, user: UserConfig, inline: InlineConfig): PdfConfig {
+  const fromFile = typeof user.pdf === 'object' ? user.pdf : { enabled: user.pdf }
+  const enabled = inline.pdf ?? fromFile.enabled ?? 'auto'
+  const browser = inline.browserPath ?? user.browserPath
+  return {
+    mode: enabled === 'auto' ? 'auto' : enabled ? 'on' : 'off',
+    notes: fromFile.notes ?? false,
+    timeoutMs: (fromFile.timeout ?? 60) * 1000,
+    browserPath: browser === undefined ? undefined : path.resolve(root, browser),
+  }
 }
 
 /** The out dir is replaced wholesale on every build, so it must not hold or sit inside anything of the user's. */

@@ -29,6 +29,14 @@ const marpOptions = z.strictObject({
     .optional(),
 })
 
+const pdfOptions = z.strictObject({
+  enabled: z.union([z.literal('auto'), z.boolean()]).optional(),
+  /** Speaker notes as PDF text annotations (sticky notes) on their slide's page. */
+  notes: z.boolean().optional(),
+  /** Seconds one deck may take to print before it is given up. */
+  timeout: z.number().positive().max(3600).optional(),
+})
+
 /** What people write in `marp-site.config.*` or `package.json#marpSite`. Every key is optional. */
 export const userConfigSchema = z.strictObject({
   title: z.string().min(1).optional(),
@@ -43,7 +51,10 @@ export const userConfigSchema = z.strictObject({
   themesDir: z.string().min(1).optional(),
   templatesDir: z.string().min(1).optional(),
   outDir: z.string().min(1).optional(),
-  pdf: z.union([z.literal('auto'), z.boolean()]).optional(),
+  /** `auto` (default): a PDF per deck when a browser is found; true: required; false: none; or an object. */
+  pdf: z.union([z.literal('auto'), z.boolean(), pdfOptions]).optional(),
+  /** Chromium, Chrome or Edge to print with; else `CHROME_PATH`, else the usual install locations. */
+  browserPath: z.string().min(1).optional(),
   marp: marpOptions.optional(),
 })
 

@@ -9,6 +9,16 @@ export interface InlineConfig {
   templatesDir?: string
   outDir?: string
   pdf?: 'auto' | boolean
+  browserPath?: string
+}
+
+export interface PdfConfig {
+  /** auto: print when a browser is found, else warn; on: a missing browser is an error; off: no PDFs. */
+  readonly mode: 'auto' | 'on' | 'off'
+  readonly notes: boolean
+  readonly timeoutMs: number
+  /** From --browser-path or the config; CHROME_PATH and the usual locations are searched when unset. */
+  readonly browserPath: string | undefined
 }
 
 /** Everything a build needs, defaults filled, paths absolute. Frozen. */
@@ -25,7 +35,7 @@ export interface ResolvedConfig {
   readonly themesDir: string
   readonly templatesDir: string
   readonly outDir: string
-  readonly pdf: 'auto' | boolean
+  readonly pdf: PdfConfig
   readonly marp: Readonly<MarpOptionsConfig>
   /** Themes and templates shipped with marp-site, used when the project does not override them. */
   readonly builtin: { readonly themesDir: string; readonly templatesDir: string }

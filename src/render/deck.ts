@@ -25,6 +25,8 @@ export interface DeckMeta {
   readonly theme: string
   readonly width: number
   readonly height: number
+  /** The first heading of each slide, as text (PDF bookmarks). */
+  readonly headings: readonly (string | undefined)[]
 }
 
 export interface RenderedDeck {
@@ -70,7 +72,9 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     return { ok: false, problems: [{ file: source, rule: 'render-error', severity: 'error', message: `marp-core failed: ${message}` }] }
   }
   const ctx = env.marpSite
-  const slides = Array.isArray(rendered.html) ? rendered.html : [rendered.html]
+  const stable = stableScopes(Array.isArray(rendered.html) ? rendered.html : [rendered.html], rendered.css)
+  const slides = stable.slides
+  rendered = { ...rendered, css: stable.css }
   const problems: Problem[] = []
 
   for (const ref of ctx.unsafe) {
@@ -114,10 +118,44 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     theme: str(globals['theme']) ?? engine.defaultTheme,
     width,
     height,
+    headings: slides.map(firstHeading),
   }
 
   const notes = slides.map((_, i) => (rendered.comments[i] ?? []).join('\n\n'))
   return { ok: true, deck: { source, slug: input.slug, slides, css: rendered.css, notes, meta, refs: ctx.refs, problems } }
+}
+
+/**
+ * Marpit names each `<style scoped>` with a random key (`data-marpit-scope-x7Gq2LpA`), so the same
+ * deck would give different bytes on every build. The keys are renamed in order of appearance.
+ */
+function stableScopes(slides: string[], css: string): { slides: string[]; css: string } {
+  const keys: string[] = []
+  for (const slide of slides) {
+    for (const match of slide.matchAll(/data-marpit-scope-([A-Za-z0-9]+)/g)) {
+      const key = match[1] ?? ''
+      if (!keys.includes(key)) keys.push(key)
+    }
+  }
+  if (keys.length === 0) return { slides, css }
+  const pattern = new RegExp(keys.join('|'), 'g')
+  const names = new Map(keys.map((key, i) => [key, `s${i + 1}`]))
+  const rename = (text: string) => text.replace(pattern, (key) => names.get(key) ?? key)
+  return { slides: slides.map(rename), css: rename(css) }
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ' }
+
+function firstHeading(slide: string): string | undefined {
+  const match = /<h[1-6][^>]*>([\s\S]*?)<\/h[1-6]>/.exec(slide)
+  if (!match) return undefined
+  const text = (match[1] ?? '')
+    .replace(/<img[^>]*alt="([^"]*)"[^>]*>/g, '$1')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#?\w+);/g, (whole, name: string) => ENTITIES[name] ?? whole)
+    .replace(/\s+/g, ' ')
+    .trim()
+  return text === '' ? undefined : text
 }
 
 function str(value: unknown): string | undefined {

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
+import { PACKAGE_DIR } from '../config/resolve.js'
 import type { ResolvedConfig } from '../config/types.js'
 import type { AssetCopy } from '../discover/assets.js'
 import type { DeckSource } from '../discover/decks.js'
@@ -12,12 +14,28 @@ import type { Templates } from '../template/engine.js'
 import { manifestProblem, serializeManifest, type ManifestDeck } from './manifest.js'
 import type { Staging } from './outdir.js'
 import { relativize, relativeUrl, rootedTargets, rootPrefix } from './relativize.js'
-import { PACKAGE_DIR } from '../config/resolve.js'
 import { contentHash, katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
 
 export type DeckOutcome =
   | { readonly kind: 'rendered'; readonly deck: RenderedDeck; readonly copies: readonly AssetCopy[]; readonly problems: readonly Problem[] }
   | { readonly kind: 'failed'; readonly source: DeckSource; readonly problems: readonly Problem[] }
+
+/** A deck whose page was written and that can be printed. */
+export interface PrintableDeck {
+  readonly deck: RenderedDeck
+  /** Site path of its page (`talks/intro/index.html`). */
+  readonly page: string
+  /** Site path its PDF gets (`talks/intro/intro.pdf`). */
+  readonly pdf: string
+  /** Hash of everything the printed PDF depends on in the site: page, CSS, files. */
+  readonly contentKey: string
+}
+
+export interface WrittenPages {
+  readonly printable: readonly PrintableDeck[]
+  /** Writes the index and the manifest, given the PDFs that were made; rewrites pages that lost theirs. */
+  finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>): Promise<WrittenSite>
+}
 
 export interface WrittenSite {
   readonly decks: readonly ManifestDeck[]
@@ -28,28 +46,33 @@ export interface WrittenSite {
 const CSS_DIR = '_assets/css'
 const JS_DIR = '_assets/js'
 
-/** Writes every page, stylesheet and asset of the site into the staging folder, then the manifest. */
-export async function writeSite(options: {
+/**
+ * Writes every deck page, stylesheet and asset into the staging folder. Pages link their PDF when
+ * `withPdf` says PDFs will be made; `finish` writes the index and manifest once they are.
+ */
+export async function writePages(options: {
   config: ResolvedConfig
   staging: Staging
   templates: Templates
   outcomes: readonly DeckOutcome[]
   generator: string
+  withPdf: boolean
   signal?: AbortSignal | undefined
-}): Promise<WrittenSite> {
-  const { config, staging, templates, outcomes, generator, signal } = options
+}): Promise<WrittenPages> {
+  const { config, staging, templates, outcomes, generator, signal, withPdf } = options
   const limit = pLimit(16)
-  const pending: Promise<void>[] = []
+  let pending: Promise<void>[] = []
   const write = (sitePath: string, data: string | Uint8Array) => pending.push(limit(() => staging.write(sitePath, data)))
   const copy = (from: string, sitePath: string) => pending.push(limit(() => staging.copy(from, sitePath)))
-
-  const site: SiteData = {
-    title: config.title,
-    description: config.description,
-    lang: config.lang,
-    baseUrl: config.baseUrl,
-    generator,
+  // Settle every write before reporting the first failure, so none is left running.
+  const settle = async () => {
+    const results = await Promise.allSettled(pending)
+    pending = []
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
   }
+
+  const site: SiteData = { title: config.title, description: config.description, lang: config.lang, baseUrl: config.baseUrl, generator }
 
   const script = await marpBrowserScript()
   const scriptPath = `${JS_DIR}/marp-core.${contentHash(script)}.js`
@@ -65,20 +88,17 @@ export async function writeSite(options: {
   const cssFiles = new Set<string>()
   const emoji = new Set<string>()
   let needsKatex = false
-  const decks: ManifestDeck[] = []
-  const summaries: DeckSummary[] = []
-  const kept: string[] = []
+  const entries: { manifest: ManifestDeck; summary: DeckSummary; problems: readonly Problem[]; kept: boolean }[] = []
+  const printable: PrintableDeck[] = []
+  const rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
   const previous = new Map((staging.previous?.decks ?? []).map((d) => [d.source, d]))
 
   for (const outcome of outcomes) {
     signal?.throwIfAborted()
     if (outcome.kind === 'failed') {
       const before = previous.get(outcome.source.source)
-      const problems = outcome.problems.map((p) => manifestProblem(outcome.source.slug, p))
       if (before && before.slug === outcome.source.slug && (await staging.carryOver(before.slug))) {
-        kept.push(before.source)
-        decks.push({ ...before, problems })
-        summaries.push(summaryFromManifest(before, outcome.problems))
+        entries.push({ manifest: before, summary: summaryFromManifest(before, outcome.problems), problems: outcome.problems, kept: true })
       }
       continue
     }
@@ -96,8 +116,7 @@ export async function writeSite(options: {
       for (const target of rootedTargets(slide)) if (target.startsWith(TWEMOJI_DIR)) emoji.add(target)
     }
 
-    const summary = summarize(deck, outcome.problems)
-    summaries.push(summary)
+    const pdfPath = `${deck.slug}/${deck.slug.split('/').pop() ?? 'deck'}.pdf`
     const from = encodePath(pageDir)
     const page = (withRuntime: boolean): PageAssets => ({
       root: rootPrefix(pageDir),
@@ -106,22 +125,38 @@ export async function writeSite(options: {
       scripts: [scriptPath, ...(withRuntime ? [runtimeJs] : [])].map((p) => relativeUrl(from, p)),
     })
     const slides = deck.slides.map((html, i) => ({ number: i + 1, html: relativize(html, pageDir), notes: deck.notes[i] ?? '' }))
-    const runtimeData = { title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html') }
-    const deckData = { ...summary, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
-    write(`${pageDir}/index.html`, await templates.deckPage({ site, deck: deckData, slides, page: page(true) }))
+    const summary = summarize(deck, outcome.problems)
+    const renderPage = (pdf: string | undefined) => {
+      const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
+      const runtimeData = { title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html'), pdfHref: pdfHref && relativeUrl(from, pdfHref) }
+      const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
+      return templates.deckPage({ site, deck: deckData, slides, page: page(true) })
+    }
+    rewrite.set(deck.slug, renderPage)
+    const html = await renderPage(withPdf ? pdfPath : undefined)
+    write(`${pageDir}/index.html`, html)
     write(`${pageDir}/thumb.html`, await templates.thumbPage({ site, deck: summary, slide: slides[0], page: page(false) }))
     for (const asset of outcome.copies) copy(asset.from, asset.target)
 
-    decks.push({
-      slug: deck.slug,
-      source: deck.source,
-      title: deck.meta.title,
-      description: deck.meta.description,
-      slides: deck.slides.length,
-      html: `${deck.slug}/index.html`,
-      pdf: null,
-      problems: outcome.problems.map((p) => manifestProblem(deck.slug, p)),
+    entries.push({
+      manifest: {
+        slug: deck.slug,
+        source: deck.source,
+        title: deck.meta.title,
+        description: deck.meta.description,
+        slides: deck.slides.length,
+        html: `${deck.slug}/index.html`,
+        pdf: null,
+        problems: [],
+      },
+      summary,
+      problems: outcome.problems,
+      kept: false,
     })
+    if (withPdf) {
+      const files = await Promise.all(outcome.copies.map(async (c) => `${c.target}:${contentHash(await readFile(c.from))}`))
+      printable.push({ deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, html, css, ...files].join('\n')) })
+    }
   }
 
   if (needsKatex) for (const font of await katexFonts()) copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
@@ -129,16 +164,33 @@ export async function writeSite(options: {
     const file = twemojiFile(path.posix.basename(target))
     if (file) copy(file, target)
   }
+  await settle()
 
-  const listed = sortForIndex(summaries.filter((s) => !s.draft))
-  write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
-  write('manifest.json', serializeManifest({ generator, decks }))
-
-  // Settle every write before reporting the first failure, so none is left running.
-  const results = await Promise.allSettled(pending)
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
-  return { decks, kept }
+  return {
+    printable,
+    async finish(pdfs, extraProblems) {
+      const decks: ManifestDeck[] = []
+      const summaries: DeckSummary[] = []
+      for (const entry of entries) {
+        const slug = entry.manifest.slug
+        const problems = [...entry.problems, ...(extraProblems.get(slug) ?? [])]
+        const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? null)
+        if (!entry.kept && withPdf && pdf === null) {
+          // Printing failed: this page must not link a PDF that does not exist.
+          const renderPage = rewrite.get(slug)
+          if (renderPage) write(`${slug}/index.html`, await renderPage(undefined))
+        }
+        decks.push({ ...entry.manifest, pdf, problems: problems.map((p) => manifestProblem(slug, p)) })
+        const { errors, warnings } = countBySeverity(problems)
+        summaries.push({ ...entry.summary, pdfHref: pdf === null ? undefined : encodePath(pdf), errors, warnings })
+      }
+      const listed = sortForIndex(summaries.filter((s) => !s.draft))
+      write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
+      write('manifest.json', serializeManifest({ generator, decks }))
+      await settle()
+      return { decks, kept: entries.filter((e) => e.kept).map((e) => e.manifest.source) }
+    },
+  }
 }
 
 /** JSON that is safe inside `<script type="application/json">`: no `</script>` or `<!--` can end it. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
-import { build, type BuildResult } from '../../src/build.js'
+import { build, type BuildOptions, type BuildResult } from '../../src/build.js'
 import { resolveConfig } from '../../src/config/resolve.js'
 import type { InlineConfig } from '../../src/config/types.js'
 import type { Manifest } from '../../src/write/manifest.js'
@@ -35,8 +35,9 @@ export async function project(files: Record<string, string | Uint8Array> = {}, f
   return root
 }
 
-export async function buildProject(root: string, inline: InlineConfig = {}): Promise<BuildResult> {
-  return build(await resolveConfig({ root, ...inline }))
+/** Builds a project in-process. HTML only unless `pdf` is given: most tests are not about PDFs. */
+export async function buildProject(root: string, inline: InlineConfig = {}, options: BuildOptions = {}): Promise<BuildResult> {
+  return build(await resolveConfig({ root, pdf: false, ...inline }), options)
 }
 
 export async function readManifest(root: string, out = 'dist'): Promise<Manifest> {

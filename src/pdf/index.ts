@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { PdfConfig } from '../config/types.js'
+import { encodePath } from '../discover/slug.js'
+import type { Problem } from '../problems.js'
+import type { Staging } from '../write/outdir.js'
+import type { PrintableDeck } from '../write/site.js'
+import type { FoundBrowser } from './browser.js'
+import { finishPdf, readPdfKey } from './document.js'
+import { printDecks } from './print.js'
+import { serveDir } from './server.js'
+
+export interface PdfOutcome {
+  /** Slug → site path of its PDF, for every deck that has one. */
+  readonly pdfs: Map<string, string>
+  /** Slug → problems met while printing it. */
+  readonly problems: Map<string, Problem[]>
+  readonly printed: number
+  readonly reused: number
+}
+
+/**
+ * Makes a PDF for every printable deck: reuses the previous build's PDF when nothing it depends on
+ * changed, prints the others from the staging folder through a private local server.
+ */
+export async function makePdfs(options: {
+  decks: readonly PrintableDeck[]
+  staging: Staging
+  outDir: string
+  pdf: PdfConfig
+  browser: FoundBrowser
+  generator: string
+  signal?: AbortSignal | undefined
+  onProgress?: ((done: number, total: number, source: string) => void) | undefined
+}): Promise<PdfOutcome> {
+  const { decks, staging, pdf, browser, generator } = options
+  const epoch = process.env['SOURCE_DATE_EPOCH']
+  const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date()
+  const keyOf = (d: PrintableDeck) =>
+    createHash('sha256')
+      .update([d.contentKey, generator, browser.path, pdf.notes ? 'notes' : '', epoch ?? 'now'].join('\n'))
+      .digest('hex')
+      .slice(0, 32)
+
+  const pdfs = new Map<string, string>()
+  const problems = new Map<string, Problem[]>()
+  const toPrint: PrintableDeck[] = []
+  for (const deck of decks) {
+    const key = keyOf(deck)
+    const before = await readFile(path.join(options.outDir, ...deck.pdf.split('/'))).catch(() => undefined)
+    // A PDF made without SOURCE_DATE_EPOCH carries its own date: reuse it only with a fixed epoch or as is.
+    if (before && readPdfKey(before) === key) {
+      await staging.write(deck.pdf, before)
+      pdfs.set(deck.deck.slug, deck.pdf)
+    } else toPrint.push(deck)
+  }
+  let done = decks.length - toPrint.length
+  if (toPrint.length === 0) return { pdfs, problems, printed: 0, reused: done }
+
+  const server = await serveDir(staging.dir)
+  try {
+    const bySlug = new Map(toPrint.map((d) => [d.deck.slug, d]))
+    const results = await printDecks(
+      toPrint.map((d) => ({
+        slug: d.deck.slug,
+        source: d.deck.source,
+        page: encodePath(d.page),
+        width: d.deck.meta.width,
+        height: d.deck.meta.height,
+        slides: d.deck.slides.length,
+      })),
+      {
+        browserPath: browser.path,
+        base: server.base,
+        timeoutMs: pdf.timeoutMs,
+        signal: options.signal,
+        onDone: (_, __, job) => {
+          done += 1
+          options.onProgress?.(done, decks.length, job.source)
+        },
+      },
+    )
+    for (const result of results) {
+      const deck = bySlug.get(result.slug)
+      if (!deck) continue
+      if (result.problems.length > 0) problems.set(result.slug, [...result.problems])
+      if (!result.ok) continue
+      const { meta } = deck.deck
+      const bytes = await finishPdf(result.bytes, {
+        title: meta.title,
+        author: meta.author,
+        subject: meta.description,
+        keywords: meta.tags,
+        outline: meta.headings,
+        notes: pdf.notes ? deck.deck.notes : undefined,
+        date,
+        generator,
+        key: keyOf(deck),
+      })
+      await staging.write(deck.pdf, bytes)
+      pdfs.set(result.slug, deck.pdf)
+    }
+    return { pdfs, problems, printed: toPrint.length, reused: decks.length - toPrint.length }
+  } finally {
+    await server.close()
+  }
+}

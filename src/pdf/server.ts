@@ -1,0 +1,28 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import sirv from 'sirv'
+
+/**
+ * A private static server for the site being printed, on 127.0.0.1 and a free port. Pages are
+ * printed from here rather than from file://, so a deck cannot read local files through the browser.
+ */
+export async function serveDir(dir: string): Promise<{ base: string; close(): Promise<void> }> {
+  const handler = sirv(dir, { dev: true, dotfiles: false })
+  const server = createServer((req, res) => handler(req, res, () => {
+    res.statusCode = 404
+    res.end('not found')
+  }))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
