@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import type { Browser, Page } from 'puppeteer-core'
+import type { Browser, BrowserContext, Page } from 'puppeteer-core'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
 
@@ -53,16 +53,22 @@ const CHROMIUM_ARGS = [
 export async function printDecks(jobs: readonly PrintJob[], options: PrintOptions): Promise<PrintResult[]> {
   if (jobs.length === 0) return []
   const puppeteer = (await import('puppeteer-core')).default
-  const profile = await mkdtemp(path.join(tmpdir(), 'marp-site-pdf-'))
+  const profiles: string[] = []
   let browser: Browser | undefined
-  let launches = 0
+  let generation = 0
+  let restarts = 0
   let launching: Promise<Browser> | undefined
   const killOnExit = () => browser?.process()?.kill('SIGKILL')
   process.once('exit', killOnExit)
 
+  /** Starts a browser (a fresh profile each time, so a killed one's lock is no obstacle). */
   const launch = (): Promise<Browser> => {
     launching ??= (async () => {
-      launches += 1
+      const old = browser
+      browser = undefined
+      await closeBrowser(old)
+      const profile = await mkdtemp(path.join(tmpdir(), 'marp-site-pdf-'))
+      profiles.push(profile)
       const b = await puppeteer.launch({
         executablePath: options.browserPath,
         headless: true,
@@ -75,15 +81,16 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
         protocolTimeout: Math.max(options.timeoutMs * 2, 60_000),
       })
       browser = b
+      generation += 1
       return b
     })().finally(() => {
       launching = undefined
     })
     return launching
   }
-  const current = async (): Promise<Browser> => (browser?.connected ? browser : launch())
+  const current = async (): Promise<Browser> => launching ?? browser ?? launch()
 
-  const onAbort = () => void browser?.close().catch(() => undefined)
+  const onAbort = () => void closeBrowser(browser)
   options.signal?.addEventListener('abort', onAbort)
   try {
     await launch()
@@ -93,11 +100,17 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
       jobs.map((job) =>
         limit(async (): Promise<PrintResult> => {
           options.signal?.throwIfAborted()
+          const seen = generation
           let result = await printOne(await current(), job, options)
-          if (!result.ok && result.crashed && launches < 2 && !options.signal?.aborted) {
-            // The browser died under this deck: start it again once and retry.
-            if (!browser?.connected) await launch()
-            result = await printOne(await current(), job, options)
+          if (!result.ok && result.crashed && !options.signal?.aborted) {
+            // The browser died under this deck. The first deck to notice starts it again (once per
+            // build); every deck it took down is retried on the new one.
+            await launching?.catch(() => undefined)
+            if (generation === seen && restarts < 1) {
+              restarts += 1
+              await launch()
+            }
+            if (generation !== seen) result = await printOne(await current(), job, options)
           }
           done += 1
           options.onDone?.(done, jobs.length, job)
@@ -109,9 +122,10 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
     return results
   } finally {
     options.signal?.removeEventListener('abort', onAbort)
+    await launching?.catch(() => undefined)
     await closeBrowser(browser)
     process.removeListener('exit', killOnExit)
-    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)
+    await Promise.all(profiles.map((p) => rm(p, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)))
   }
 }
 
@@ -126,6 +140,7 @@ type Attempt = PrintResult & { readonly crashed?: boolean }
 
 async function printOne(browser: Browser, job: PrintJob, options: PrintOptions): Promise<Attempt> {
   const external = new Set<string>()
+  let context: BrowserContext | undefined
   let page: Page | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   const fail = (message: string, crashed = false): Attempt => ({
@@ -135,7 +150,9 @@ async function printOne(browser: Browser, job: PrintJob, options: PrintOptions):
     problems: [{ file: job.source, rule: 'pdf-error', severity: 'error', message }],
   })
   try {
-    page = await browser.newPage()
+    // A context of its own per deck: its own renderer, so a deck stuck in a script holds up no other.
+    context = await browser.createBrowserContext()
+    page = await context.newPage()
     const work = (async () => {
       const p = page as Page
       await p.setRequestInterception(true)
@@ -181,12 +198,16 @@ async function printOne(browser: Browser, job: PrintJob, options: PrintOptions):
     if (error instanceof PrintTimeout) {
       return fail(`PDF not made: printing took longer than ${Math.round(options.timeoutMs / 1000)} s (config pdf.timeout)`)
     }
-    const crashed = !browser.connected
+    // The connection drops a moment before puppeteer marks the browser disconnected.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const proc = browser.process()
+    const crashed = !browser.connected || (proc !== null && (proc.exitCode !== null || proc.signalCode !== null))
     return fail(`PDF not made: ${crashed ? 'the browser crashed' : reason(error)}`, crashed)
   } finally {
     clearTimeout(timer)
     // A page stuck in a script may not close; do not wait for it longer than a moment.
-    if (page) await withTimeout(page.close().catch(() => undefined), 2000)
+    if (context) await withTimeout(context.close().catch(() => undefined), 3000)
+    else if (page) await withTimeout(page.close().catch(() => undefined), 2000)
   }
 }
 

@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises'
+
+/** A PDF parsed with pdf.js: pages' sizes and text, metadata, bookmarks, annotations, images. */
+export async function readPdf(file: string) {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs')
+  const data = new Uint8Array(await readFile(file))
+  const doc = await pdfjs.getDocument({ data, useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise
+  const pages = []
+  for (let i = 1; i <= doc.numPages; i += 1) {
+    const page = await doc.getPage(i)
+    const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view
+    const text = (await page.getTextContent()).items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' ')
+    const ops = await page.getOperatorList()
+    const images = ops.fnArray.filter((fn) => fn === pdfjs.OPS.paintImageXObject || fn === pdfjs.OPS.paintInlineImageXObject).length
+    const annotations = (await page.getAnnotations()).map((a: { subtype?: string; contentsObj?: { str?: string } }) => ({ subtype: a.subtype, contents: a.contentsObj?.str }))
+    pages.push({ width: Math.round(x1 - x0), height: Math.round(y1 - y0), text, images, annotations })
+  }
+  const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> }
+  const outline = ((await doc.getOutline()) ?? []).map((item: { title: string }) => item.title)
+  await doc.destroy()
+  return { pages, info, outline, bytes: data }
+}

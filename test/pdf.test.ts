@@ -1,0 +1,252 @@
+import { execFileSync } from 'node:child_process'
+import { chmod, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { deflateSync } from 'node:zlib'
+import { afterEach, describe, expect, it } from 'vitest'
+import { main } from '../src/cli/main.js'
+import { EXIT_CODES } from '../src/errors.js'
+import { browserCandidates, findBrowser } from '../src/pdf/browser.js'
+import { chromiumPath } from './helpers/browser.js'
+import { readPdf } from './helpers/pdf.js'
+import { buildProject, exists, project, readManifest, readOut } from './helpers/project.js'
+
+const CHROME = chromiumPath()
+
+/** Chromium processes started by marp-site's printer (their profile is a marp-site-pdf-* temp dir). */
+function printerProcesses(): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'marp-site-pdf-'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean)
+  } catch {
+    return [] // pgrep exits 1 when nothing matches
+  }
+}
+
+afterEach(() => {
+  expect(printerProcesses()).toEqual([])
+})
+
+const DECK = [
+  '---',
+  'title: Printed deck',
+  'author: Ada Lovelace',
+  'description: A deck to print',
+  'tags: [pdf, test]',
+  '---',
+  '',
+  '# First heading',
+  '',
+  '![center](pic.png)',
+  '',
+  '<!-- The first note -->',
+  '',
+  '---',
+  '',
+  '## Code slide',
+  '',
+  '```js',
+  'const printed = "code survives printing"',
+  '```',
+  '',
+  '---',
+  '',
+  '## Math and fit',
+  '',
+  '$$',
+  'E = mc^2',
+  '$$',
+  '',
+  '# <!-- fit --> A fitting heading',
+].join('\n')
+/** A 60×40 orange PNG: printed as an image XObject (an SVG would be printed as vector paths). */
+function png(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff
+    for (const b of buf) c = (crcTable[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const out = Buffer.alloc(12 + data.length)
+    out.writeUInt32BE(data.length, 0)
+    body.copy(out, 4)
+    out.writeUInt32BE(crc(body), 8 + data.length)
+    return out
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 2, 0, 0, 0], 8)
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [0xc2, 0x41, 0x0c]).flat())])
+  const raw = Buffer.concat(Array.from({ length: height }, () => row))
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+}
+const PIC = png(60, 40)
+
+describe('PDF export', () => {
+  it('prints one page per slide at the slide size, with text, images, metadata and bookmarks', async () => {
+    const root = await project({
+      'slides/deck.md': DECK,
+      'slides/pic.png': PIC,
+      'slides/square.md': '---\nsize: 4:3\n---\n# Square one\n\n---\n\n# Square two',
+    })
+    const result = await buildProject(root, { pdf: true })
+    expect(result.problems).toEqual([])
+    const manifest = await readManifest(root)
+    expect(manifest.decks.map((d) => [d.slug, d.pdf])).toEqual([
+      ['deck', 'deck/deck.pdf'],
+      ['square', 'square/square.pdf'],
+    ])
+
+    const pdf = await readPdf(path.join(root, 'dist/deck/deck.pdf'))
+    expect(pdf.pages).toHaveLength(3)
+    for (const page of pdf.pages) expect([page.width, page.height]).toEqual([960, 540])
+    expect(pdf.pages[0]?.text).toContain('First heading')
+    expect(pdf.pages[0]?.images).toBeGreaterThan(0)
+    expect(pdf.pages[1]?.text).toContain('code survives printing')
+    expect(pdf.pages[2]?.text).toContain('A fitting heading')
+    expect(pdf.pages[2]?.text).toMatch(/E\s*=\s*m\s*c/)
+    expect(pdf.info).toMatchObject({ Title: 'Printed deck', Author: 'Ada Lovelace', Subject: 'A deck to print', Keywords: 'pdf test' })
+    expect(pdf.outline).toEqual(['First heading', 'Code slide', 'Math and fit'])
+
+    const square = await readPdf(path.join(root, 'dist/square/square.pdf'))
+    expect(square.pages.map((p) => [p.width, p.height])).toEqual([
+      [720, 540],
+      [720, 540],
+    ])
+
+    // Linked from the index and the deck page.
+    expect(await readOut(root, 'index.html')).toContain('href="deck/deck.pdf"')
+    expect(await readOut(root, 'deck/index.html')).toContain('"pdfHref":"deck.pdf"')
+  })
+
+  it('adds speaker notes as annotations when pdf.notes is set', async () => {
+    const root = await project({ 'slides/deck.md': DECK, 'slides/pic.png': PIC, 'marp-site.config.json': '{ "pdf": { "notes": true } }' })
+    await buildProject(root, { pdf: true })
+    const pdf = await readPdf(path.join(root, 'dist/deck/deck.pdf'))
+    expect(pdf.pages[0]?.annotations).toEqual([expect.objectContaining({ subtype: 'Text', contents: 'The first note' })])
+    expect(pdf.pages[1]?.annotations).toEqual([])
+  })
+
+  it('reuses an unchanged deck’s PDF, reprints a changed one, and gives the same bytes with SOURCE_DATE_EPOCH', async () => {
+    const before = process.env['SOURCE_DATE_EPOCH']
+    process.env['SOURCE_DATE_EPOCH'] = '1700000000'
+    try {
+      const root = await project({ 'slides/a.md': '# A', 'slides/b.md': '# B' })
+      const first = await buildProject(root, { pdf: true })
+      expect(first.pdf).toMatchObject({ printed: 2, reused: 0 })
+      const bytes = await readFile(path.join(root, 'dist/a/a.pdf'))
+      const again = await buildProject(root, { pdf: true })
+      expect(again.pdf).toMatchObject({ printed: 0, reused: 2 })
+      await writeFile(path.join(root, 'slides/b.md'), '# B changed')
+      const changed = await buildProject(root, { pdf: true })
+      expect(changed.pdf).toMatchObject({ printed: 1, reused: 1 })
+      expect((await readPdf(path.join(root, 'dist/b/b.pdf'))).pages[0]?.text).toContain('B changed')
+
+      // A clean build elsewhere prints the same bytes.
+      const other = await project({ 'slides/a.md': '# A', 'slides/b.md': '# B' })
+      await buildProject(other, { pdf: true })
+      expect((await readFile(path.join(other, 'dist/a/a.pdf'))).equals(bytes)).toBe(true)
+      expect((await readPdf(path.join(other, 'dist/a/a.pdf'))).info['CreationDate']).toMatch(/^D:20231114/)
+    } finally {
+      if (before === undefined) delete process.env['SOURCE_DATE_EPOCH']
+      else process.env['SOURCE_DATE_EPOCH'] = before
+    }
+  })
+
+  it('blocks requests outside the site while printing, reports them, and never reads local files', async () => {
+    const root = await project({
+      'slides/x.md': '# Outside\n\n![](https://example.com/remote.png)\n\n<iframe src="file:///etc/passwd" width="600" height="300"></iframe>\n\n<img src="file:///etc/hostname">',
+      'marp-site.config.json': '{ "marp": { "html": true } }',
+    })
+    const result = await buildProject(root, { pdf: true })
+    const blocked = result.problems.filter((p) => p.rule === 'external-request' && p.message.includes('blocked while printing'))
+    expect(blocked.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringContaining('https://example.com/remote.png')]))
+    const pdf = await readPdf(path.join(root, 'dist/x/x.pdf'))
+    expect(pdf.pages[0]?.text).toContain('Outside')
+    expect(pdf.pages[0]?.text).not.toMatch(/root:x:0:0/)
+  })
+
+  it('gives up on a deck that never finishes loading, and prints the others', async () => {
+    const root = await project({
+      'slides/good.md': '# Good',
+      'slides/hang.md': '# Hangs\n\n<script>for (;;) {}</script>',
+      'marp-site.config.json': '{ "marp": { "html": true }, "pdf": { "timeout": 3 } }',
+    })
+    const result = await buildProject(root, { pdf: true })
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/hang.md', rule: 'pdf-error', severity: 'error', message: expect.stringContaining('longer than 3 s') })])
+    const manifest = await readManifest(root)
+    expect(manifest.decks.map((d) => [d.slug, d.pdf])).toEqual([
+      ['good', 'good/good.pdf'],
+      ['hang', null],
+    ])
+    // The failed deck's page does not link a PDF that does not exist.
+    expect(await readOut(root, 'hang/index.html')).not.toContain('hang.pdf')
+    expect(await exists(path.join(root, 'dist/good/good.pdf'))).toBe(true)
+  })
+
+  it('starts the browser again when it crashes mid-build, and finishes every deck', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 1; i <= 6; i += 1) files[`slides/d${i}.md`] = `# Deck ${i}\n\n---\n\n## Second\n\n$$\nx^${i}\n$$`
+    const root = await project(files)
+    let killed = false
+    const result = await buildProject(root, { pdf: true }, {
+      onPdf: ({ done }) => {
+        if (done === 1 && !killed) {
+          killed = true
+          execFileSync('pkill', ['-9', '-f', 'marp-site-pdf-'])
+        }
+      },
+    })
+    expect(killed).toBe(true)
+    expect(result.problems).toEqual([])
+    expect((await readManifest(root)).decks.every((d) => d.pdf !== null)).toBe(true)
+  })
+})
+
+describe('finding a browser', () => {
+  it('without one, pdf auto builds the HTML and says once how to get PDFs', async () => {
+    const root = await project({ 'slides/a.md': '# A' })
+    const result = await buildProject(root, { pdf: 'auto' }, { browserCandidates: ['/nonexistent/chromium'], env: {} })
+    expect(result.notices).toEqual([expect.stringContaining('No Chromium, Chrome or Edge found')])
+    expect(result.notices[0]).toContain('CHROME_PATH')
+    expect((await readManifest(root)).decks).toEqual([expect.objectContaining({ slug: 'a', pdf: null })])
+  })
+
+  it('without one, --pdf is an error', async () => {
+    const root = await project({ 'slides/a.md': '# A' })
+    await expect(buildProject(root, { pdf: true }, { browserCandidates: [], env: {} })).rejects.toMatchObject({ code: 'BROWSER', message: expect.stringContaining('no browser was found') })
+    expect(await exists(path.join(root, 'dist'))).toBe(false)
+  })
+
+  it('reports a --browser-path or CHROME_PATH that is not an executable', async () => {
+    const root = await project({ 'slides/a.md': '# A', 'not-a-browser.txt': 'x' })
+    await chmod(path.join(root, 'not-a-browser.txt'), 0o644)
+    let stderr = ''
+    const code = await main(['build', root, '--browser-path', 'not-a-browser.txt'], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, cwd: root, color: false })
+    expect(code).toBe(EXIT_CODES.BROWSER)
+    expect(stderr).toMatch(/--browser-path points to .*not-a-browser\.txt, which is not an executable file/)
+    await expect(findBrowser(undefined, { CHROME_PATH: '/nonexistent/chrome' })).rejects.toMatchObject({ code: 'BROWSER', message: expect.stringContaining('CHROME_PATH points to /nonexistent/chrome') })
+  })
+
+  it('finds CHROME_PATH, then the usual locations', async () => {
+    expect(await findBrowser(undefined, { CHROME_PATH: CHROME }, [])).toEqual({ path: CHROME, source: 'CHROME_PATH' })
+    expect(await findBrowser(undefined, {}, ['/nonexistent', CHROME])).toEqual({ path: CHROME, source: 'found' })
+    expect(browserCandidates('darwin', { HOME: '/Users/x' })).toContain('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome')
+    expect(browserCandidates('win32', { PROGRAMFILES: 'C:\\Program Files' })).toContain('C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe')
+    expect(browserCandidates('linux', {})).toContain('/usr/bin/chromium')
+  })
+
+  it('--no-pdf skips PDFs quietly', async () => {
+    const root = await project({ 'slides/a.md': '# A' })
+    let stderr = ''
+    const code = await main(['build', root, '--no-pdf'], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, cwd: root, color: false })
+    expect(code).toBe(0)
+    expect(stderr).toBe('')
+    expect((await readManifest(root)).decks[0]?.pdf).toBeNull()
+  })
+})
