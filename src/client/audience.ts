@@ -27,6 +27,12 @@ export function createAudienceChrome(deck: DeckController, data: DeckData, actio
     button('Fullscreen', icon('fullscreen'), actions.fullscreen, { class: 'ms-fullscreen-button' }),
     button('Keyboard shortcuts', '?', actions.help, { class: 'ms-help-button' }),
   )
+  if (data.pdfHref) {
+    controls.insertBefore(
+      h('a', { class: 'ms-pdf', href: data.pdfHref, title: 'Download the PDF', 'aria-label': 'Download the PDF', download: '' }, icon('download')),
+      controls.lastElementChild,
+    )
+  }
   const update = () => {
     const { slide } = deck.current
     const n = slide + 1

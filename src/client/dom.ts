@@ -21,6 +21,7 @@ const ICONS: Record<string, string> = {
   pause: 'M8 5v14M16 5v14',
   play: 'M7 5l12 7-12 7z',
   reset: 'M4 12a8 8 0 1 0 3-6.2M4 4v5h5',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 }
 
 /** A line icon drawn with SVG, so no icon font or emoji glyph is needed. */
@@ -57,6 +58,8 @@ export interface DeckData {
   readonly title: string
   readonly notes: readonly string[]
   readonly indexHref: string
+  /** The deck's PDF, relative to the page, when one was made. */
+  readonly pdfHref?: string
 }
 
 export function readDeckData(): DeckData {
