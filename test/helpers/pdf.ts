@@ -15,7 +15,7 @@ export async function readPdf(file: string) {
     const annotations = (await page.getAnnotations()).map((a: { subtype?: string; contentsObj?: { str?: string } }) => ({ subtype: a.subtype, contents: a.contentsObj?.str }))
     pages.push({ width: Math.round(x1 - x0), height: Math.round(y1 - y0), text, images, annotations })
   }
-  const { info } = (await doc.getMetadata()) as { info: Record<string, unknown> }
+  const { info } = (await doc.getMetadata()) as unknown as { info: Record<string, unknown> }
   const outline = ((await doc.getOutline()) ?? []).map((item: { title: string }) => item.title)
   await doc.destroy()
   return { pages, info, outline, bytes: data }
