@@ -4,8 +4,8 @@ import { createAssetChecker } from './discover/assets.js'
 import { discoverDecks, readDeck } from './discover/decks.js'
 import { discoverThemes } from './discover/themes.js'
 import type { Problem } from './problems.js'
-import { renderDeck } from './render/deck.js'
 import { createEngine } from './render/engine.js'
+import { createRenderPool } from './render/pool.js'
 import { loadTemplates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import type { ManifestDeck } from './write/manifest.js'
@@ -29,6 +29,8 @@ export interface BuildOptions {
 
 export interface BuildResult {
   readonly outDir: string
+  /** Decks found in the slides dir, built or not. */
+  readonly found: number
   readonly decks: readonly ManifestDeck[]
   /** Every problem: per deck, per theme, and decks that could not be listed. */
   readonly problems: readonly Problem[]
@@ -65,30 +67,32 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   signal?.throwIfAborted()
 
   const staging = await openStaging(config.outDir)
+  // The main thread's engine checked the themes; the workers render with the same ones.
+  const pool = createRenderPool({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp }, { timeoutMs: config.renderTimeoutMs })
+  const stop = () => void pool.close()
+  signal?.addEventListener('abort', stop)
   try {
     const checkAssets = createAssetChecker(config.root)
-    const outcomes: DeckOutcome[] = []
-    for (const [i, source] of found.decks.entries()) {
+    let done = 0
+    const outcomes: DeckOutcome[] = await Promise.all(
+      found.decks.map(async (source): Promise<DeckOutcome> => {
+        const outcome = await renderOne(source)
+        done += 1
+        options.onDeck?.({ done, total: found.decks.length, source: source.source })
+        return outcome
+      }),
+    )
+    async function renderOne(source: (typeof found.decks)[number]): Promise<DeckOutcome> {
       signal?.throwIfAborted()
       const read = await readDeck(source)
-      if (!read.ok) {
-        outcomes.push({ kind: 'failed', source, problems: [read.problem] })
-      } else {
-        const rendered = renderDeck(engine, { markdown: read.text, source: source.source, slug: source.slug })
-        if (!rendered.ok) {
-          outcomes.push({ kind: 'failed', source, problems: rendered.problems })
-        } else {
-          const assets = await checkAssets(source.source, rendered.deck.refs)
-          outcomes.push({
-            kind: 'rendered',
-            deck: rendered.deck,
-            copies: assets.copies,
-            problems: [...rendered.deck.problems, ...assets.problems].sort(byLine),
-          })
-        }
-      }
-      options.onDeck?.({ done: i + 1, total: found.decks.length, source: source.source })
+      if (!read.ok) return { kind: 'failed', source, problems: [read.problem] }
+      const rendered = await pool.render({ markdown: read.text, source: source.source, slug: source.slug })
+      signal?.throwIfAborted()
+      if (!rendered.ok) return { kind: 'failed', source, problems: rendered.problems }
+      const assets = await checkAssets(source.source, rendered.deck.refs)
+      return { kind: 'rendered', deck: rendered.deck, copies: assets.copies, problems: [...rendered.deck.problems, ...assets.problems].sort(byLine) }
     }
+    await pool.close()
 
     const pages = await writePages({ config, staging, templates, outcomes, generator: GENERATOR, withPdf: browser !== undefined, signal })
     let pdf = { pdfs: new Map<string, string>(), problems: new Map<string, Problem[]>(), printed: 0, reused: 0 }
@@ -119,6 +123,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     ]
     return {
       outDir: config.outDir,
+      found: found.decks.length,
       decks: written.decks,
       problems,
       slides: outcomes.reduce((n, o) => n + (o.kind === 'rendered' ? o.deck.slides.length : 0), 0),
@@ -130,6 +135,9 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   } catch (error) {
     await staging.discard()
     throw error
+  } finally {
+    signal?.removeEventListener('abort', stop)
+    await pool.close().catch(() => undefined)
   }
 }
 

@@ -315,3 +315,28 @@ describe('a failed build leaves the previous site intact', () => {
     expect(await readFile(path.join(root, 'dist/precious.txt'), 'utf8')).toBe('mine')
   })
 })
+
+describe('decks on Marpit slow paths', () => {
+  it('stops a deck that renders past the time limit, reports it, and builds the others', async () => {
+    const root = await project({
+      'slides/ok.md': '# Fine',
+      // Measured in RELIABILITY.md: cubic in Marpit, seconds for a few KB.
+      'slides/slow.md': `</${'<!--'.repeat(1600)}`,
+      'marp-site.config.json': '{ "renderTimeout": 1 }',
+    })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'slides/slow.md', rule: 'render-error', severity: 'error', message: expect.stringContaining('render exceeded 1 s') }),
+    ])
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['ok'])
+  })
+
+  it('reports a slide too big for Marpit (stack overflow) and builds the others', async () => {
+    const row = `|${' x |'.repeat(200)}`
+    const table = [row, `|${' --- |'.repeat(200)}`, ...Array.from({ length: 1000 }, () => row)].join('\n')
+    const root = await project({ 'slides/ok.md': '# Fine', 'slides/table.md': `# Big table\n\n${table}` })
+    const result = await buildProject(root)
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['ok'])
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/table.md', rule: 'render-error', message: expect.stringContaining('Maximum call stack size exceeded') })])
+  })
+})

@@ -13,6 +13,7 @@ describe('config files', () => {
       lang: 'en',
       theme: 'marp-site',
       pdf: { mode: 'auto', notes: false, timeoutMs: 60_000, browserPath: undefined },
+      renderTimeoutMs: 10_000,
       slidesDir: path.join(root, 'slides'),
       themesDir: path.join(root, 'themes'),
       templatesDir: path.join(root, 'templates'),

@@ -87,7 +87,8 @@ function png(width: number, height: number): Buffer {
 }
 const PIC = png(60, 40)
 
-describe('PDF export', () => {
+// Each build here launches a browser and prints; under the parallel suite that takes a while.
+describe('PDF export', { timeout: 120_000 }, () => {
   it('prints one page per slide at the slide size, with text, images, metadata and bookmarks', async () => {
     const root = await project({
       'slides/deck.md': DECK,

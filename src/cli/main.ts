@@ -106,7 +106,7 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
     if (result.problems.length > 0) io.stderr.write(`${formatProblems(result.problems, c)}\n`)
     const outDisplay = path.relative(io.cwd, result.outDir) || '.'
     io.stdout.write(`${formatSummary(result, outDisplay, c)}\n`)
-    if (result.decks.length === 0) io.stderr.write(`${c.yellow('No decks found')} in ${path.relative(io.cwd, config.slidesDir) || '.'}: the site has an empty index.\n`)
+    if (result.found === 0) io.stderr.write(`${c.yellow('No decks found')} in ${path.relative(io.cwd, config.slidesDir) || '.'}: the site has an empty index.\n`)
     return countBySeverity(result.problems).errors > 0 ? EXIT_CODES.PROBLEMS : 0
   } catch (error) {
     return reportError(error, io, c)

@@ -46,6 +46,7 @@ export function mergeConfig(
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
+    renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,
     marp: Object.freeze({ ...user.marp }),
     builtin: Object.freeze({
       themesDir: path.join(PACKAGE_DIR, 'themes'),

@@ -53,6 +53,8 @@ export const userConfigSchema = z.strictObject({
   outDir: z.string().min(1).optional(),
   /** `auto` (default): a PDF per deck when a browser is found; true: required; false: none; or an object. */
   pdf: z.union([z.literal('auto'), z.boolean(), pdfOptions]).optional(),
+  /** Seconds one deck may take to render before its worker is stopped and the deck reported. */
+  renderTimeout: z.number().positive().max(3600).optional(),
   /** Chromium, Chrome or Edge to print with; else `CHROME_PATH`, else the usual install locations. */
   browserPath: z.string().min(1).optional(),
   marp: marpOptions.optional(),

@@ -36,6 +36,7 @@ export interface ResolvedConfig {
   readonly templatesDir: string
   readonly outDir: string
   readonly pdf: PdfConfig
+  readonly renderTimeoutMs: number
   readonly marp: Readonly<MarpOptionsConfig>
   /** Themes and templates shipped with marp-site, used when the project does not override them. */
   readonly builtin: { readonly themesDir: string; readonly templatesDir: string }
