@@ -7,7 +7,8 @@ import sirv from 'sirv'
  * printed from here rather than from file://, so a deck cannot read local files through the browser.
  */
 export async function serveDir(dir: string): Promise<{ base: string; close(): Promise<void> }> {
-  const handler = sirv(dir, { dev: true, dotfiles: false })
+  // Cacheable: decks printed one after another share fonts, CSS and scripts.
+  const handler = sirv(dir, { dev: false, etag: true, maxAge: 3600, dotfiles: false })
   const server = createServer((req, res) => handler(req, res, () => {
     res.statusCode = 404
     res.end('not found')

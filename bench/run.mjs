@@ -1,0 +1,153 @@
+// `npm run bench`: marp-site against marp-cli 4.5 on the same generated decks, in the same run.
+// Medians of repeated runs; results printed and written to bench/RESULTS.md.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { cpus, totalmem, release } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeCorpus } from './corpus.mjs'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const WORK = path.join(ROOT, 'bench', 'corpus')
+const CLI = path.join(ROOT, 'bin', 'marp-site.js')
+const MARP = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
+const quick = process.argv.includes('--quick')
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`
+const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`
+
+/** Runs a command under /usr/bin/time: wall time (ms) and peak RSS of the whole process (bytes). */
+function timed(command, args, options = {}) {
+  const started = process.hrtime.bigint()
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd ?? ROOT, maxBuffer: 1 << 26 })
+  const ms = Number(process.hrtime.bigint() - started) / 1e6
+  if (result.status !== 0 && !options.allowFail) throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stderr}`)
+  const rssKb = Number(result.stderr.trim().split('\n').pop())
+  return { ms, rss: rssKb * 1024 }
+}
+
+function repeat(n, setup, run) {
+  const runs = []
+  for (let i = 0; i < n; i += 1) {
+    setup?.()
+    runs.push(run())
+  }
+  return { ms: median(runs.map((r) => r.ms)), rss: Math.max(...runs.map((r) => r.rss)), runs: runs.map((r) => Math.round(r.ms)) }
+}
+
+async function du(dir) {
+  let total = 0
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size
+  }
+  return total
+}
+
+/** markdown-it's own render of the same decks: the floor no Marp tool can go under. */
+async function floor(dir) {
+  const { default: MarkdownIt } = await import('markdown-it')
+  const files = (await readdir(path.join(dir, 'slides'))).filter((f) => f.endsWith('.md'))
+  const texts = await Promise.all(files.map((f) => readFile(path.join(dir, 'slides', f), 'utf8')))
+  const runs = []
+  for (let r = 0; r < REPEAT; r += 1) {
+    const started = process.hrtime.bigint()
+    for (const text of texts) new MarkdownIt({ html: true }).render(text)
+    runs.push(Number(process.hrtime.bigint() - started) / 1e6)
+  }
+  return median(runs)
+}
+
+const rows = []
+const note = (figure, ours, theirs, target) => {
+  rows.push({ figure, ours, theirs, target })
+  console.log(`${figure}: ${ours}${theirs ? ` | marp-cli ${theirs}` : ''}${target ? ` | ${target}` : ''}`)
+}
+
+async function main() {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' })
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-client.mjs')], { cwd: ROOT, stdio: 'inherit' })
+  const marpVersion = spawnSync(process.execPath, [MARP, '--version'], { encoding: 'utf8' }).stdout.trim()
+  const results = {}
+
+  // 50 decks × 20 slides: cold HTML, against marp -I and the markdown-it floor.
+  const d50 = path.join(WORK, 'd50')
+  await writeCorpus(d50, 50)
+  const out = path.join(d50, 'dist')
+  const marpOut = path.join(d50, 'marp-out')
+  const cold = repeat(REPEAT, () => execFileSync('rm', ['-rf', out]), () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))
+  const marpCold = repeat(REPEAT, () => execFileSync('rm', ['-rf', marpOut]), () => timed(process.execPath, [MARP, '--no-config-file', '-I', path.join(d50, 'slides'), '-o', marpOut, '--html=false']))
+  const floorMs = await floor(d50)
+  results.cold = { ours: cold, marp: marpCold, floor: floorMs }
+  note('Cold HTML build, 50 × 20', `${seconds(cold.ms)} (runs ${cold.runs.join(', ')} ms)`, `${seconds(marpCold.ms)} (runs ${marpCold.runs.join(', ')} ms)`, `${(marpCold.ms / cold.ms).toFixed(1)}× faster than marp-cli (target ≥ 5×); ${(cold.ms / floorMs).toFixed(1)}× the markdown-it floor of ${Math.round(floorMs)} ms (target ≤ 2×)`)
+
+  // Rebuilds.
+  const noChange = repeat(REPEAT, null, () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))
+  note('Rebuild, nothing changed, 50 × 20', seconds(noChange.ms), '', `${(cold.ms / noChange.ms).toFixed(1)}× faster than cold (target ≥ 20×)`)
+  const deckFile = path.join(d50, 'slides', 'deck-001.md')
+  const original = await readFile(deckFile, 'utf8')
+  let edit = 0
+  const oneChanged = repeat(REPEAT, () => {
+    edit += 1
+    execFileSync('sh', ['-c', `printf '%s\\n\\nedit ${edit}\\n' "$(cat "$1")" > "$1.tmp" && mv "$1.tmp" "$1"`, 'sh', deckFile])
+  }, () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))
+  await writeFile(deckFile, original)
+  note('Rebuild, one deck changed, 50 × 20', seconds(oneChanged.ms), '', `${(cold.ms / oneChanged.ms).toFixed(1)}× faster than cold`)
+
+  // Output size and memory.
+  const ourSize = await du(out)
+  const marpSize = await du(marpOut)
+  note('dist/ size, 50 decks (HTML)', mb(ourSize), mb(marpSize), `${(ourSize / marpSize).toFixed(2)}× marp-cli's (target ≤ 0.5×)`)
+  note('Peak memory, cold HTML 50 decks', mb(cold.rss), mb(marpCold.rss), '')
+
+  // 500 decks: linear growth and bounded memory.
+  if (!quick) {
+    const d500 = path.join(WORK, 'd500')
+    await writeCorpus(d500, 500)
+    const big = repeat(1, () => execFileSync('rm', ['-rf', path.join(d500, 'dist')]), () => timed(process.execPath, [CLI, 'build', d500, '--no-pdf']))
+    results.big = big
+    note('Cold HTML build, 500 × 20', `${seconds(big.ms)}, peak ${mb(big.rss)}`, '', `${(big.ms / cold.ms).toFixed(1)}× the 50-deck time (target ≤ 11×); memory target < 1 GB`)
+    await rm(d500, { recursive: true, force: true })
+  }
+
+  // PDFs: 10 decks × 20 slides with KaTeX math, cold.
+  const d10 = path.join(WORK, 'd10')
+  await writeCorpus(d10, 10)
+  const pdfRepeat = Math.max(1, Math.min(REPEAT, 2))
+  const pdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', path.join(d10, 'dist')]), () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]))
+  const marpPdfOut = path.join(d10, 'marp-pdf')
+  const marpPdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', marpPdfOut]), () =>
+    timed(process.execPath, [MARP, '--no-config-file', '--pdf', '--allow-local-files', '-I', path.join(d10, 'slides'), '-o', marpPdfOut], { env: { CHROME_PATH: CHROME } }),
+  )
+  note('Cold PDF, 10 × 20 with math', `${seconds(pdf.ms)} (runs ${pdf.runs.join(', ')} ms)`, `${seconds(marpPdf.ms)} (runs ${marpPdf.runs.join(', ')} ms)`, `${(marpPdf.ms / pdf.ms).toFixed(1)}× faster than marp --pdf (target ≥ 3×)`)
+  const pdfAgain = repeat(1, null, () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]))
+  note('PDF rebuild, nothing changed, 10 decks', seconds(pdfAgain.ms), '', 'PDFs reused by content key')
+  note('Edit-to-visible latency in dev', 'not measured', '', '`marp-site dev` does not exist yet (issue 5)')
+
+  const chromium = spawnSync(CHROME, ['--version'], { encoding: 'utf8' }).stdout.trim()
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Medians of ${REPEAT} runs (PDF: ${pdfRepeat}; 500 decks: 1), wall time of the whole command, so start-up is included.`,
+    '',
+    `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Linux ${release()}`,
+    `- Node.js ${process.version}; marp-site ${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}; ${marpVersion}; ${chromium}`,
+    '- Corpus (bench/corpus.mjs): N decks × 20 slides each with headings, lists, a table, a code block, speaker notes, a local SVG image with the centred-image idiom, lead slides, emoji and KaTeX math.',
+    '- marp-cli runs: `marp -I slides -o out` (HTML) and `marp --pdf --allow-local-files -I slides -o out` (PDF), with the same Chromium.',
+    '',
+    '| figure | marp-site | marp-cli | ratio and target |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.theirs || '–'} | ${r.target || ''} |`),
+    '',
+  ]
+  await writeFile(path.join(ROOT, 'bench', 'RESULTS.md'), `${lines.join('\n')}\n`)
+  await writeFile(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), rows, results }, null, 2)}\n`)
+  console.log('\nWrote bench/RESULTS.md')
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})
