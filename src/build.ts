@@ -5,7 +5,7 @@ import { discoverDecks, readDeck } from './discover/decks.js'
 import { discoverThemes } from './discover/themes.js'
 import type { Problem } from './problems.js'
 import { createEngine } from './render/engine.js'
-import { createRenderPool } from './render/pool.js'
+import { createRenderPool, type RenderPool } from './render/pool.js'
 import { loadTemplates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import type { ManifestDeck } from './write/manifest.js'
@@ -49,9 +49,25 @@ export interface BuildResult {
  */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now()
-  const { signal } = options
-
   const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
+  // Workers start loading marp-core now, while this thread checks the themes and templates.
+  const pool = createRenderPool({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp }, { timeoutMs: config.renderTimeoutMs })
+  try {
+    return await buildWith(config, options, themes, pool, started)
+  } finally {
+    await pool.close().catch(() => undefined)
+  }
+}
+
+async function buildWith(
+  config: ResolvedConfig,
+  options: BuildOptions,
+  themes: Awaited<ReturnType<typeof discoverThemes>>,
+  pool: RenderPool,
+  started: number,
+): Promise<BuildResult> {
+  const { signal } = options
+  // This thread's engine only checks the themes (and the config's default theme) before anything is written.
   const engine = createEngine({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp })
   const templates = await loadTemplates({ root: config.root, dirs: [config.templatesDir, config.builtin.templatesDir] })
   const found = await discoverDecks(config.root, config.slidesDir)
@@ -67,8 +83,6 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   signal?.throwIfAborted()
 
   const staging = await openStaging(config.outDir)
-  // The main thread's engine checked the themes; the workers render with the same ones.
-  const pool = createRenderPool({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp }, { timeoutMs: config.renderTimeoutMs })
   const stop = () => void pool.close()
   signal?.addEventListener('abort', stop)
   try {
@@ -137,7 +151,6 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     throw error
   } finally {
     signal?.removeEventListener('abort', stop)
-    await pool.close().catch(() => undefined)
   }
 }
 

@@ -258,3 +258,35 @@ describe('external requests', () => {
     expect(deck.css).toContain('https://example.com/b.png')
   })
 })
+
+describe('reusing packed CSS across decks', () => {
+  it('gives byte-identical output to packing every deck afresh', async () => {
+    // @ts-expect-error plain JS module shared with the benchmark
+    const { deck } = (await import('../bench/corpus.mjs')) as { deck: (i: number, o?: { math?: boolean }) => string }
+    const decks = [
+      deck(1),
+      deck(2),
+      deck(3, { math: false }),
+      '---\nsize: 4:3\n---\n# Four by three',
+      '# Default size again',
+      '---\ntheme: gaia\nsize: 4:3\n---\n# Gaia 4:3',
+      '---\ntheme: gaia\n---\n# Gaia 16:9',
+      '<style>\nh1 { color: red }\n</style>\n\n# Own style',
+      '<style>\nh1 { color: blue }\n</style>\n\n# Other style',
+      '<style scoped>\nh1 { color: green }\n</style>\n\n# Scoped',
+      '# Emoji :smile: and $x^2$',
+      deck(1),
+    ]
+    const reusing = engine()
+    const fresh = createEngine({ themes, defaultTheme: 'marp-site', marp: {}, reuseStyles: false })
+    for (const [i, markdown] of decks.entries()) {
+      const a = render(markdown, reusing, `slides/d${i}.md`)
+      const b = render(markdown, fresh, `slides/d${i}.md`)
+      expect(a.css, `deck ${i}`).toBe(b.css)
+      expect(a.slides, `deck ${i}`).toEqual(b.slides)
+    }
+    const mathjax = (reuse: boolean) => createEngine({ themes, defaultTheme: 'marp-site', marp: { math: 'mathjax' }, reuseStyles: reuse })
+    const [m1, m2] = [mathjax(true), mathjax(false)]
+    for (const markdown of ['$x^2$', '$$\\frac{a}{b}$$', '$\\sqrt{2}$']) expect(render(markdown, m1).css).toBe(render(markdown, m2).css)
+  })
+})

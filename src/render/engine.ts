@@ -22,6 +22,8 @@ export interface EngineOptions {
   readonly themes: readonly ThemeSource[]
   readonly defaultTheme: string
   readonly marp: Readonly<MarpOptionsConfig>
+  /** Reuse the CSS of decks with the same theme, size and styles (default true; false for tests). */
+  readonly reuseStyles?: boolean
 }
 
 /** One marp-core engine for the whole build, with every theme registered and our plugin installed. */
@@ -53,7 +55,34 @@ export function createEngine(options: EngineOptions): Engine {
   marp.themeSet.default = defaultTheme
 
   for (const theme of registered) problems.push(...importProblems(theme, themeNames))
+  if (options.reuseStyles !== false) reuseStyles(marp)
   return { marp, themeNames, defaultTheme: defaultTheme.name, problems }
+}
+
+/**
+ * Most of a marp-core render is PostCSS packing the theme with the deck's styles, and most decks of a
+ * site pack the same inputs. Marpit's pack is a function of the theme, the `size` directive and the
+ * pack options (the deck's own `<style>`s, math and emoji CSS, containers), so its result is kept
+ * under exactly those. Decks with `<style scoped>` get a random scope key from Marpit and never share.
+ */
+function reuseStyles(marp: Marp): void {
+  const internals = marp as unknown as {
+    renderStyle(theme: string | undefined): string
+    themeSetPackOptions(): unknown
+    lastGlobalDirectives: Record<string, unknown>
+  }
+  const pack = internals.renderStyle.bind(marp)
+  const cache = new Map<string, string>()
+  internals.renderStyle = (theme) => {
+    const key = JSON.stringify([theme ?? null, internals.lastGlobalDirectives['size'] ?? null, internals.themeSetPackOptions()])
+    let css = cache.get(key)
+    if (css === undefined) {
+      css = pack(theme)
+      if (cache.size >= 64) cache.delete(cache.keys().next().value as string)
+      cache.set(key, css)
+    }
+    return css
+  }
 }
 
 function marpOptions(config: Readonly<MarpOptionsConfig>): MarpOptions {

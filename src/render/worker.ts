@@ -15,9 +15,18 @@ export interface WorkerSetup {
   readonly marp: Readonly<MarpOptionsConfig>
 }
 
-let engine: Engine | undefined
+// Built when the worker starts, before the first deck arrives. A failure (a default theme that is
+// not registered) is reported by the main thread, which checks the same setup; here it only must not
+// kill the worker at load, or the pool would start it again and again.
+let engine: Engine | Error
+try {
+  engine = createEngine(Piscina.workerData as WorkerSetup)
+} catch (error) {
+  engine = error instanceof Error ? error : new Error(String(error))
+}
 
-export default function render(input: DeckInput): RenderResult {
-  engine ??= createEngine(Piscina.workerData as WorkerSetup)
+export default function render(input: DeckInput | { warmUp: true }): RenderResult | null {
+  if ('warmUp' in input) return null
+  if (engine instanceof Error) throw engine
   return renderDeck(engine, input)
 }
