@@ -5,7 +5,10 @@ import { discoverDecks, readDeck } from './discover/decks.js'
 import { discoverThemes } from './discover/themes.js'
 import type { Problem } from './problems.js'
 import { createEngine } from './render/engine.js'
+import type { RenderResult } from './render/deck.js'
 import { createRenderPool, type RenderPool } from './render/pool.js'
+import type { WorkerSetup } from './render/worker.js'
+import { contentHash } from './write/shared.js'
 import { loadTemplates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import type { ManifestDeck } from './write/manifest.js'
@@ -25,6 +28,33 @@ export interface BuildOptions {
   readonly browserCandidates?: readonly string[]
   /** Environment for `CHROME_PATH` (default: process.env). */
   readonly env?: NodeJS.ProcessEnv
+  /** Kept between builds by `dev`: warm render workers and the renders of unchanged decks. */
+  readonly session?: BuildSession
+}
+
+/**
+ * What a series of builds can share. The pool is replaced when what the workers were started with
+ * (themes, marp options, time limit) changes; renders are reused only for the very same input.
+ */
+export class BuildSession {
+  private pool: RenderPool | undefined
+  private poolKey = ''
+  readonly renders = new Map<string, RenderResult>()
+
+  poolFor(setup: WorkerSetup, timeoutMs: number): RenderPool {
+    const key = contentHash(JSON.stringify([setup, timeoutMs]))
+    if (this.pool && key === this.poolKey) return this.pool
+    void this.pool?.close()
+    this.renders.clear()
+    this.pool = createRenderPool(setup, { timeoutMs })
+    this.poolKey = key
+    return this.pool
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close()
+    this.pool = undefined
+  }
 }
 
 export interface BuildResult {
@@ -51,11 +81,12 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const started = performance.now()
   const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
   // Workers start loading marp-core now, while this thread checks the themes and templates.
-  const pool = createRenderPool({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp }, { timeoutMs: config.renderTimeoutMs })
+  const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp }
+  const pool = options.session?.poolFor(setup, config.renderTimeoutMs) ?? createRenderPool(setup, { timeoutMs: config.renderTimeoutMs })
   try {
     return await buildWith(config, options, themes, pool, started)
   } finally {
-    await pool.close().catch(() => undefined)
+    if (!options.session) await pool.close().catch(() => undefined)
   }
 }
 
@@ -100,13 +131,17 @@ async function buildWith(
       signal?.throwIfAborted()
       const read = await readDeck(source)
       if (!read.ok) return { kind: 'failed', source, problems: [read.problem] }
-      const rendered = await pool.render({ markdown: read.text, source: source.source, slug: source.slug })
+      const input = { markdown: read.text, source: source.source, slug: source.slug }
+      const key = options.session && contentHash(JSON.stringify(input))
+      const rendered = (key && options.session?.renders.get(key)) || (await pool.render(input))
+      if (key && rendered.ok) options.session?.renders.set(key, rendered)
       signal?.throwIfAborted()
       if (!rendered.ok) return { kind: 'failed', source, problems: rendered.problems }
       const assets = await checkAssets(source.source, rendered.deck.refs)
       return { kind: 'rendered', deck: rendered.deck, copies: assets.copies, problems: [...rendered.deck.problems, ...assets.problems].sort(byLine) }
     }
-    await pool.close()
+    if (!options.session) await pool.close()
+    if (options.session) pruneRenders(options.session, found.decks.length)
 
     const pages = await writePages({ config, staging, templates, outcomes, generator: GENERATOR, withPdf: browser !== undefined, signal })
     let pdf = { pdfs: new Map<string, string>(), problems: new Map<string, Problem[]>(), printed: 0, reused: 0 }
@@ -151,6 +186,17 @@ async function buildWith(
     throw error
   } finally {
     signal?.removeEventListener('abort', stop)
+  }
+}
+
+/** Keeps the render cache about the size of the site. */
+function pruneRenders(session: BuildSession, decks: number): void {
+  const extra = session.renders.size - Math.max(decks * 2, 16)
+  if (extra <= 0) return
+  let n = 0
+  for (const key of session.renders.keys()) {
+    if (n++ >= extra) break
+    session.renders.delete(key)
   }
 }
 

@@ -356,3 +356,20 @@ describe('render time limit', () => {
     expect(result.decks).toHaveLength(300)
   }, 120_000)
 })
+
+describe('a kept page keeps its look', () => {
+  it('carries over the shared CSS and fonts the kept page links, even when no other deck uses them', async () => {
+    const root = await project({ 'slides/talk.md': '---\ntitle: Talk\n---\n# Talk\n\n$x^2$', 'slides/other.md': '# Other' })
+    await buildProject(root)
+    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [broken\n---\n# Talk')
+    await writeFile(path.join(root, 'slides/other.md'), '---\ntheme: gaia\n---\n# Other, now in another theme')
+    const result = await buildProject(root)
+    expect(result.kept).toEqual(['slides/talk.md'])
+    const out = path.join(root, 'dist')
+    const links = await localLinks(out)
+    const dangling = []
+    for (const link of links) if (!(await exists(link.file))) dangling.push(`${link.from} → ${link.url}`)
+    expect(dangling).toEqual([])
+    expect(links.some((l) => l.from === path.join('talk', 'index.html') && l.url.includes('_assets/css/'))).toBe(true)
+  })
+})

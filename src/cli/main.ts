@@ -51,6 +51,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runBuild(root, flags, io, c)
     })
 
+  withBuildFlags(program.command('dev'))
+    .description('Build the site (HTML, no PDFs), serve it on 127.0.0.1 and rebuild and reload open pages on every save')
+    .argument('[root]', 'project root', '.')
+    .option('--port <n>', 'port to listen on (default: 8080, or the next free one)', parsePort)
+    .option('--host <host>', 'address to listen on (default: 127.0.0.1; 0.0.0.0 exposes the site to your network)')
+    .option('--open', 'open the site in the default browser')
+    .action(async (root: string, flags: BuildFlags & { port?: number; host?: string; open?: boolean }) => {
+      exitCode = await runDev(root, flags, io, c)
+    })
+
   try {
     await program.parseAsync(['node', 'marp-site', ...argv])
   } catch (error) {
@@ -81,16 +91,7 @@ function withBuildFlags(command: Command): Command {
 
 async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnType<typeof pc.createColors>): Promise<number> {
   try {
-    const inline: InlineConfig = {
-      root: path.resolve(io.cwd, root),
-      ...(flags.config === undefined ? {} : { config: flags.config }),
-      ...(flags.slides === undefined ? {} : { slidesDir: flags.slides }),
-      ...(flags.themes === undefined ? {} : { themesDir: flags.themes }),
-      ...(flags.templates === undefined ? {} : { templatesDir: flags.templates }),
-      ...(flags.out === undefined ? {} : { outDir: flags.out }),
-      ...(flags.pdf === undefined ? {} : { pdf: flags.pdf }),
-      ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
-    }
+    const inline = inlineConfig(root, flags, io)
     const config = await resolveConfig(inline)
     // A live line on a terminal; in CI, plain lines for PDFs only (the slow part).
     const live = (label: string) => ({ done, total, source }: { done: number; total: number; source: string }) =>
@@ -111,6 +112,79 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
   } catch (error) {
     return reportError(error, io, c)
   }
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw new InvalidArgumentError('must be a port number from 1 to 65535')
+  return port
+}
+
+function inlineConfig(root: string, flags: BuildFlags, io: CliIO): InlineConfig {
+  return {
+    root: path.resolve(io.cwd, root),
+    ...(flags.config === undefined ? {} : { config: flags.config }),
+    ...(flags.slides === undefined ? {} : { slidesDir: flags.slides }),
+    ...(flags.themes === undefined ? {} : { themesDir: flags.themes }),
+    ...(flags.templates === undefined ? {} : { templatesDir: flags.templates }),
+    ...(flags.out === undefined ? {} : { outDir: flags.out }),
+    ...(flags.pdf === undefined ? {} : { pdf: flags.pdf }),
+    ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
+  }
+}
+
+async function runDev(
+  root: string,
+  flags: BuildFlags & { port?: number; host?: string; open?: boolean },
+  io: CliIO,
+  c: ReturnType<typeof pc.createColors>,
+): Promise<number> {
+  try {
+    // Loaded only for `dev`: a build never loads the watcher or the server.
+    const { startDev } = await import('../dev/dev.js')
+    const cwd = io.cwd
+    const dev = await startDev(inlineConfig(root, flags, io), {
+      ...(flags.host === undefined ? {} : { host: flags.host }),
+      ...(flags.port === undefined ? {} : { port: flags.port }),
+      onBuild: (event) => {
+        const changed = event.changed.map((f) => path.relative(cwd, f)).join(', ')
+        if (!event.ok) {
+          io.stderr.write(`${c.red('error')} ${event.error.message}${changed ? c.dim(`  (after ${changed})`) : ''}\n`)
+          return
+        }
+        if (event.result.problems.length > 0) io.stderr.write(`${formatProblems(event.result.problems, c)}\n`)
+        const { errors, warnings } = countBySeverity(event.result.problems)
+        const what = changed ? `${changed} → ${event.reload === 'css' ? 'styles swapped' : 'pages reloaded'}` : 'built'
+        io.stdout.write(`${c.dim(new Date().toTimeString().slice(0, 8))} ${what} in ${Math.round(event.result.durationMs)} ms (${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'})\n`)
+      },
+    })
+    io.stdout.write(`${c.green('marp-site dev')} serving ${c.bold(dev.url)}  (Ctrl-C stops)\n`)
+    if (flags.host !== undefined && !['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
+      io.stderr.write(`${c.yellow('warning:')} listening on ${flags.host}: anyone on your network can open the site\n`)
+    }
+    if (flags.open) openBrowser(dev.url)
+    await new Promise<void>((resolve) => {
+      if (!io.signal || io.signal.aborted) return resolve()
+      io.signal.addEventListener('abort', () => resolve(), { once: true })
+    })
+    await dev.close()
+    io.stdout.write('marp-site dev stopped\n')
+    return 0
+  } catch (error) {
+    return reportError(error, io, c)
+  }
+}
+
+function openBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open'
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url]
+  import('node:child_process')
+    .then(({ spawn }) => {
+      const child = spawn(command, args, { stdio: 'ignore', detached: true })
+      child.on('error', () => undefined)
+      child.unref()
+    })
+    .catch(() => undefined)
 }
 
 function reportError(error: unknown, io: CliIO, c: ReturnType<typeof pc.createColors>): number {

@@ -72,6 +72,10 @@ export async function openStaging(outDir: string): Promise<Staging> {
       }
       try {
         await cp(from, full(sitePath), { recursive: true, force: false, errorOnExist: false })
+        // The kept pages also need the shared files they link (their CSS, fonts, scripts, emoji),
+        // which this build may no longer write.
+        const pages = ['index.html', 'thumb.html'].map((name) => `${sitePath}/${name}`)
+        await carrySharedFiles(outDir, dir, pages)
         return true
       } catch (error) {
         throw ioError(`Cannot keep ${from} from the previous build`, error)
@@ -98,6 +102,37 @@ export async function openStaging(outDir: string): Promise<Staging> {
     async discard() {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined)
     },
+  }
+}
+
+const LINKED = /(?:src|href)="([^"#?]+)|url\((?:&quot;|['"])?([^'")&?#]+)/g
+
+/** Copies the `_assets/` files that `files` (site paths) link, transitively through CSS, from the old site. */
+async function carrySharedFiles(outDir: string, stagingDir: string, files: string[]): Promise<void> {
+  const seen = new Set<string>()
+  const queue = [...files]
+  for (let sitePath = queue.shift(); sitePath !== undefined; sitePath = queue.shift()) {
+    const text = await readFile(path.join(outDir, ...sitePath.split('/')), 'utf8').catch(() => undefined)
+    if (text === undefined) continue
+    for (const match of text.matchAll(LINKED)) {
+      const url = match[1] ?? match[2] ?? ''
+      if (/^[a-z][a-z0-9+.-]*:|^\//i.test(url)) continue
+      let target: string
+      try {
+        target = path.posix.normalize(path.posix.join(path.posix.dirname(sitePath), decodeURIComponent(url)))
+      } catch {
+        continue
+      }
+      if (!target.startsWith('_assets/') || seen.has(target)) continue
+      seen.add(target)
+      const source = path.join(outDir, ...target.split('/'))
+      const destination = path.join(stagingDir, ...target.split('/'))
+      if (await stat(destination).then(() => true, () => false)) continue
+      if (!(await stat(source).then((i) => i.isFile(), () => false))) continue
+      await mkdir(path.dirname(destination), { recursive: true })
+      await cp(source, destination)
+      if (target.endsWith('.css')) queue.push(target)
+    }
   }
 }
 

@@ -128,7 +128,7 @@ export async function writePages(options: {
     const summary = summarize(deck, outcome.problems)
     const renderPage = (pdf: string | undefined) => {
       const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
-      const runtimeData = { title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html'), pdfHref: pdfHref && relativeUrl(from, pdfHref) }
+      const runtimeData = { slug: deck.slug, title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html'), pdfHref: pdfHref && relativeUrl(from, pdfHref) }
       const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
       return templates.deckPage({ site, deck: deckData, slides, page: page(true) })
     }

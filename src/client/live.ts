@@ -1,0 +1,95 @@
+/**
+ * The dev server's live-reload client, injected into every page it serves. A rebuild reloads the
+ * page (the #N hash keeps the slide, in the presenter window too); a theme-only change swaps the
+ * stylesheets in place; problems show in an overlay over the last good page.
+ */
+interface LiveProblem {
+  readonly deck: string
+  readonly file: string
+  readonly line?: number
+  readonly rule: string
+  readonly severity: 'error' | 'warning'
+  readonly message: string
+}
+
+const OVERLAY_ID = 'marp-site-dev-overlay'
+
+function pageDeck(): string | undefined {
+  const el = document.getElementById('marp-site-deck')
+  try {
+    return el?.textContent ? ((JSON.parse(el.textContent) as { slug?: string }).slug ?? undefined) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function showProblems(all: readonly LiveProblem[]): void {
+  document.getElementById(OVERLAY_ID)?.remove()
+  const deck = pageDeck()
+  // A deck page shows its own errors; the index shows every deck's.
+  const mine = all.filter((p) => p.severity === 'error' && (deck === undefined || p.deck === deck || p.deck === ''))
+  if (mine.length === 0) return
+  const box = document.createElement('div')
+  box.id = OVERLAY_ID
+  box.setAttribute('role', 'alert')
+  box.style.cssText =
+    'position:fixed;left:16px;right:16px;bottom:16px;z-index:2147483647;max-height:45vh;overflow:auto;padding:14px 18px;border-radius:10px;background:rgba(60,10,10,.94);color:#fff;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 8px 30px rgba(0,0,0,.5)'
+  const title = document.createElement('strong')
+  title.textContent = `marp-site: ${mine.length} ${mine.length === 1 ? 'error' : 'errors'} (the page shows the last good build)`
+  box.append(title)
+  for (const p of mine) {
+    const row = document.createElement('div')
+    row.textContent = `${p.file}${p.line ? `:${p.line}` : ''}  ${p.message}  [${p.rule}]`
+    box.append(row)
+  }
+  const close = document.createElement('button')
+  close.type = 'button'
+  close.textContent = '×'
+  close.setAttribute('aria-label', 'Hide')
+  close.style.cssText = 'position:absolute;top:6px;right:10px;background:none;border:0;color:#fff;font-size:20px;cursor:pointer'
+  close.addEventListener('click', () => box.remove())
+  box.append(close)
+  document.body.append(box)
+}
+
+async function swapStyles(): Promise<void> {
+  const res = await fetch(location.pathname, { cache: 'no-store' })
+  const next = new DOMParser().parseFromString(await res.text(), 'text/html')
+  const fresh = [...next.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].map((l) => l.getAttribute('href'))
+  const current = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')]
+  if (fresh.length !== current.length) {
+    location.reload()
+    return
+  }
+  current.forEach((link, i) => {
+    const href = fresh[i]
+    if (href && link.getAttribute('href') !== href) link.setAttribute('href', href)
+  })
+  // Inline <style> of the page (the deck page's chrome) follows too.
+  const styles = [...document.querySelectorAll('head style')]
+  const nextStyles = [...next.querySelectorAll('head style')]
+  styles.forEach((style, i) => {
+    const text = nextStyles[i]?.textContent
+    if (text !== undefined && text !== null && style.textContent !== text) style.textContent = text
+  })
+}
+
+const events = new EventSource('/__marp-site/events')
+let reloading = false
+events.addEventListener('reload', () => {
+  // The reloaded page gets the current problems when it connects.
+  reloading = true
+  events.close()
+  location.reload()
+})
+events.addEventListener('css', () => {
+  swapStyles().catch(() => location.reload())
+})
+events.addEventListener('problems', (event) => {
+  if (reloading) return
+  try {
+    showProblems(JSON.parse((event as MessageEvent<string>).data) as LiveProblem[])
+  } catch {
+    // ignore a malformed message
+  }
+})

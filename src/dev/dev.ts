@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { watch, type FSWatcher } from 'chokidar'
+import { build, BuildSession, type BuildResult } from '../build.js'
+import { PACKAGE_DIR, resolveConfig } from '../config/resolve.js'
+import type { InlineConfig, ResolvedConfig } from '../config/types.js'
+import { MarpSiteError, reason } from '../errors.js'
+import { isInside } from '../paths.js'
+import type { Problem } from '../problems.js'
+import { startDevServer, type DevServer } from './server.js'
+
+export interface DevOptions {
+  readonly host?: string
+  readonly port?: number
+  readonly onBuild?: (event: DevBuildEvent) => void
+}
+
+export type DevBuildEvent =
+  | { readonly ok: true; readonly result: BuildResult; readonly changed: readonly string[]; readonly reload: 'page' | 'css' }
+  | { readonly ok: false; readonly error: MarpSiteError; readonly changed: readonly string[] }
+
+export interface DevSession {
+  readonly url: string
+  readonly server: DevServer
+  /** Resolves when the rebuild in progress (and any queued one) has finished. */
+  settled(): Promise<void>
+  close(): Promise<void>
+}
+
+/** A single save is built after this much quiet... */
+const DEBOUNCE_MS = 20
+/** ...but saves that keep coming (an editor's burst, a script, a checkout) wait for a longer lull. */
+const STORM_QUIET_MS = 150
+const STORM_WINDOW_MS = 400
+
+/**
+ * `marp-site dev`: builds the site (HTML; no PDFs), serves it on 127.0.0.1 and rebuilds on every
+ * change under the project root. Rebuilds are coalesced: a storm of saves gives one rebuild, then
+ * one more for whatever changed during it, and the last state wins. A broken deck, theme, template
+ * or config never stops the server: the last good site stays up and the problem is shown.
+ */
+export async function startDev(inline: InlineConfig, options: DevOptions = {}): Promise<DevSession> {
+  const session = new BuildSession()
+  const liveClient = await readFile(path.join(PACKAGE_DIR, 'lib', 'client', 'live.js'), 'utf8').catch(() => {
+    throw new MarpSiteError('INTERNAL', 'The live-reload client is missing from lib/client; run `npm run compile`')
+  })
+  let config: ResolvedConfig = await resolveConfig({ ...inline, pdf: false })
+  const host = options.host ?? '127.0.0.1'
+  const portExplicit = options.port !== undefined
+
+  let lastProblems: unknown[] = []
+  const runBuild = async (changed: readonly string[]): Promise<void> => {
+    try {
+      config = await resolveConfig({ ...inline, pdf: false })
+      const result = await build(config, { session })
+      const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))
+      lastProblems = [...result.decks.flatMap((d) => d.problems), ...siteProblems(result.problems, result.decks.map((d) => d.source))]
+      server?.broadcast(themesOnly ? 'css' : 'reload', { changed: changed.map((f) => path.relative(config.root, f)) })
+      server?.broadcast('problems', lastProblems)
+      options.onBuild?.({ ok: true, result, changed, reload: themesOnly ? 'css' : 'page' })
+    } catch (error) {
+      const wrapped = error instanceof MarpSiteError ? error : new MarpSiteError('INTERNAL', reason(error), { cause: error })
+      lastProblems = [{ deck: '', file: wrapped.file ?? '', line: wrapped.line, rule: wrapped.code.toLowerCase(), severity: 'error', message: wrapped.message }]
+      server?.broadcast('problems', lastProblems)
+      options.onBuild?.({ ok: false, error: wrapped, changed })
+    }
+  }
+
+  let server: DevServer | undefined
+  await runBuild([])
+  server = await startDevServer({
+    outDir: config.outDir,
+    host,
+    port: options.port ?? 8080,
+    portExplicit,
+    liveClient,
+    greeting: () => [['problems', lastProblems]],
+  })
+
+  // Coalescing: one build at a time; changes during a build queue exactly one more.
+  let pending = new Set<string>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let running: Promise<void> | undefined
+  let lastActivity = 0
+  const wait = () => (running || Date.now() - lastActivity < STORM_WINDOW_MS ? STORM_QUIET_MS : DEBOUNCE_MS)
+  const flush = () => {
+    timer = undefined
+    if (running) return
+    const changed = [...pending]
+    pending = new Set()
+    running = runBuild(changed).finally(() => {
+      running = undefined
+      lastActivity = Date.now()
+      if (pending.size > 0 && !timer) timer = setTimeout(flush, STORM_QUIET_MS)
+    })
+  }
+  const onChange = (file: string) => {
+    pending.add(path.resolve(config.root, file))
+    const delay = wait()
+    lastActivity = Date.now()
+    if (timer) clearTimeout(timer)
+    if (!running) timer = setTimeout(flush, delay)
+  }
+
+  const watcher: FSWatcher = watch(config.root, {
+    ignoreInitial: true,
+    // Rebuilt output, staging folders and dependencies are not inputs.
+    ignored: (file: string) => {
+      const abs = path.resolve(config.root, file)
+      const base = path.basename(abs)
+      return (
+        isInside(config.outDir, abs) ||
+        base === 'node_modules' ||
+        base === '.git' ||
+        base.includes('.marp-site-tmp-') ||
+        base.includes('.marp-site-old-') ||
+        isInside(path.join(config.root, 'lib'), abs)
+      )
+    },
+    atomic: true,
+  })
+  watcher.on('all', (_event, file) => onChange(file))
+  watcher.on('error', () => undefined)
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+
+  const s = server
+  return {
+    url: s.url,
+    server: s,
+    async settled() {
+      for (;;) {
+        if (timer) await new Promise((r) => setTimeout(r, STORM_QUIET_MS))
+        else if (running) await running
+        else return
+      }
+    },
+    async close() {
+      if (timer) clearTimeout(timer)
+      await watcher.close()
+      await running?.catch(() => undefined)
+      await s.close()
+      await session.close()
+    },
+  }
+}
+
+/** Problems not attached to a deck in the manifest (themes, slug conflicts): shown on every page. */
+function siteProblems(problems: readonly Problem[], deckSources: readonly string[]): unknown[] {
+  return problems
+    .filter((p) => !deckSources.includes(p.file))
+    .map((p) => ({ deck: '', file: p.file, line: p.line, rule: p.rule, severity: p.severity, message: p.message }))
+}

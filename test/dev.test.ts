@@ -1,0 +1,240 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { connect, createServer } from 'node:net'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDev, type DevBuildEvent, type DevSession } from '../src/dev/dev.js'
+import { checkPath, hostAllowed, originAllowed } from '../src/dev/guard.js'
+import { launchBrowser, type TestBrowser } from './helpers/browser.js'
+import { project } from './helpers/project.js'
+
+/** Sends a raw HTTP request (so the target reaches the server exactly as written) and returns the status and body. */
+function raw(port: number, request: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => {
+      data += chunk
+      // SSE responses never end: the head is enough.
+      if (data.includes('text/event-stream')) socket.destroy()
+    })
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), body: data.split('\r\n\r\n').slice(1).join('\r\n\r\n') }))
+    socket.on('error', reject)
+    socket.setTimeout(5000, () => socket.destroy())
+  })
+}
+const get = (port: number, target: string, headers: Record<string, string> = {}) =>
+  raw(port, `GET ${target} HTTP/1.1\r\n${Object.entries({ Host: `127.0.0.1:${port}`, Connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`)
+
+/** Polls the page until `check` returns true; survives the page reloading in between. */
+async function until(page: import('puppeteer-core').Page, check: () => boolean, timeout = 15_000): Promise<void> {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    if (await page.evaluate(check).catch(() => false)) return
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${check.toString()}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const DECK = '---\ntitle: Live\n---\n# First slide\n\n---\n\n# Second slide v1\n'
+
+let root: string
+let dev: DevSession
+let port: number
+const builds: DevBuildEvent[] = []
+
+beforeAll(async () => {
+  root = await project({
+    'slides/live.md': DECK,
+    'slides/img.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    'themes/house.css': '/* @theme house */\n@import "marp-site";\nh1 { color: rgb(0, 0, 255); }\n',
+    'marp-site.config.json': '{ "theme": "house" }',
+    '.secret': 'top secret',
+  })
+  // A sibling folder whose name starts like the out dir's.
+  await mkdir(path.join(root, 'dist-private'))
+  await writeFile(path.join(root, 'dist-private', 'x.txt'), 'private')
+  dev = await startDev({ root }, { port: 0, onBuild: (event) => builds.push(event) })
+  port = dev.server.port
+})
+
+afterAll(async () => {
+  await dev?.close()
+})
+
+describe('the dev server', () => {
+  it('serves the built site on 127.0.0.1 with no caching and the live-reload script in pages', async () => {
+    expect(dev.url).toBe(`http://127.0.0.1:${port}/`)
+    const page = await get(port, '/live/index.html')
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<script src="/__marp-site/live.js"></script></body>')
+    const head = await raw(port, `GET /live/img.svg HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`)
+    expect(head.status).toBe(404) // img.svg is not referenced by the deck, so it is not in the site
+    const css = await raw(port, `HEAD /index.html HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`)
+    expect(css.status).toBe(200)
+  })
+
+  it.each([
+    ['/../package.json', [400, 403, 404]],
+    ['/%2e%2e/package.json', [403]],
+    ['/%252e%252e/package.json', [403]],
+    ['/..%2fpackage.json', [403]],
+    ['/..%2Fdist-private/x.txt', [403]],
+    ['/..\\package.json', [403]],
+    ['/%5c..%5cpackage.json', [403]],
+    ['//etc/passwd', [400]],
+    ['/%00index.html', [403]],
+    ['/index.html%00.txt', [403]],
+    ['/%c0%ae%c0%ae/package.json', [400, 403]],
+    ['/%E0%A4%A', [400]],
+    ['/.git/config', [403]],
+    ['/.secret', [403]],
+    ['/../.secret', [400, 403]],
+    ['/C:/Windows/win.ini', [403]],
+    ['/\\\\host\\share', [403]],
+    ['http://127.0.0.1/../package.json', [400]],
+    ['/index.html#x', [400]],
+    ['/slides/live.md', [404]],
+    ['/../slides/live.md', [400, 403]],
+    ['/../../../../etc/passwd', [400, 403]],
+  ])('refuses %j', async (target, statuses) => {
+    const res = await get(port, target)
+    expect(statuses).toContain(res.status)
+    expect(res.body).not.toMatch(/"name": "marp-site"|top secret|private|root:x:0:0/)
+  })
+
+  it('answers only to local Host names (DNS rebinding)', async () => {
+    expect((await get(port, '/', { Host: 'evil.example' })).status).toBe(403)
+    expect((await get(port, '/', { Host: `evil.example:${port}` })).status).toBe(403)
+    expect((await get(port, '/', { Host: `localhost:${port}` })).status).toBe(200)
+    expect((await raw(port, 'GET / HTTP/1.0\r\n\r\n')).status).toBe(403)
+  })
+
+  it('refuses the reload channel to a foreign Origin', async () => {
+    expect((await get(port, '/__marp-site/events', { Origin: 'https://evil.example' })).status).toBe(403)
+    expect((await get(port, '/__marp-site/events', { Origin: `http://127.0.0.1:${port}` })).status).toBe(200)
+  })
+
+  it('stays up after malformed and many-header requests', async () => {
+    const headers = Array.from({ length: 2000 }, (_, i) => `X-H${i}: v\r\n`).join('')
+    await raw(port, `GET /__marp-site/events HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n${headers}\r\n`).catch(() => undefined)
+    await raw(port, 'NONSENSE\r\n\r\n').catch(() => undefined)
+    expect((await get(port, '/')).status).toBe(200)
+  })
+})
+
+describe('live reload', () => {
+  let chromium: TestBrowser
+  beforeAll(async () => {
+    chromium = await launchBrowser()
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+
+  it('shows an edit in the open page and keeps its slide', async () => {
+    const page = await chromium.browser.newPage()
+    try {
+      await page.goto(`${dev.url}live/index.html#2`, { waitUntil: 'load' })
+      await page.waitForSelector('svg.ms-active')
+      await writeFile(path.join(root, 'slides/live.md'), DECK.replace('Second slide v1', 'Second slide v2'))
+      await until(page, () => document.querySelector('svg.ms-active h1')?.textContent === 'Second slide v2')
+      expect(await page.evaluate(() => location.hash)).toBe('#2')
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('swaps the stylesheet without reloading on a theme-only change', async () => {
+    const page = await chromium.browser.newPage()
+    try {
+      await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
+      await page.waitForSelector('svg.ms-active')
+      await dev.settled()
+      expect(await page.$eval('svg.ms-active h1', (h) => getComputedStyle(h).color)).toBe('rgb(0, 0, 255)')
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+      await writeFile(path.join(root, 'themes/house.css'), '/* @theme house */\n@import "marp-site";\nh1 { color: rgb(255, 0, 0); }\n')
+      await until(page, () => getComputedStyle(document.querySelector('svg.ms-active h1') as Element).color === 'rgb(255, 0, 0)')
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('shows a broken deck as an overlay over the last good page, and clears it when fixed', async () => {
+    const page = await chromium.browser.newPage()
+    try {
+      await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
+      await page.waitForSelector('svg.ms-active')
+      await dev.settled()
+      await writeFile(path.join(root, 'slides/live.md'), '---\ntitle: [broken\n---\n# First slide\n')
+      await until(page, () => document.getElementById('marp-site-dev-overlay') !== null && document.querySelector('svg.ms-active h1') !== null)
+      expect(await page.$eval('#marp-site-dev-overlay', (e) => e.textContent)).toContain('slides/live.md:2')
+      expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('First slide')
+      expect((await get(port, '/')).status).toBe(200)
+      await writeFile(path.join(root, 'slides/live.md'), DECK)
+      await until(page, () => document.getElementById('marp-site-dev-overlay') === null && document.readyState === 'complete')
+    } finally {
+      await page.close()
+    }
+  })
+})
+
+describe('storms of saves', () => {
+  it('coalesces 100 saves in a second into a few rebuilds, and the last save wins', async () => {
+    await dev.settled()
+    const before = builds.length
+    for (let i = 0; i < 100; i += 1) {
+      await writeFile(path.join(root, 'slides/live.md'), DECK.replace('Second slide v1', `Save ${i}`))
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    const rebuilds = builds.length - before
+    expect(rebuilds).toBeGreaterThan(0)
+    expect(rebuilds).toBeLessThanOrEqual(10)
+    expect((await get(port, '/live/index.html')).body).toContain('Save 99')
+  })
+
+  it('survives an atomic save (write a temp file, rename it over the deck)', async () => {
+    const { rename } = await import('node:fs/promises')
+    await writeFile(path.join(root, 'slides/live.md.tmp~'), DECK.replace('Second slide v1', 'Atomic save'))
+    await rename(path.join(root, 'slides/live.md.tmp~'), path.join(root, 'slides/live.md'))
+    await new Promise((r) => setTimeout(r, 300))
+    await dev.settled()
+    expect((await get(port, '/live/index.html')).body).toContain('Atomic save')
+  })
+})
+
+describe('ports and shutdown', () => {
+  it('takes the next port when the default is busy, refuses a busy explicit port, and closes cleanly', async () => {
+    const blocker = createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    const busy = (blocker.address() as { port: number }).port
+    const other = await project({ 'slides/a.md': '# A' })
+    const explicit = startDev({ root: other }, { port: busy })
+    await expect(explicit).rejects.toMatchObject({ code: 'USAGE', message: `Port ${busy} is in use; pass another --port` })
+    blocker.close()
+    const session = await startDev({ root: other }, { port: 0 })
+    const { port: p } = session.server
+    expect((await get(p, '/a/index.html')).status).toBe(200)
+    await session.close()
+    await expect(get(p, '/')).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+})
+
+describe('request guards', () => {
+  it('know local hosts and same-origin requests', () => {
+    expect(hostAllowed('127.0.0.1:8080', '127.0.0.1')).toBe(true)
+    expect(hostAllowed('localhost', '127.0.0.1')).toBe(true)
+    expect(hostAllowed('[::1]:8080', '127.0.0.1')).toBe(true)
+    expect(hostAllowed('app.localhost:8080', '127.0.0.1')).toBe(true)
+    expect(hostAllowed('192.168.1.5:8080', '0.0.0.0')).toBe(false)
+    expect(hostAllowed('192.168.1.5:8080', '192.168.1.5')).toBe(true)
+    expect(hostAllowed(undefined, '127.0.0.1')).toBe(false)
+    expect(originAllowed('http://127.0.0.1:8080', '127.0.0.1:8080', '127.0.0.1')).toBe(true)
+    expect(originAllowed('http://localhost:8080', '127.0.0.1:8080', '127.0.0.1')).toBe(false)
+    expect(originAllowed('null', '127.0.0.1:8080', '127.0.0.1')).toBe(false)
+    expect(checkPath('/a/b%20c.html')).toEqual({ ok: true, path: '/a/b c.html' })
+  })
+})
