@@ -66,6 +66,46 @@ const note = (figure, ours, theirs, target) => {
   console.log(`${figure}: ${ours}${theirs ? ` | marp-cli ${theirs}` : ''}${target ? ` | ${target}` : ''}`)
 }
 
+/** `marp-site dev` on a corpus, a deck open in Chromium, and the time from a save to the new text on screen. */
+async function devLatency(dir) {
+  const { spawn } = await import('node:child_process')
+  const puppeteer = (await import('puppeteer-core')).default
+  const child = spawn(process.execPath, [CLI, 'dev', dir, '--port', '8765'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = /serving (http:\/\/\S+)/.exec(out)
+      if (m) resolve(m[1])
+    })
+    child.once('exit', () => reject(new Error(`dev exited: ${out}`)))
+  })
+  const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] })
+  const runs = []
+  try {
+    const page = await browser.newPage()
+    await page.goto(`${url}deck-001/index.html#3`, { waitUntil: 'load' })
+    await page.waitForSelector('svg.ms-active')
+    const file = path.join(dir, 'slides', 'deck-001.md')
+    const original = await readFile(file, 'utf8')
+    for (let i = 0; i < 7; i += 1) {
+      const marker = `Edited ${i} ${Date.now()}`
+      const text = original.replace(/^## Math 3$/m, `## ${marker}`)
+      await new Promise((r) => setTimeout(r, 600))
+      await writeFile(file, text)
+      const saved = performance.now()
+      await page.waitForFunction((m) => document.querySelector('svg.ms-active h2')?.textContent === m, { polling: 'raf', timeout: 20_000 }, marker)
+      runs.push(performance.now() - saved)
+    }
+    await writeFile(file, original)
+  } finally {
+    await browser.close()
+    child.kill('SIGINT')
+    await new Promise((r) => child.once('exit', r))
+  }
+  return { median: median(runs), runs }
+}
+
 async function main() {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' })
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-client.mjs')], { cwd: ROOT, stdio: 'inherit' })
@@ -124,7 +164,8 @@ async function main() {
   note('Cold PDF, 10 × 20 with math', `${seconds(pdf.ms)} (runs ${pdf.runs.join(', ')} ms)`, `${seconds(marpPdf.ms)} (runs ${marpPdf.runs.join(', ')} ms)`, `${(marpPdf.ms / pdf.ms).toFixed(1)}× faster than marp --pdf (target ≥ 3×)`)
   const pdfAgain = repeat(1, null, () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]))
   note('PDF rebuild, nothing changed, 10 decks', seconds(pdfAgain.ms), '', 'PDFs reused by content key')
-  note('Edit-to-visible latency in dev', 'not measured', '', '`marp-site dev` does not exist yet (issue 5)')
+  const latency = await devLatency(d50)
+  note('Edit-to-visible latency in dev, one deck of 50 edited', `median ${Math.round(latency.median)} ms (runs ${latency.runs.map(Math.round).join(', ')} ms)`, '', 'from the end of the write to the new text on screen in Chromium (target ≤ 150 ms)')
 
   const chromium = spawnSync(CHROME, ['--version'], { encoding: 'utf8' }).stdout.trim()
   const lines = [
