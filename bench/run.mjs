@@ -182,6 +182,8 @@ async function main() {
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.theirs || '–'} | ${r.target || ''} |`),
     '',
+    (await readFile(path.join(ROOT, 'bench', 'analysis.md'), 'utf8')).trim(),
+    '',
   ]
   await writeFile(path.join(ROOT, 'bench', 'RESULTS.md'), `${lines.join('\n')}\n`)
   await writeFile(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), rows, results }, null, 2)}\n`)
