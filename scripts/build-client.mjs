@@ -1,29 +1,22 @@
-// Bundles the deck page runtime (src/client) into one classic script, lib/client/runtime.js, with
-// its stylesheet beside it, and the dev server's live-reload client into lib/client/live.js. A classic script, not a module: modules do not load from file://.
+// Bundles the browser code in src/client into classic scripts (modules do not load from file://):
+// lib/client/runtime.js, the deck page runtime, with its stylesheet beside it, and
+// lib/client/live.js, the dev server's live-reload client.
 import { copyFile, mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 await mkdir(`${root}lib/client`, { recursive: true })
-await build({
-  entryPoints: [`${root}src/client/runtime.ts`],
-  outfile: `${root}lib/client/runtime.js`,
-  bundle: true,
-  format: 'iife',
-  target: ['es2020'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-})
-await build({
-  entryPoints: [`${root}src/client/live.ts`],
-  outfile: `${root}lib/client/live.js`,
-  bundle: true,
-  format: 'iife',
-  target: ['es2020'],
-  minify: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-})
+for (const name of ['runtime', 'live']) {
+  await build({
+    entryPoints: [`${root}src/client/${name}.ts`],
+    outfile: `${root}lib/client/${name}.js`,
+    bundle: true,
+    format: 'iife',
+    target: ['es2020'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  })
+}
 await copyFile(`${root}src/client/runtime.css`, `${root}lib/client/runtime.css`)
