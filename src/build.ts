@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import pLimit from 'p-limit'
 import type { ResolvedConfig } from './config/types.js'
 import { createAssetChecker } from './discover/assets.js'
 import { discoverDecks, readDeck } from './discover/decks.js'
@@ -114,8 +115,11 @@ async function buildWith(
   signal?.throwIfAborted()
 
   const staging = await openStaging(config.outDir)
-  const stop = () => void pool.close()
+  // A session's pool outlives this build; only a pool of our own is stopped on abort.
+  const stop = () => void (options.session ? undefined : pool.close())
   signal?.addEventListener('abort', stop)
+  // Bounded, so that a site of thousands of decks stays under the open-file limit.
+  const reading = pLimit(32)
   try {
     const checkAssets = createAssetChecker(config.root)
     let done = 0
@@ -129,7 +133,7 @@ async function buildWith(
     )
     async function renderOne(source: (typeof found.decks)[number]): Promise<DeckOutcome> {
       signal?.throwIfAborted()
-      const read = await readDeck(source)
+      const read = await reading(() => readDeck(source))
       if (!read.ok) return { kind: 'failed', source, problems: [read.problem] }
       const input = { markdown: read.text, source: source.source, slug: source.slug }
       const key = options.session && contentHash(JSON.stringify(input))

@@ -42,6 +42,17 @@ describe('filesystem faults', () => {
     expect((await readdir(root)).sort()).toEqual(['assets', 'dist', 'slides'])
   })
 
+  it('builds more decks than the open-file limit allows files at once', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 600; i += 1) files[`slides/d${i}.md`] = `# Deck ${i}\n\n![](img.svg)`
+    files['slides/img.svg'] = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    const root = await project(files)
+    const result = cli(['build', '--no-pdf', root], { shell: 'ulimit -n 256' })
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    expect((await readManifest(root)).decks).toHaveLength(600)
+  }, 60_000)
+
   it('fails clearly when the out dir cannot be created (read-only parent)', async () => {
     const root = await project({ 'slides/a.md': '# a' })
     await chmod(root, 0o555)
