@@ -15,6 +15,8 @@ export type Rule =
   | 'too-large'
   | 'external-request'
   | 'pdf-error'
+  | 'missing-alt'
+  | 'overflow'
 
 export interface Problem {
   /** Source file, relative to the project root, forward slashes. */

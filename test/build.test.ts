@@ -187,7 +187,7 @@ describe('bad input: each problem names the file, the other decks still build', 
   })
 
   it('reports a missing image with deck, line and path', async () => {
-    const root = await project({ 'slides/good.md': good, 'slides/m.md': '# M\n\nText\n\n![](pics/missing.png)\n' })
+    const root = await project({ 'slides/good.md': good, 'slides/m.md': '# M\n\nText\n\n![a chart](pics/missing.png)\n' })
     const result = await buildProject(root)
     expect(result.problems).toEqual([
       expect.objectContaining({ file: 'slides/m.md', line: 5, rule: 'missing-asset', severity: 'error', message: expect.stringContaining('pics/missing.png') }),
@@ -199,7 +199,7 @@ describe('bad input: each problem names the file, the other decks still build', 
     const outside = await project({ 'secret.png': 'secret' })
     const root = await project({
       'slides/good.md': good,
-      'slides/e.md': '# E\n\n![](../../../../../../etc/passwd)\n\n![](/etc/hostname)\n\n![](link.png)\n',
+      'slides/e.md': '# E\n\n![x](../../../../../../etc/passwd)\n\n![x](/etc/hostname)\n\n![x](link.png)\n',
     })
     const { symlink } = await import('node:fs/promises')
     await symlink(path.join(outside, 'secret.png'), path.join(root, 'slides/link.png'))

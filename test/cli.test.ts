@@ -49,7 +49,7 @@ describe('the marp-site command', () => {
   })
 
   it('exits 1 when a deck has errors, listing each with file:line, and still builds the rest', async () => {
-    const root = await project({ 'slides/good.md': '# Good', 'slides/bad.md': '# Bad\n\n![](gone.png)\n', 'slides/empty.md': '' })
+    const root = await project({ 'slides/good.md': '# Good', 'slides/bad.md': '# Bad\n\n![gone](gone.png)\n', 'slides/empty.md': '' })
     const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(EXIT_CODES.PROBLEMS)
     expect(result.stderr).toContain('slides/bad.md:3  error    image gone.png (slides/gone.png) not found  missing-asset')

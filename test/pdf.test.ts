@@ -35,7 +35,7 @@ const DECK = [
   '',
   '# First heading',
   '',
-  '![center](pic.png)',
+  '![center An orange rectangle](pic.png)',
   '',
   '<!-- The first note -->',
   '',

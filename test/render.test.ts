@@ -248,7 +248,7 @@ describe('themes', () => {
 
 describe('external requests', () => {
   it('keeps remote URLs as written and warns that the page fetches them', () => {
-    const deck = render('# a\n\n![](https://example.com/a.png)\n\n<style>\n@import "https://fonts.example.com/x.css";\nh1 { background: url(https://example.com/b.png) }\n</style>\n\n[a link is not a fetch](https://example.com/)')
+    const deck = render('# a\n\n![remote](https://example.com/a.png)\n\n<style>\n@import "https://fonts.example.com/x.css";\nh1 { background: url(https://example.com/b.png) }\n</style>\n\n[a link is not a fetch](https://example.com/)')
     expect(deck.problems.map((p) => [p.rule, p.severity, p.line])).toEqual([
       ['external-request', 'warning', 3],
       ['external-request', 'warning', 6],
@@ -288,5 +288,17 @@ describe('reusing packed CSS across decks', () => {
     const mathjax = (reuse: boolean) => createEngine({ themes, defaultTheme: 'marp-site', marp: { math: 'mathjax' }, reuseStyles: reuse })
     const [m1, m2] = [mathjax(true), mathjax(false)]
     for (const markdown of ['$x^2$', '$$\\frac{a}{b}$$', '$\\sqrt{2}$']) expect(render(markdown, m1).css).toBe(render(markdown, m2).css)
+  })
+})
+
+describe('slide checks at render time', () => {
+  it('warns about images without alt text, but not backgrounds or described images', () => {
+    const deck = render('# a\n\n![](a.png)\n\n![center w:200](b.png)\n\n![A described chart](c.png)\n\n![bg](d.png)\n\n![bg left:40%](e.png)')
+    expect(deck.problems.filter((p) => p.rule === 'missing-alt').map((p) => p.line)).toEqual([3, 5])
+  })
+
+  it('warns about an empty slide with its number, but not a slide with only a background or an image', () => {
+    const deck = render('# one\n\n---\n\n---\n\n![bg](x.png)\n\n---\n\n![diagram](y.svg)\n\n---\n\n<!-- _paginate: true -->\n<!-- just a note -->')
+    expect(deck.problems.filter((p) => p.rule === 'empty-slide').map((p) => p.slide)).toEqual([2, 5])
   })
 })

@@ -61,6 +61,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runDev(root, flags, io, c)
     })
 
+  withBuildFlags(program.command('check'))
+    .description('Check every deck without touching the out dir: problems, plus slides whose content overflows (measured in a browser)')
+    .argument('[root]', 'project root', '.')
+    .option('--strict', 'fail (exit 1) on warnings too')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (root: string, flags: BuildFlags & { strict?: boolean; format: 'text' | 'json' }) => {
+      exitCode = await runCheck(root, flags, io, c)
+    })
+
   try {
     await program.parseAsync(['node', 'marp-site', ...argv])
   } catch (error) {
@@ -109,6 +118,29 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
     io.stdout.write(`${formatSummary(result, outDisplay, c)}\n`)
     if (result.found === 0) io.stderr.write(`${c.yellow('No decks found')} in ${path.relative(io.cwd, config.slidesDir) || '.'}: the site has an empty index.\n`)
     return countBySeverity(result.problems).errors > 0 ? EXIT_CODES.PROBLEMS : 0
+  } catch (error) {
+    return reportError(error, io, c)
+  }
+}
+
+async function runCheck(
+  root: string,
+  flags: BuildFlags & { strict?: boolean; format: 'text' | 'json' },
+  io: CliIO,
+  c: ReturnType<typeof pc.createColors>,
+): Promise<number> {
+  try {
+    const { check } = await import('../check/index.js')
+    const result = await check(inlineConfig(root, flags, io))
+    const { errors, warnings } = countBySeverity(result.raw)
+    if (flags.format === 'json') {
+      io.stdout.write(`${JSON.stringify({ problems: result.problems }, null, 2)}\n`)
+    } else {
+      for (const notice of result.notices) io.stderr.write(`${c.yellow('warning:')} ${notice}\n`)
+      if (result.raw.length > 0) io.stdout.write(`${formatProblems(result.raw, c)}\n`)
+      io.stdout.write(`${errors + warnings === 0 ? c.green('No problems') : `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`} in ${result.decks} ${result.decks === 1 ? 'deck' : 'decks'}\n`)
+    }
+    return errors > 0 || (flags.strict && warnings > 0) ? EXIT_CODES.PROBLEMS : 0
   } catch (error) {
     return reportError(error, io, c)
   }

@@ -29,7 +29,7 @@ export interface PrintOptions {
   readonly onDone?: (done: number, total: number, job: PrintJob) => void
 }
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',

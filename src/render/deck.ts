@@ -62,7 +62,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
 
   const env: RenderEnv = {
-    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], themeDirectives: [] },
+    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], missingAlt: [], themeDirectives: [] },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
   try {
@@ -101,7 +101,16 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
 
   if (input.markdown.split(/\r?\n/).slice(fm.length).join('\n').trim() === '') {
-    problems.push({ file: source, rule: 'empty-slide', severity: 'warning', message: 'has no content' })
+    problems.push({ file: source, slide: 1, rule: 'empty-slide', severity: 'warning', message: 'has no content' })
+  } else {
+    slides.forEach((slide, i) => {
+      if (isEmptySlide(slide)) {
+        problems.push({ file: source, slide: i + 1, rule: 'empty-slide', severity: 'warning', message: `slide ${i + 1} is empty (two slide breaks in a row?)` })
+      }
+    })
+  }
+  for (const image of ctx.missingAlt) {
+    problems.push({ file: source, line: image.line, rule: 'missing-alt', severity: 'warning', message: `image ${image.url} has no alt text; say what it shows for screen readers (\`![a chart of …](…)\`)` })
   }
 
   // Marpit keeps the last render's global directives on a protected field; lang and theme are read from it.
@@ -142,6 +151,14 @@ function stableScopes(slides: string[], css: string): { slides: string[]; css: s
   const names = new Map(keys.map((key, i) => [key, `s${i + 1}`]))
   const rename = (text: string) => text.replace(pattern, (key) => names.get(key) ?? key)
   return { slides: slides.map(rename), css: rename(css) }
+}
+
+/** A slide with no text, no image, no background and no media (Marp's own markup aside). */
+function isEmptySlide(svg: string): boolean {
+  if (/<(img|video|audio|iframe|svg|math|mjx-container|table|hr)\b/i.test(svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>$/, '').replace(/<svg data-marp-/g, ''))) return false
+  if (/background-image|data-marpit-advanced-background="background"/.test(svg)) return false
+  const withoutChrome = svg.replace(/<(header|footer)>[\s\S]*?<\/\1>/g, '')
+  return withoutChrome.replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').trim() === ''
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ' }

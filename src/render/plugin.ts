@@ -9,6 +9,8 @@ export interface RenderEnv {
     readonly unsafe: UnsafeRef[]
     /** Remote URLs the browser will fetch (images, media, CSS), which leave the site. */
     readonly external: UnsafeRef[]
+    /** Images (not backgrounds) without alt text. */
+    readonly missingAlt: { url: string; line: number }[]
     /** `theme` values met in comment directives, with their line. */
     readonly themeDirectives: { name: string; line: number }[]
     firstHeading?: string
@@ -115,7 +117,9 @@ export function assetPlugin(md: MarkdownIt): void {
           if (child.type === 'softbreak' || child.type === 'hardbreak') childLine += 1
           else if (child.type === 'image') {
             const src = child.attrGet('src')
-            if (src !== null) child.attrSet('src', rewrite(src, childLine, isBackground(child) ? 'background' : 'image'))
+            const background = isBackground(child)
+            if (src !== null && !background && altText(child) === '') ctx.missingAlt.push({ url: src, line: childLine })
+            if (src !== null) child.attrSet('src', rewrite(src, childLine, background ? 'background' : 'image'))
           } else if (child.type === 'html_inline') {
             child.content = rewriteHtml(child.content, childLine)
           }
@@ -130,6 +134,14 @@ export function assetPlugin(md: MarkdownIt): void {
 
 function isBackground(image: Token): boolean {
   return /(^|\s)bg(\s|$)/.test(image.content ?? '')
+}
+
+/** The alt text of an image, without Marp's own keywords (`center`, `w:200`, `sepia`, ...). */
+function altText(image: Token): string {
+  return (image.content ?? '')
+    .split(/\s+/)
+    .filter((word) => word !== '' && !/^(center|bg|contain|cover|fit|auto|left|right|vertical|[wh]:\S+|width:\S+|height:\S+|\d+%|x\d|blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:\S*)?$/i.test(word))
+    .join(' ')
 }
 
 function plainText(inline: Token): string {

@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { build } from '../build.js'
+import { resolveConfig } from '../config/resolve.js'
+import type { InlineConfig } from '../config/types.js'
+import { slugFor } from '../discover/slug.js'
+import { findBrowser } from '../pdf/browser.js'
+import { isInside, toPosix } from '../paths.js'
+import type { Problem } from '../problems.js'
+import { findOverflow } from './overflow.js'
+
+/** One problem as `check --format json` prints it (the contract in ARCHITECTURE.md, plus file and line). */
+export interface CheckProblem {
+  readonly deck: string
+  readonly slide?: number
+  readonly rule: string
+  readonly severity: 'error' | 'warning'
+  readonly message: string
+  readonly file: string
+  readonly line?: number
+}
+
+export interface CheckResult {
+  readonly problems: readonly CheckProblem[]
+  /** Raw problems, for the text report. */
+  readonly raw: readonly Problem[]
+  readonly notices: readonly string[]
+  readonly decks: number
+}
+
+/**
+ * `marp-site check`: builds the site into a temporary folder (the real out dir is not touched),
+ * collects every problem the build finds, then measures overflow in a browser when one is found.
+ */
+export async function check(inline: InlineConfig, options: { env?: NodeJS.ProcessEnv } = {}): Promise<CheckResult> {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'marp-site-check-'))
+  try {
+    const outDir = path.join(scratch, 'site')
+    const config = await resolveConfig({ ...inline, outDir, pdf: false })
+    const result = await build(config, options.env ? { env: options.env } : {})
+    const notices = [...result.notices]
+    const raw: Problem[] = [...result.problems]
+    const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)
+    if (browser) {
+      raw.push(...(await findOverflow({ siteDir: outDir, decks: result.decks.map((d) => ({ slug: d.slug, source: d.source })), browserPath: browser.path, timeoutMs: config.pdf.timeoutMs })))
+    } else {
+      notices.push('No Chromium, Chrome or Edge found: the overflow rule was skipped. Install one or set CHROME_PATH.')
+    }
+    const slugOf = new Map(result.decks.map((d) => [d.source, d.slug]))
+    const problems = raw.map((p): CheckProblem => {
+      const file = path.resolve(config.root, p.file)
+      const deck = slugOf.get(p.file) ?? (isInside(config.slidesDir, file) && /\.(md|markdown)$/i.test(file) ? slugFor(toPosix(path.relative(config.slidesDir, file))) : '')
+      return {
+        deck,
+        ...(p.slide === undefined ? {} : { slide: p.slide }),
+        rule: p.rule,
+        severity: p.severity,
+        message: p.message,
+        file: p.file,
+        ...(p.line === undefined ? {} : { line: p.line }),
+      }
+    })
+    return { problems, raw, notices, decks: result.found }
+  } finally {
+    await rm(scratch, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { main } from '../src/cli/main.js'
+import { EXIT_CODES } from '../src/errors.js'
+import { exists, project, REPO } from './helpers/project.js'
+
+async function run(argv: string[]) {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: REPO, color: false })
+  return { code, stdout, stderr }
+}
+
+afterAll(() => {
+  // No browser the overflow rule started may outlive the check.
+  let left = ''
+  try {
+    left = execFileSync('pgrep', ['-f', 'marp-site-check-browser-'], { encoding: 'utf8' }).trim()
+  } catch {
+    left = ''
+  }
+  expect(left).toBe('')
+})
+
+const SVG = (w: number, h: number) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#1d5fa8"/></svg>`
+
+describe('marp-site check', { timeout: 120_000 }, () => {
+  it('passes our own sample decks clean', async () => {
+    const result = await run(['check', REPO, '--format', 'json'])
+    expect(JSON.parse(result.stdout)).toEqual({ problems: [] })
+    expect(result.code).toBe(0)
+  })
+
+  it('flags the post-mortem talk as first written with an overflow on its second slide', async () => {
+    const root = await project({ 'slides/post-mortem.md': await readFile(path.join(REPO, '../shared/examples/post-mortem.md'), 'utf8') })
+    const result = await run(['check', root, '--format', 'json'])
+    const { problems } = JSON.parse(result.stdout) as { problems: { deck: string; slide: number; rule: string; severity: string; message: string }[] }
+    expect(problems).toEqual([expect.objectContaining({ deck: 'post-mortem', slide: 2, rule: 'overflow', severity: 'error', message: expect.stringMatching(/runs \d+ px past the bottom/) })])
+    expect(result.code).toBe(EXIT_CODES.PROBLEMS)
+  })
+
+  it('flags content too tall and too wide at the right slide, and not the near misses', async () => {
+    const bullets = (n: number) => Array.from({ length: n }, (_, i) => `- Point number ${i + 1}`).join('\n')
+    const wideRow = `| ${Array.from({ length: 14 }, () => 'a-long-unbreakable-cell-value').join(' | ')} |`
+    const root = await project({
+      'slides/decks.md': [
+        `# Fits\n\n${bullets(6)}`,
+        `# Too tall\n\n${bullets(30)}`,
+        `# Too wide\n\n${wideRow}\n|${' --- |'.repeat(14)}\n${wideRow}`,
+        `![bg](big.svg)\n\n# A background larger than the slide`,
+        "```js\nconst aVeryLongLineOfCode = ['that', 'would', 'run', 'off', 'the', 'slide', 'if', 'marp-core', 'did', 'not', 'scale', 'code', 'blocks', 'down', 'to', 'fit']\n```",
+        '# <!-- fit --> A heading long enough to need fitting to the width of the slide',
+      ].join('\n\n---\n\n'),
+      'slides/big.svg': SVG(4000, 3000),
+    })
+    const result = await run(['check', root, '--format', 'json'])
+    const { problems } = JSON.parse(result.stdout) as { problems: { slide: number; rule: string; message: string }[] }
+    expect(problems.filter((p) => p.rule === 'overflow').map((p) => [p.slide, /past the (\w+)/.exec(p.message)?.[1]])).toEqual([
+      [2, 'bottom'],
+      [3, 'right'],
+    ])
+  })
+
+  it('exits 0 on warnings, and 1 with --strict; prints them grouped by file', async () => {
+    const root = await project({ 'slides/a.md': '# A\n\n![](pic.svg)', 'slides/pic.svg': SVG(10, 10) })
+    const plain = await run(['check', root])
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).toContain('slides/a.md:3  warning  image pic.svg has no alt text')
+    expect(plain.stdout).toContain('0 errors, 1 warning in 1 deck')
+    const strict = await run(['check', root, '--strict'])
+    expect(strict.code).toBe(EXIT_CODES.PROBLEMS)
+  })
+
+  it('leaves the out dir alone', async () => {
+    const root = await project({ 'slides/a.md': '# A' })
+    await run(['check', root])
+    expect(await exists(path.join(root, 'dist'))).toBe(false)
+  })
+
+  it('refuses an unknown format', async () => {
+    const result = await run(['check', REPO, '--format', 'xml'])
+    expect(result.code).toBe(EXIT_CODES.USAGE)
+  })
+})
