@@ -44,7 +44,7 @@ describe('filesystem faults', () => {
 
   it('builds more decks than the open-file limit allows files at once', async () => {
     const files: Record<string, string> = {}
-    for (let i = 0; i < 600; i += 1) files[`slides/d${i}.md`] = `# Deck ${i}\n\n![](img.svg)`
+    for (let i = 0; i < 600; i += 1) files[`slides/d${i}.md`] = `# Deck ${i}\n\n![a dot](img.svg)`
     files['slides/img.svg'] = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
     const root = await project(files)
     const result = cli(['build', '--no-pdf', root], { shell: 'ulimit -n 256' })
