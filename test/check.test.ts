@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -34,7 +33,8 @@ describe('marp-site check', { timeout: 120_000 }, () => {
   })
 
   it('flags the post-mortem talk as first written with an overflow on its second slide', async () => {
-    const root = await project({ 'slides/post-mortem.md': await readFile(path.join(REPO, '../shared/examples/post-mortem.md'), 'utf8') })
+    // The talk exactly as first written (shared/examples/post-mortem.md), without headingDivider.
+    const root = await project({}, 'post-mortem-original')
     const result = await run(['check', root, '--format', 'json'])
     const { problems } = JSON.parse(result.stdout) as { problems: { deck: string; slide: number; rule: string; severity: string; message: string }[] }
     expect(problems).toEqual([expect.objectContaining({ deck: 'post-mortem', slide: 2, rule: 'overflow', severity: 'error', message: expect.stringMatching(/runs \d+ px past the bottom/) })])

@@ -50,7 +50,7 @@ describe('the post-mortem talk', () => {
   })
 
   it('without headingDivider (as first written) is two slides, the second holding everything', async () => {
-    const deck = render(await readFile(path.join(REPO, '../shared/examples/post-mortem.md'), 'utf8').catch(() => '# a\n___\n## b\n## c'))
+    const deck = render(await readFile(path.join(REPO, 'test/fixtures/post-mortem-original/slides/post-mortem.md'), 'utf8'))
     expect(deck.slides).toHaveLength(2)
   })
 })
