@@ -172,6 +172,11 @@ describe('live reload', () => {
       expect(await page.$eval('#marp-site-dev-overlay', (e) => e.textContent)).toContain('slides/live.md:2')
       expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('First slide')
       expect((await get(port, '/')).status).toBe(200)
+      // The index shows the deck's problems as a badge on its card.
+      const index = await chromium.browser.newPage()
+      await index.goto(dev.url, { waitUntil: 'load' })
+      await until(index, () => document.querySelector('[data-slug="live"] .marp-site-dev-badge')?.textContent === '1 error')
+      await index.close()
       await writeFile(path.join(root, 'slides/live.md'), DECK)
       await until(page, () => document.getElementById('marp-site-dev-overlay') === null && document.readyState === 'complete')
     } finally {

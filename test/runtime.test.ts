@@ -371,6 +371,11 @@ describe('presenter view', () => {
       const frozen = await presenter.$eval('.ms-p-elapsed', (e) => e.textContent)
       await new Promise((r) => setTimeout(r, 1200))
       expect(await presenter.$eval('.ms-p-elapsed', (e) => e.textContent)).toBe(frozen)
+      // A reload (a live-reload in dev) keeps the paused clock.
+      await presenter.reload({ waitUntil: 'load' })
+      await presenter.waitForSelector('.ms-p-pause')
+      expect(await presenter.$eval('.ms-p-pause', (b) => b.getAttribute('aria-label'))).toBe('Resume timer')
+      expect(await presenter.$eval('.ms-p-elapsed', (e) => e.textContent)).toBe(frozen)
       await presenter.click('.ms-p-reset')
       expect(await presenter.$eval('.ms-p-elapsed', (e) => e.textContent)).toBe('0:00')
     } finally {

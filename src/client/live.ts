@@ -23,7 +23,25 @@ function pageDeck(): string | undefined {
   }
 }
 
+/** On the index, a badge on each deck's card with its number of errors and warnings. */
+function showBadges(all: readonly LiveProblem[]): void {
+  for (const old of document.querySelectorAll('.marp-site-dev-badge')) old.remove()
+  for (const card of document.querySelectorAll<HTMLElement>('[data-slug]')) {
+    const mine = all.filter((p) => p.deck === card.dataset['slug'])
+    if (mine.length === 0) continue
+    const errors = mine.filter((p) => p.severity === 'error').length
+    const warnings = mine.length - errors
+    const badge = document.createElement('span')
+    badge.className = 'marp-site-dev-badge'
+    badge.textContent = [errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}` : '', warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''].filter(Boolean).join(', ')
+    badge.title = mine.map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`).join('\n')
+    badge.style.cssText = `position:absolute;top:8px;right:8px;z-index:2;padding:2px 8px;border-radius:10px;font:600 12px/1.5 system-ui,sans-serif;color:#fff;background:${errors ? '#b91c1c' : '#b45309'}`
+    card.append(badge)
+  }
+}
+
 function showProblems(all: readonly LiveProblem[]): void {
+  showBadges(all)
   document.getElementById(OVERLAY_ID)?.remove()
   const deck = pageDeck()
   // A deck page shows its own errors; the index shows every deck's.

@@ -15,21 +15,38 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
   const status = h('span', { class: 'ms-status' })
   const elapsed = h('span', { class: 'ms-p-elapsed', role: 'timer', 'aria-label': 'Elapsed time' }, '0:00')
   const clock = h('span', { class: 'ms-p-clock', 'aria-label': 'Clock' })
-  let started = Date.now()
-  let pausedAt: number | undefined
+  // Kept in sessionStorage, so a reload (a live-reload in dev, F5) does not reset the talk's clock.
+  const timerKey = `marp-site:timer:${location.pathname}`
+  const saved = readTimer(timerKey)
+  let started = saved?.started ?? Date.now()
+  let pausedAt: number | undefined = saved?.pausedAt
+  const saveTimer = () => {
+    try {
+      sessionStorage.setItem(timerKey, JSON.stringify({ started, pausedAt }))
+    } catch {
+      // storage off: the timer still runs, it just restarts on reload
+    }
+  }
   const pause = button('Pause timer', icon('pause'), () => {
     if (pausedAt === undefined) pausedAt = Date.now()
     else {
       started += Date.now() - pausedAt
       pausedAt = undefined
     }
-    pause.replaceChildren(icon(pausedAt === undefined ? 'pause' : 'play'))
-    pause.setAttribute('aria-label', pausedAt === undefined ? 'Pause timer' : 'Resume timer')
+    showPause()
+    saveTimer()
     tick()
   }, { class: 'ms-p-pause' })
+  const showPause = () => {
+    pause.replaceChildren(icon(pausedAt === undefined ? 'pause' : 'play'))
+    pause.setAttribute('aria-label', pausedAt === undefined ? 'Pause timer' : 'Resume timer')
+    pause.setAttribute('title', pause.getAttribute('aria-label') ?? '')
+  }
+  showPause()
   const reset = button('Reset timer', icon('reset'), () => {
     started = Date.now()
     if (pausedAt !== undefined) pausedAt = started
+    saveTimer()
     tick()
   }, { class: 'ms-p-reset' })
   const header = h(
@@ -56,6 +73,7 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
     const now = new Date()
     clock.textContent = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`
   }
+  saveTimer()
   tick()
   setInterval(tick, 1000)
 
@@ -85,4 +103,14 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
   }
   deck.onMove(update)
   return { elements: [header, current, h('div', { class: 'ms-p-side' }, nextBox, notesBox)], update }
+}
+
+function readTimer(key: string): { started: number; pausedAt: number | undefined } | undefined {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(key) ?? 'null') as { started?: unknown; pausedAt?: unknown } | null
+    if (!value || typeof value.started !== 'number') return undefined
+    return { started: value.started, pausedAt: typeof value.pausedAt === 'number' ? value.pausedAt : undefined }
+  } catch {
+    return undefined
+  }
 }
