@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
-import { CHROMIUM_ARGS } from '../pdf/print.js'
+import { isSiteRequest, launchChromium } from '../pdf/chromium.js'
 import { serveDir } from '../pdf/server.js'
 
 export interface OverflowTarget {
@@ -21,16 +18,17 @@ const TOLERANCE_PX = 1
  */
 export async function findOverflow(options: { siteDir: string; decks: readonly OverflowTarget[]; browserPath: string; timeoutMs: number }): Promise<Problem[]> {
   if (options.decks.length === 0) return []
-  const puppeteer = (await import('puppeteer-core')).default
-  const profile = await mkdtemp(path.join(tmpdir(), 'marp-site-check-browser-'))
   const server = await serveDir(options.siteDir)
-  const browser = await puppeteer.launch({ executablePath: options.browserPath, headless: true, userDataDir: profile, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false })
+  const chromium = await launchChromium({ browserPath: options.browserPath, profilePrefix: 'marp-site-check-browser-' }).catch(async (error: unknown) => {
+    await server.close()
+    throw error
+  })
   const problems: Problem[] = []
   try {
-    const page = await browser.newPage()
+    const page = await chromium.browser.newPage()
     await page.setRequestInterception(true)
     page.on('request', (request) => {
-      if (request.url().startsWith(`${server.base}/`) || request.url().startsWith('data:')) void request.continue().catch(() => undefined)
+      if (isSiteRequest(request.url(), server.base)) void request.continue().catch(() => undefined)
       else void request.abort('blockedbyclient').catch(() => undefined)
     })
     await page.emulateMediaType('print')
@@ -49,11 +47,8 @@ export async function findOverflow(options: { siteDir: string; decks: readonly O
       }
     }
   } finally {
-    const child = browser.process()
-    await browser.close().catch(() => undefined)
-    if (child && child.exitCode === null) child.kill('SIGKILL')
+    await chromium.close()
     await server.close()
-    await rm(profile, { recursive: true, force: true }).catch(() => undefined)
   }
   return problems
 }

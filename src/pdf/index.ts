@@ -68,7 +68,6 @@ export async function makePdfs(options: {
         page: encodePath(d.page),
         width: d.deck.meta.width,
         height: d.deck.meta.height,
-        slides: d.deck.slides.length,
       })),
       {
         browserPath: browser.path,

@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
-import path from 'node:path'
+import { availableParallelism } from 'node:os'
 import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core'
 import { reason } from '../errors.js'
+import { isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
 import type { Problem } from '../problems.js'
 
 export interface PrintJob {
@@ -12,7 +11,6 @@ export interface PrintJob {
   readonly page: string
   readonly width: number
   readonly height: number
-  readonly slides: number
 }
 
 export type PrintResult =
@@ -29,20 +27,6 @@ export interface PrintOptions {
   readonly onDone?: (done: number, total: number, job: PrintJob) => void
 }
 
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-default-apps',
-  '--disable-extensions',
-  '--disable-sync',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--mute-audio',
-  '--font-render-hinting=none',
-]
 
 /**
  * One browser for the whole build, a pool of pages, decks printed concurrently. A deck that takes
@@ -51,45 +35,32 @@ export const CHROMIUM_ARGS = [
  */
 export async function printDecks(jobs: readonly PrintJob[], options: PrintOptions): Promise<PrintResult[]> {
   if (jobs.length === 0) return []
-  const puppeteer = (await import('puppeteer-core')).default
-  const profiles: string[] = []
-  let browser: Browser | undefined
+  let chromium: Chromium | undefined
   let generation = 0
   let restarts = 0
   let launching: Promise<Browser> | undefined
-  const killOnExit = () => browser?.process()?.kill('SIGKILL')
-  process.once('exit', killOnExit)
 
   /** Starts a browser (a fresh profile each time, so a killed one's lock is no obstacle). */
   const launch = (): Promise<Browser> => {
     launching ??= (async () => {
-      const old = browser
-      browser = undefined
-      await closeBrowser(old)
-      const profile = await mkdtemp(path.join(tmpdir(), 'marp-site-pdf-'))
-      profiles.push(profile)
-      const b = await puppeteer.launch({
-        executablePath: options.browserPath,
-        headless: true,
-        userDataDir: profile,
-        args: CHROMIUM_ARGS,
-        // We close the browser ourselves, after the build's own cleanup.
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
+      const old = chromium
+      chromium = undefined
+      await old?.close()
+      chromium = await launchChromium({
+        browserPath: options.browserPath,
+        profilePrefix: 'marp-site-pdf-',
         protocolTimeout: Math.max(options.timeoutMs * 2, 60_000),
       })
-      browser = b
       generation += 1
-      return b
+      return chromium.browser
     })().finally(() => {
       launching = undefined
     })
     return launching
   }
-  const current = async (): Promise<Browser> => launching ?? browser ?? launch()
+  const current = async (): Promise<Browser> => launching ?? chromium?.browser ?? launch()
 
-  const onAbort = () => void closeBrowser(browser)
+  const onAbort = () => void chromium?.close()
   options.signal?.addEventListener('abort', onAbort)
   try {
     await launch()
@@ -146,17 +117,8 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
   } finally {
     options.signal?.removeEventListener('abort', onAbort)
     await launching?.catch(() => undefined)
-    await closeBrowser(browser)
-    process.removeListener('exit', killOnExit)
-    await Promise.all(profiles.map((p) => rm(p, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)))
+    await chromium?.close()
   }
-}
-
-async function closeBrowser(browser: Browser | undefined): Promise<void> {
-  if (!browser) return
-  const child = browser.process()
-  await withTimeout(browser.close().catch(() => undefined), 5000)
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 }
 
 type Attempt = PrintResult & { readonly crashed?: boolean }
@@ -202,7 +164,7 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
   try {
     tab.onRequest = (request) => {
       const url = request.url()
-      if (url.startsWith(`${options.base}/`) || url.startsWith('data:') || url.startsWith('blob:')) {
+      if (isSiteRequest(url, options.base)) {
         void request.continue().catch(() => undefined)
       } else {
         external.add(url)
@@ -269,11 +231,4 @@ async function flattenAutoScaling(): Promise<void> {
     host.removeAttribute('data-auto-scaling')
     if (Number.isFinite(scale) && scale > 0 && Math.abs(scale - 1) > 0.001) host.style.setProperty('zoom', String(scale))
   }
-}
-
-/** Waits for a promise, at most `ms`; the timer does not keep the process alive. */
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
 }

@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Browser } from 'puppeteer-core'
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--mute-audio',
+  '--font-render-hinting=none',
+]
+
+export interface Chromium {
+  readonly browser: Browser
+  /** Closes the browser (killing it if it does not close), and removes its profile. */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the system Chromium headless with a throwaway profile (its folder name starts with
+ * `profilePrefix`, so tests can find leftover processes). The browser is killed if the process exits
+ * without closing it; signals are left to the caller, which cleans up its own work first.
+ */
+export async function launchChromium(options: { browserPath: string; profilePrefix: string; protocolTimeout?: number }): Promise<Chromium> {
+  const puppeteer = (await import('puppeteer-core')).default
+  const profile = await mkdtemp(path.join(tmpdir(), options.profilePrefix))
+  let browser: Browser
+  try {
+    browser = await puppeteer.launch({
+      executablePath: options.browserPath,
+      headless: true,
+      userDataDir: profile,
+      args: CHROMIUM_ARGS,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      ...(options.protocolTimeout === undefined ? {} : { protocolTimeout: options.protocolTimeout }),
+    })
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true }).catch(() => undefined)
+    throw error
+  }
+  const child = browser.process()
+  const killOnExit = () => child?.kill('SIGKILL')
+  process.once('exit', killOnExit)
+  return {
+    browser,
+    async close() {
+      await withTimeout(browser.close().catch(() => undefined), 5000)
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      process.removeListener('exit', killOnExit)
+      await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)
+    },
+  }
+}
+
+/** Only the site being printed or checked may be loaded: its private server, and inline data. */
+export function isSiteRequest(url: string, base: string): boolean {
+  return url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')
+}
+
+/** Waits for a promise, at most `ms`; the timer does not keep the process alive. */
+export async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}
