@@ -1,20 +1,22 @@
+import { availableParallelism } from 'node:os'
+import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pLimit from 'p-limit'
+import { Cache } from './cache/store.js'
+import { digest, fileState, toolKey, treeContents, treeState } from './cache/fingerprint.js'
+import { PACKAGE_DIR } from './config/resolve.js'
 import type { ResolvedConfig } from './config/types.js'
 import { createAssetChecker } from './discover/assets.js'
-import { discoverDecks, readDeck } from './discover/decks.js'
+import { discoverDecks, readDeck, type DeckSource } from './discover/decks.js'
 import { discoverThemes } from './discover/themes.js'
 import type { Problem } from './problems.js'
-import { createEngine } from './render/engine.js'
-import type { RenderResult } from './render/deck.js'
-import { createRenderPool, type RenderPool } from './render/pool.js'
+import type { DeckInput, RenderResult } from './render/deck.js'
+import type { RenderPool } from './render/pool.js'
 import type { WorkerSetup } from './render/worker.js'
-import { contentHash } from './write/shared.js'
-import { loadTemplates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import type { ManifestDeck } from './write/manifest.js'
 import { openStaging } from './write/outdir.js'
-import { writePages, type DeckOutcome } from './write/site.js'
+import { writePages, type DeckOutcome, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
 
@@ -31,6 +33,10 @@ export interface BuildOptions {
   readonly env?: NodeJS.ProcessEnv
   /** Kept between builds by `dev`: warm render workers and the renders of unchanged decks. */
   readonly session?: BuildSession
+  /** false: neither use nor record the fingerprint of the out dir (`check` builds into a temp dir). */
+  readonly stamp?: boolean
+  /** Replaces what identifies marp-site's own code in cache keys (tests). */
+  readonly toolKey?: string
 }
 
 /**
@@ -38,23 +44,24 @@ export interface BuildOptions {
  * (themes, marp options, time limit) changes; renders are reused only for the very same input.
  */
 export class BuildSession {
-  private pool: RenderPool | undefined
+  private pool: Promise<RenderPool> | undefined
   private poolKey = ''
   readonly renders = new Map<string, RenderResult>()
 
-  poolFor(setup: WorkerSetup, timeoutMs: number): RenderPool {
-    const key = contentHash(JSON.stringify([setup, timeoutMs]))
+  poolFor(setup: WorkerSetup, timeoutMs: number): Promise<RenderPool> {
+    const key = digest(setup, timeoutMs)
     if (this.pool && key === this.poolKey) return this.pool
-    void this.pool?.close()
+    void this.close()
     this.renders.clear()
-    this.pool = createRenderPool(setup, { timeoutMs })
+    this.pool = import('./render/pool.js').then(({ createRenderPool }) => createRenderPool(setup, { timeoutMs }))
     this.poolKey = key
     return this.pool
   }
 
   async close(): Promise<void> {
-    await this.pool?.close()
+    const pool = this.pool
     this.pool = undefined
+    await (await pool)?.close()
   }
 }
 
@@ -71,37 +78,27 @@ export interface BuildResult {
   /** Site-wide messages (no browser for PDFs, ...), not tied to a deck. */
   readonly notices: readonly string[]
   readonly pdf: { readonly printed: number; readonly reused: number; readonly browser: string | undefined }
+  /** Nothing had changed since the last build of this out dir, so nothing was done. */
+  readonly upToDate: boolean
+  /** Decks rendered by this build (the others came from the cache). */
+  readonly rendered: number
   readonly durationMs: number
 }
 
 /**
  * The pipeline: config (already resolved) → discover → render → template → write.
  * Deck problems do not stop it; a broken template, config or out dir does (nothing is written then).
+ *
+ * With a cache dir, a build whose every input is unchanged since the last build of the same out dir
+ * (decks, themes, templates, config, the assets decks link, marp-site itself) and whose out dir is
+ * as that build left it, does nothing and reports that build's result; otherwise only decks whose
+ * render is not in the cache are rendered, and render workers start only when there are such decks.
  */
 export async function build(config: ResolvedConfig, options: BuildOptions = {}): Promise<BuildResult> {
   const started = performance.now()
-  const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
-  // Workers start loading marp-core now, while this thread checks the themes and templates.
-  const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp }
-  const pool = options.session?.poolFor(setup, config.renderTimeoutMs) ?? createRenderPool(setup, { timeoutMs: config.renderTimeoutMs })
-  try {
-    return await buildWith(config, options, themes, pool, started)
-  } finally {
-    if (!options.session) await pool.close().catch(() => undefined)
-  }
-}
-
-async function buildWith(
-  config: ResolvedConfig,
-  options: BuildOptions,
-  themes: Awaited<ReturnType<typeof discoverThemes>>,
-  pool: RenderPool,
-  started: number,
-): Promise<BuildResult> {
   const { signal } = options
-  // This thread's engine only checks the themes (and the config's default theme) before anything is written.
-  const engine = createEngine({ themes: themes.themes, defaultTheme: config.theme, marp: config.marp })
-  const templates = await loadTemplates({ root: config.root, dirs: [config.templatesDir, config.builtin.templatesDir] })
+  const cache = config.cacheDir === undefined ? undefined : new Cache(config.cacheDir)
+  const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
   const found = await discoverDecks(config.root, config.slidesDir)
   const notices: string[] = []
   let browser: FoundBrowser | undefined
@@ -112,42 +109,210 @@ async function buildWith(
     }
     if (!browser) notices.push(`No Chromium, Chrome or Edge found, so no PDFs were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`)
   }
+  // Bounded, so that a site of thousands of decks stays under the open-file limit.
+  const reading = pLimit(32)
+  const reads = await Promise.all(found.decks.map((source) => reading(() => readDeck(source))))
+  signal?.throwIfAborted()
+
+  const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp }
+  const tool = options.toolKey ?? (await toolKey(PACKAGE_DIR, GENERATOR))
+  const setupKey = digest(tool, setup)
+  const templatesKey = await treeContents([config.templatesDir, config.builtin.templatesDir])
+  const inputs = digest(
+    setupKey,
+    config,
+    templatesKey,
+    found,
+    reads.map((r) => (r.ok ? digest(r.text) : r.problem)),
+    browser?.path ?? null,
+    (options.env ?? process.env)['SOURCE_DATE_EPOCH'] ?? null,
+  )
+  const stampKey = digest(config.outDir)
+  if (cache && options.stamp !== false) {
+    const stamp = await cache.get<Stamp>('sites', stampKey)
+    if (stamp && (await upToDate(stamp, inputs, config.outDir))) {
+      return { ...stamp.result, upToDate: true, rendered: 0, durationMs: performance.now() - started }
+    }
+  }
+
+  const renders = new RenderQueue(config, setup, setupKey, cache, options.session)
+  try {
+    const { assets, ...result } = await buildWith(config, options, { themes, found, reads, notices, browser, renders, templatesKey })
+    const final: BuildResult = { ...result, durationMs: performance.now() - started }
+    if (cache) {
+      // A deck stopped by the time limit may render next time: such a build is never "up to date".
+      const stopped = final.problems.some((p) => p.rule === 'render-error')
+      if (options.stamp !== false && !stopped) {
+        const stamp: Stamp = { inputs, assets: await assetStates(config.root, assets), tree: digest(await treeState(config.outDir)), result: withoutTransient(final) }
+        await cache.set('sites', stampKey, stamp)
+      }
+      await Promise.all([cache.prune('renders'), cache.prune('themes')])
+    }
+    return final
+  } finally {
+    await renders.close()
+  }
+}
+
+/** The last build of an out dir: what it was built from, and what it reported. */
+interface Stamp {
+  readonly inputs: string
+  /** The local files its decks link, with their state then (see fileState). */
+  readonly assets: readonly (readonly [string, string])[]
+  /** Digest of every file in the out dir, with size and time, just after the build. */
+  readonly tree: string
+  readonly result: BuildResult
+}
+
+async function upToDate(stamp: Stamp, inputs: string, outDir: string): Promise<boolean> {
+  if (stamp.inputs !== inputs) return false
+  for (const [file, state] of stamp.assets) if ((await fileState(file)) !== state) return false
+  return digest(await treeState(outDir)) === stamp.tree
+}
+
+async function assetStates(root: string, sources: ReadonlySet<string>): Promise<[string, string][]> {
+  const files = [...sources].sort().map((source) => path.join(root, ...source.split('/')))
+  return Promise.all(files.map(async (file): Promise<[string, string]> => [file, await fileState(file)]))
+}
+
+function withoutTransient(result: BuildResult): BuildResult {
+  return { ...result, upToDate: false, rendered: 0, durationMs: 0, pdf: { ...result.pdf, printed: 0, reused: result.pdf.printed + result.pdf.reused } }
+}
+
+/**
+ * Renders decks: from the dev session's memory, else from the cache, else on worker threads, which
+ * are started on the first deck that needs them and sized to the decks that do.
+ */
+class RenderQueue {
+  private pool: Promise<RenderPool> | undefined
+  private ownPool = false
+  rendered = 0
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    readonly setup: WorkerSetup,
+    readonly setupKey: string,
+    readonly cache: Cache | undefined,
+    private readonly session: BuildSession | undefined,
+  ) {}
+
+  keyOf(input: DeckInput): string {
+    return digest(this.setupKey, input)
+  }
+
+  async cached(input: DeckInput): Promise<RenderResult | undefined> {
+    const key = this.keyOf(input)
+    const remembered = this.session?.renders.get(key)
+    if (remembered) {
+      this.cache?.keep('renders', key)
+      return remembered
+    }
+    const stored = await this.cache?.get<RenderResult>('renders', key)
+    if (stored) this.session?.renders.set(key, stored)
+    return stored
+  }
+
+  /** Starts the render workers (sized to the `expected` decks to render) if they are not running. */
+  start(expected: number): Promise<RenderPool> {
+    // One pool for every deck of the build: made once, awaited by every deck.
+    this.pool ??= this.session
+      ? this.session.poolFor(this.setup, this.config.renderTimeoutMs)
+      : import('./render/pool.js').then(({ createRenderPool }) => {
+          this.ownPool = true
+          return createRenderPool(this.setup, { timeoutMs: this.config.renderTimeoutMs, threads: Math.min(expected, availableParallelism()) })
+        })
+    return this.pool
+  }
+
+  get started(): boolean {
+    return this.pool !== undefined
+  }
+
+  async render(input: DeckInput): Promise<RenderResult> {
+    const result = await (await this.start(1)).render(input)
+    this.rendered += 1
+    const key = this.keyOf(input)
+    // A render that was stopped (time limit, memory) says nothing about the next try.
+    const lasting = result.ok || !result.problems.some((p) => p.rule === 'render-error')
+    if (lasting) {
+      this.session?.renders.set(key, result)
+      await this.cache?.set('renders', key, result)
+    }
+    return result
+  }
+
+  /** Stops a pool of this build's own; a session's pool outlives the build. */
+  async close(): Promise<void> {
+    const pool = this.pool
+    if (this.ownPool && pool) await (await pool).close().catch(() => undefined)
+    this.ownPool = false
+  }
+}
+
+async function buildWith(
+  config: ResolvedConfig,
+  options: BuildOptions,
+  found: {
+    themes: Awaited<ReturnType<typeof discoverThemes>>
+    found: Awaited<ReturnType<typeof discoverDecks>>
+    reads: readonly Awaited<ReturnType<typeof readDeck>>[]
+    notices: string[]
+    browser: FoundBrowser | undefined
+    renders: RenderQueue
+    templatesKey: string
+  },
+): Promise<Omit<BuildResult, 'durationMs'> & { assets: ReadonlySet<string> }> {
+  const { signal } = options
+  const { themes, reads, notices, browser, renders, templatesKey } = found
+  // The pages of the last build of this out dir, reused where their inputs are the same.
+  const pagesKey = digest('pages', config.outDir)
+  const keepPages = renders.cache !== undefined && options.stamp !== false
+  const previous = keepPages ? await renders.cache?.get<PageRecords>('pages', pagesKey) : undefined
+  const decks = found.found
+  const inputs = decks.decks.map((source, i) => {
+    const read = reads[i]
+    return read?.ok ? { markdown: read.text, source: source.source, slug: source.slug } : undefined
+  })
+  const fromCache = await Promise.all(inputs.map((input) => (input ? renders.cached(input) : undefined)))
+  const toRender = inputs.filter((input, i) => input && !fromCache[i]).length
+  // Workers load marp-core while this thread loads the templates.
+  if (toRender > 0) void renders.start(toRender)
+  const { loadTemplates } = await import('./template/engine.js')
+  const templates = await loadTemplates({ root: config.root, dirs: [config.templatesDir, config.builtin.templatesDir] })
+  // The themes (and the config's default theme) are checked before anything is written.
+  const themeProblems = await checkThemes(config, renders)
   signal?.throwIfAborted()
 
   const staging = await openStaging(config.outDir)
-  // A session's pool outlives this build; only a pool of our own is stopped on abort.
-  const stop = () => void (options.session ? undefined : pool.close())
+  // A build's own pool is stopped on abort, so that a long render does not hold up Ctrl-C.
+  const stop = () => void renders.close()
   signal?.addEventListener('abort', stop)
-  // Bounded, so that a site of thousands of decks stays under the open-file limit.
-  const reading = pLimit(32)
   try {
     const checkAssets = createAssetChecker(config.root)
     let done = 0
     const outcomes: DeckOutcome[] = await Promise.all(
-      found.decks.map(async (source): Promise<DeckOutcome> => {
-        const outcome = await renderOne(source)
+      decks.decks.map(async (source, i): Promise<DeckOutcome> => {
+        const outcome = await renderOne(source, i)
         done += 1
-        options.onDeck?.({ done, total: found.decks.length, source: source.source })
+        options.onDeck?.({ done, total: decks.decks.length, source: source.source })
         return outcome
       }),
     )
-    async function renderOne(source: (typeof found.decks)[number]): Promise<DeckOutcome> {
+    async function renderOne(source: DeckSource, i: number): Promise<DeckOutcome> {
       signal?.throwIfAborted()
-      const read = await reading(() => readDeck(source))
-      if (!read.ok) return { kind: 'failed', source, problems: [read.problem] }
-      const input = { markdown: read.text, source: source.source, slug: source.slug }
-      const key = options.session && contentHash(JSON.stringify(input))
-      const rendered = (key && options.session?.renders.get(key)) || (await pool.render(input))
-      if (key && rendered.ok) options.session?.renders.set(key, rendered)
+      const read = reads[i]
+      const input = inputs[i]
+      if (!read || !read.ok || !input) return { kind: 'failed', source, problems: read && !read.ok ? [read.problem] : [] }
+      const rendered = fromCache[i] ?? (await renders.render(input))
       signal?.throwIfAborted()
       if (!rendered.ok) return { kind: 'failed', source, problems: rendered.problems }
       const assets = await checkAssets(source.source, rendered.deck.refs)
       return { kind: 'rendered', deck: rendered.deck, copies: assets.copies, problems: [...rendered.deck.problems, ...assets.problems].sort(byLine) }
     }
-    if (!options.session) await pool.close()
-    if (options.session) pruneRenders(options.session, found.decks.length)
+    await renders.close()
+    if (options.session) pruneRenders(options.session, decks.decks.length)
 
-    const pages = await writePages({ config, staging, templates, outcomes, generator: GENERATOR, withPdf: browser !== undefined, signal })
+    const pages = await writePages({ config, staging, templates, outcomes, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous })
     let pdf = { pdfs: new Map<string, string>(), problems: new Map<string, Problem[]>(), printed: 0, reused: 0 }
     if (browser && pages.printable.length > 0) {
       // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
@@ -166,24 +331,29 @@ async function buildWith(
     const written = await pages.finish(pdf.pdfs, pdf.problems)
     signal?.throwIfAborted()
     await staging.commit()
+    if (keepPages) await renders.cache?.set('pages', pagesKey, written.pages)
 
     const problems = [
       ...themes.problems,
-      ...engine.problems,
-      ...found.problems,
+      ...themeProblems,
+      ...decks.problems,
       ...outcomes.flatMap((o) => o.problems),
       ...[...pdf.problems.values()].flat(),
     ]
+    const assets = new Set<string>()
+    for (const o of outcomes) if (o.kind === 'rendered') for (const ref of o.deck.refs) assets.add(ref.source)
     return {
       outDir: config.outDir,
-      found: found.decks.length,
+      found: decks.decks.length,
       decks: written.decks,
       problems,
       slides: outcomes.reduce((n, o) => n + (o.kind === 'rendered' ? o.deck.slides.length : 0), 0),
       kept: written.kept,
       notices,
       pdf: { printed: pdf.printed, reused: pdf.reused, browser: browser?.path },
-      durationMs: performance.now() - started,
+      upToDate: false,
+      rendered: renders.rendered,
+      assets,
     }
   } catch (error) {
     await staging.discard()
@@ -191,6 +361,28 @@ async function buildWith(
   } finally {
     signal?.removeEventListener('abort', stop)
   }
+}
+
+/**
+ * Theme files marp-core cannot use, and a config theme that is not registered (which throws). The
+ * render workers check this when they start; with nothing to render, this thread does, once per
+ * set of themes (the outcome is cached).
+ */
+async function checkThemes(config: ResolvedConfig, renders: RenderQueue): Promise<readonly Problem[]> {
+  const { cache, setupKey: key } = renders
+  if (!renders.started) {
+    const known = await cache?.get<Problem[]>('themes', key)
+    if (known) return known
+  }
+  let problems: readonly Problem[]
+  if (renders.started) {
+    problems = await (await renders.start(1)).started()
+  } else {
+    const { createEngine } = await import('./render/engine.js')
+    problems = createEngine({ themes: renders.setup.themes, defaultTheme: config.theme, marp: config.marp }).problems
+  }
+  await cache?.set('themes', key, problems)
+  return problems
 }
 
 /** Keeps the render cache about the size of the site. */

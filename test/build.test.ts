@@ -123,7 +123,7 @@ describe('building the fixture site', () => {
     const root = await project({}, 'site')
     await buildProject(root)
     await buildProject(root)
-    expect((await readdir(root)).sort()).toEqual(['assets', 'dist', 'slides'])
+    expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'assets', 'dist', 'slides'])
   })
 
   it('builds an empty but valid site from an empty slides dir', async () => {
@@ -306,7 +306,7 @@ describe('a failed build leaves the previous site intact', () => {
       build(config, { signal: controller.signal, onDeck: ({ done }) => done === 2 && controller.abort() }),
     ).rejects.toMatchObject({ name: 'AbortError' })
     expect(await readOut(root, 'manifest.json')).toBe(before)
-    expect((await readdir(root)).sort()).toEqual(['assets', 'dist', 'slides'])
+    expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'assets', 'dist', 'slides'])
   })
 
   it('refuses to replace an out dir that marp-site did not make', async () => {

@@ -35,11 +35,12 @@ describe('filesystem faults', () => {
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
     await writeFile(path.join(root, 'slides/intro.md'), '# Changed')
     // RLIMIT_FSIZE makes any write past 16 KB fail with EFBIG: a disk that fills up mid-build.
-    const result = cli(['build', '--no-pdf', root], { shell: 'trap "" XFSZ; ulimit -f 16' })
+    // --no-cache: every page is written again, not linked from the previous site.
+    const result = cli(['build', '--no-pdf', '--no-cache', root], { shell: 'trap "" XFSZ; ulimit -f 16' })
     expect(result.status).toBe(EXIT_CODES.IO)
     expect(result.stderr).toMatch(/^marp-site: Cannot (write|copy) .*dist.*: /m)
     expect(await readFile(path.join(root, 'dist/manifest.json'), 'utf8')).toBe(before)
-    expect((await readdir(root)).sort()).toEqual(['assets', 'dist', 'slides'])
+    expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'assets', 'dist', 'slides'])
   })
 
   it('builds more decks than the open-file limit allows files at once', async () => {
@@ -79,7 +80,7 @@ describe('filesystem faults', () => {
 
     expect(await readFile(path.join(root, 'dist/manifest.json'), 'utf8')).toBe(before)
     await buildProject(root)
-    expect((await readdir(root)).sort()).toEqual(['dist', 'slides'])
+    expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'dist', 'slides'])
     expect((await readManifest(root)).decks).toHaveLength(120)
   })
 
@@ -100,7 +101,7 @@ describe('filesystem faults', () => {
     expect(code).toBe(130)
     expect(stderr).toContain('interrupted')
     expect(await readFile(path.join(root, 'dist/manifest.json'), 'utf8')).toBe(before)
-    expect((await readdir(root)).sort()).toEqual(['dist', 'slides'])
+    expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'dist', 'slides'])
   })
 })
 

@@ -38,7 +38,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
   try {
     const outDir = path.join(scratch, 'site')
     const config = await resolveConfig({ ...inline, outDir, pdf: false })
-    const result = await build(config, options.env ? { env: options.env } : {})
+    const result = await build(config, { stamp: false, ...(options.env ? { env: options.env } : {}) })
     const notices = [...result.notices]
     const raw: Problem[] = [...result.problems]
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)

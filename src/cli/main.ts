@@ -26,6 +26,7 @@ interface BuildFlags {
   out?: string
   pdf?: boolean
   browserPath?: string
+  cache?: boolean
 }
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
@@ -96,6 +97,7 @@ function withBuildFlags(command: Command): Command {
     .addOption(new Option('--pdf', 'require a PDF for every deck: a missing browser is an error (default: PDFs when a browser is found)'))
     .addOption(new Option('--no-pdf', 'do not make PDFs'))
     .option('--browser-path <file>', 'Chromium, Chrome or Edge to print PDFs with (default: CHROME_PATH, then the usual locations)')
+    .option('--no-cache', 'render every deck again, and neither read nor write the build cache')
 }
 
 async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnType<typeof pc.createColors>): Promise<number> {
@@ -162,6 +164,7 @@ function inlineConfig(root: string, flags: BuildFlags, io: CliIO): InlineConfig 
     ...(flags.out === undefined ? {} : { outDir: flags.out }),
     ...(flags.pdf === undefined ? {} : { pdf: flags.pdf }),
     ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
+    ...(flags.cache === false ? { cache: false } : {}),
   }
 }
 

@@ -31,6 +31,11 @@ export function formatSummary(result: BuildResult, outDisplay: string, c: Colors
   if (result.kept.length > 0) parts.push(`${result.kept.length} kept from the previous build`)
   const counts = `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
   const seconds = (result.durationMs / 1000).toFixed(2)
+  if (result.upToDate) {
+    return `${c.green('Up to date:')} nothing changed since the last build; ${parts.join(', ')} in ${outDisplay} (checked in ${seconds} s; ${errors + warnings === 0 ? 'no problems' : counts})`
+  }
+  const fromCache = result.decks.length - result.kept.length - result.rendered
+  if (fromCache > 0) parts[0] += ` (${result.rendered} rendered, ${fromCache} from the cache)`
   const status = errors > 0 ? c.red('Built with errors') : c.green('Built')
   return `${status} ${parts.join(', ')} → ${outDisplay} in ${seconds} s (${errors + warnings === 0 ? 'no problems' : counts})`
 }

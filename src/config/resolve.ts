@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,6 +46,7 @@ export function mergeConfig(
     themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
+    cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDir(root, user.cacheDir),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
     renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,
     marp: Object.freeze({ ...user.marp }),
@@ -55,6 +57,16 @@ export function mergeConfig(
   }
   checkOutDir(resolved)
   return Object.freeze(resolved)
+}
+
+/**
+ * The cache goes where JavaScript tools keep theirs (`node_modules/.cache/marp-site`) when the project
+ * has a node_modules folder, else in `.marp-site-cache` at the root (a dot folder: never a deck).
+ */
+function cacheDir(root: string, fromFile: string | undefined): string {
+  if (fromFile !== undefined) return path.resolve(root, fromFile)
+  const modules = path.join(root, 'node_modules')
+  return existsSync(modules) ? path.join(modules, '.cache', 'marp-site') : path.join(root, '.marp-site-cache')
 }
 
 function resolvePdf(root: string, user: UserConfig, inline: InlineConfig): PdfConfig {
@@ -80,6 +92,7 @@ function checkOutDir(config: ResolvedConfig): void {
     ['slides', config.slidesDir],
     ['themes', config.themesDir],
     ['templates', config.templatesDir],
+    ...(config.cacheDir === undefined ? [] : [['cache', config.cacheDir] as const]),
   ] as const) {
     if (inside(out, dir) || inside(dir, out)) {
       throw new MarpSiteError(

@@ -8,6 +8,8 @@ export interface InlineConfig {
   themesDir?: string
   templatesDir?: string
   outDir?: string
+  /** false: no cache (--no-cache). */
+  cache?: boolean
   pdf?: 'auto' | boolean
   browserPath?: string
 }
@@ -35,6 +37,8 @@ export interface ResolvedConfig {
   readonly themesDir: string
   readonly templatesDir: string
   readonly outDir: string
+  /** The build cache folder, or undefined when caching is off. */
+  readonly cacheDir: string | undefined
   readonly pdf: PdfConfig
   readonly renderTimeoutMs: number
   readonly marp: Readonly<MarpOptionsConfig>

@@ -104,12 +104,13 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
 
   const watcher: FSWatcher = watch(config.root, {
     ignoreInitial: true,
-    // Rebuilt output, staging folders and dependencies are not inputs.
+    // Rebuilt output, the build cache, staging folders and dependencies are not inputs.
     ignored: (file: string) => {
       const abs = path.resolve(config.root, file)
       const base = path.basename(abs)
       return (
         isInside(config.outDir, abs) ||
+        (config.cacheDir !== undefined && isInside(config.cacheDir, abs)) ||
         base === 'node_modules' ||
         base === '.git' ||
         base.includes('.marp-site-tmp-') ||

@@ -4,10 +4,9 @@ import type { ThemeSource } from '../discover/themes.js'
 import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { assetPlugin, noEmptyDividedSlidePlugin } from './plugin.js'
-import { SITE_ROOT } from './refs.js'
+import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
-export const KATEX_FONT_DIR = '_assets/katex/'
-export const TWEMOJI_DIR = '_assets/twemoji/'
+export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
 
 export interface Engine {
   readonly marp: Marp

@@ -6,9 +6,13 @@ import pLimit from 'p-limit'
 import { Piscina } from 'piscina'
 import { PACKAGE_DIR } from '../config/resolve.js'
 import type { DeckInput, RenderResult } from './deck.js'
-import type { WorkerSetup } from './worker.js'
+import type { WorkerSetup, WorkerStart } from './worker.js'
+import { MarpSiteError } from '../errors.js'
+import type { Problem } from '../problems.js'
 
 export interface RenderPool {
+  /** What the workers found when they built their engine: theme problems; throws for a bad default theme. */
+  started(): Promise<readonly Problem[]>
   render(input: DeckInput): Promise<RenderResult>
   close(): Promise<void>
 }
@@ -36,9 +40,15 @@ export function createRenderPool(setup: WorkerSetup, options: { timeoutMs: numbe
   pool.on('error', () => undefined)
   // The time limit is for rendering, not for waiting: wait until every worker has loaded marp-core,
   // then hand out one deck per worker at a time, so a deck's clock starts when a worker takes it.
-  const ready = Promise.all(Array.from({ length: threads }, () => pool.run(WARM_UP).catch(() => undefined)))
+  const ready = Promise.all(Array.from({ length: threads }, () => (pool.run(WARM_UP) as Promise<WorkerStart>).catch(() => undefined)))
   const limit = pLimit(threads)
   return {
+    async started() {
+      const start = (await ready).find((s) => s !== undefined)
+      if (start === undefined) throw new MarpSiteError('INTERNAL', 'The render workers could not start')
+      if ('error' in start) throw new MarpSiteError(start.error.code, start.error.message)
+      return start.problems
+    },
     async render(input) {
       await ready
       return limit(() => runOne(input))

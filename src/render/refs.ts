@@ -7,6 +7,10 @@ import { encodePath } from '../discover/slug.js'
  */
 export const SITE_ROOT = '/__marp-site-root__/'
 
+/** Where the site keeps KaTeX's fonts and the Twemoji images decks use. */
+export const KATEX_FONT_DIR = '_assets/katex/'
+export const TWEMOJI_DIR = '_assets/twemoji/'
+
 /** Assets from outside a deck's own folder land here, under the deck's output folder. */
 export const OUTSIDE_DIR = '_files'
 

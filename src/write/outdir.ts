@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { cp, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { MarpSiteError, reason } from '../errors.js'
 import type { Manifest } from './manifest.js'
@@ -13,6 +13,13 @@ export interface Staging {
   readonly previous: Manifest | undefined
   write(sitePath: string, data: string | Uint8Array): Promise<void>
   copy(from: string, sitePath: string): Promise<void>
+  /**
+   * Puts the previous site's `sitePath` into this one when it is still as `expected` (size and time),
+   * by a hard link (a copy where links are not possible). False when there is no such file.
+   */
+  reuse(sitePath: string, expected: string): Promise<boolean>
+  /** Size and time of a written file, as `reuse` expects them. */
+  stateOf(sitePath: string): Promise<string | undefined>
   /** Copies a folder of the previous site (a deck that failed this time keeps its last good page). */
   carryOver(sitePath: string): Promise<boolean>
   commit(): Promise<void>
@@ -41,6 +48,8 @@ export async function openStaging(outDir: string): Promise<Staging> {
     made.add(d)
   }
   const full = (sitePath: string) => path.join(dir, ...sitePath.split('/'))
+  // Files linked from the previous site share its inode: they are unlinked before being written.
+  const linked = new Set<string>()
 
   return {
     dir,
@@ -49,6 +58,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
       const file = full(sitePath)
       try {
         await ensureDir(path.dirname(file))
+        if (linked.delete(sitePath)) await rm(file, { force: true })
         await writeFile(file, data)
       } catch (error) {
         throw ioError(`Cannot write ${path.join(outDir, sitePath)}`, error)
@@ -62,6 +72,24 @@ export async function openStaging(outDir: string): Promise<Staging> {
       } catch (error) {
         throw ioError(`Cannot copy ${from} to ${path.join(outDir, sitePath)}`, error)
       }
+    },
+    async reuse(sitePath, expected) {
+      const from = path.join(outDir, ...sitePath.split('/'))
+      const info = await stat(from).catch(() => undefined)
+      if (!info?.isFile() || fileStamp(info) !== expected) return false
+      const file = full(sitePath)
+      try {
+        await ensureDir(path.dirname(file))
+        await link(from, file).catch(() => cp(from, file))
+        linked.add(sitePath)
+        return true
+      } catch {
+        return false
+      }
+    },
+    async stateOf(sitePath) {
+      const info = await stat(full(sitePath)).catch(() => undefined)
+      return info && fileStamp(info)
     },
     async carryOver(sitePath) {
       const from = path.join(outDir, ...sitePath.split('/'))
@@ -103,6 +131,10 @@ export async function openStaging(outDir: string): Promise<Staging> {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined)
     },
   }
+}
+
+function fileStamp(info: { size: number; mtimeMs: number; ino: number }): string {
+  return `${info.ino} ${info.size} ${info.mtimeMs}`
 }
 
 const LINKED = /(?:src|href)="([^"#?]+)|url\((?:&quot;|['"])?([^'")&?#]+)/g

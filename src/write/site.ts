@@ -8,7 +8,7 @@ import type { DeckSource } from '../discover/decks.js'
 import { encodePath } from '../discover/slug.js'
 import { countBySeverity, type Problem } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
-import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/engine.js'
+import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/refs.js'
 import type { DeckSummary, PageAssets, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
 import { manifestProblem, serializeManifest, type ManifestDeck } from './manifest.js'
@@ -37,8 +37,17 @@ export interface WrittenPages {
   finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>): Promise<WrittenSite>
 }
 
+/**
+ * What each deck's pages were made from (a digest of every value the templates were given) and the
+ * files as written, so that the next build can reuse a page whose inputs have not changed.
+ */
+export type PageRecords = Readonly<Record<string, { readonly key: string; readonly files: Readonly<Record<string, string>> }>>
+
 export interface WrittenSite {
   readonly decks: readonly ManifestDeck[]
+  readonly pages: PageRecords
+  /** Pages made by the templates this time (the others were reused). */
+  readonly rendered: number
   /** Decks whose previous page was kept because this build could not render them. */
   readonly kept: readonly string[]
 }
@@ -58,8 +67,13 @@ export async function writePages(options: {
   generator: string
   withPdf: boolean
   signal?: AbortSignal | undefined
+  /** Digest of the template files: with `previous`, lets unchanged pages be reused. */
+  templatesKey?: string
+  previous?: PageRecords | undefined
 }): Promise<WrittenPages> {
-  const { config, staging, templates, outcomes, generator, signal, withPdf } = options
+  const { config, staging, templates, outcomes, generator, signal, withPdf, templatesKey } = options
+  const records: Record<string, { key: string; files: Record<string, string> }> = {}
+  let rendered = 0
   const limit = pLimit(16)
   let pending: Promise<void>[] = []
   const write = (sitePath: string, data: string | Uint8Array) => pending.push(limit(() => staging.write(sitePath, data)))
@@ -126,16 +140,26 @@ export async function writePages(options: {
     })
     const slides = deck.slides.map((html, i) => ({ number: i + 1, html: relativize(html, pageDir), notes: deck.notes[i] ?? '' }))
     const summary = summarize(deck, outcome.problems)
-    const renderPage = (pdf: string | undefined) => {
+    const deckPageData = (pdf: string | undefined) => {
       const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
       const runtimeData = { slug: deck.slug, title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html'), pdfHref: pdfHref && relativeUrl(from, pdfHref) }
       const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
-      return templates.deckPage({ site, deck: deckData, slides, page: page(true) })
+      return { site, deck: deckData, slides, page: page(true) }
     }
+    const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(pdf))
     rewrite.set(deck.slug, renderPage)
-    const html = await renderPage(withPdf ? pdfPath : undefined)
-    write(`${pageDir}/index.html`, html)
-    write(`${pageDir}/thumb.html`, await templates.thumbPage({ site, deck: summary, slide: slides[0], page: page(false) }))
+    const thumbData = { site, deck: summary, slide: slides[0], page: page(false) }
+    const pagePaths = [`${pageDir}/index.html`, `${pageDir}/thumb.html`] as const
+    const key = templatesKey === undefined ? undefined : contentHash(JSON.stringify([templatesKey, generator, deckPageData(withPdf ? pdfPath : undefined), thumbData]))
+    const before = key === undefined ? undefined : options.previous?.[deck.slug]
+    let html: string | undefined
+    if (!(before !== undefined && before.key === key && (await reuseAll(staging, pagePaths, before.files)))) {
+      html = await renderPage(withPdf ? pdfPath : undefined)
+      write(pagePaths[0], html)
+      write(pagePaths[1], await templates.thumbPage(thumbData))
+      rendered += 1
+    }
+    if (key !== undefined) records[deck.slug] = { key, files: {} }
     for (const asset of outcome.copies) copy(asset.from, asset.target)
 
     entries.push({
@@ -155,7 +179,8 @@ export async function writePages(options: {
     })
     if (withPdf) {
       const files = await Promise.all(outcome.copies.map(async (c) => `${c.target}:${contentHash(await readFile(c.from))}`))
-      printable.push({ deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, html, css, ...files].join('\n')) })
+      // `key` stands for the page (same key, same page), whether it was made or reused.
+      printable.push({ deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, key ?? html ?? '', css, ...files].join('\n')) })
     }
   }
 
@@ -179,6 +204,8 @@ export async function writePages(options: {
           // Printing failed: this page must not link a PDF that does not exist.
           const renderPage = rewrite.get(slug)
           if (renderPage) write(`${slug}/index.html`, await renderPage(undefined))
+          // Not the page its key describes: the next build must make it again.
+          delete records[slug]
         }
         decks.push({ ...entry.manifest, pdf, problems: problems.map((p) => manifestProblem(slug, p)) })
         const { errors, warnings } = countBySeverity(problems)
@@ -188,9 +215,24 @@ export async function writePages(options: {
       write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
       write('manifest.json', serializeManifest({ generator, decks }))
       await settle()
-      return { decks, kept: entries.filter((e) => e.kept).map((e) => e.manifest.source) }
+      for (const [slug, record] of Object.entries(records)) {
+        for (const name of ['index.html', 'thumb.html']) {
+          const state = await staging.stateOf(`${slug}/${name}`)
+          if (state !== undefined) record.files[`${slug}/${name}`] = state
+        }
+      }
+      return { decks, kept: entries.filter((e) => e.kept).map((e) => e.manifest.source), pages: records, rendered }
     },
   }
+}
+
+/** Reuses every one of `paths` from the previous site, or none. */
+async function reuseAll(staging: Staging, paths: readonly string[], files: Readonly<Record<string, string>>): Promise<boolean> {
+  for (const sitePath of paths) {
+    const expected = files[sitePath]
+    if (expected === undefined || !(await staging.reuse(sitePath, expected))) return false
+  }
+  return true
 }
 
 /** JSON that is safe inside `<script type="application/json">`: no `</script>` or `<!--` can end it. */

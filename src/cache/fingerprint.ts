@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { toPosix } from '../paths.js'
+
+/** A fixed-length digest of anything JSON can hold. */
+export function digest(...parts: unknown[]): string {
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(typeof part === 'string' ? part : JSON.stringify(part) ?? 'undefined').update('\0')
+  return hash.digest('hex').slice(0, 32)
+}
+
+/**
+ * What identifies the tool that made an output: our version, the versions of the packages whose
+ * files end up in the site (marp-core, KaTeX, Twemoji), and the size and time of every compiled file
+ * of ours, so that a rebuilt or patched marp-site never reuses the cache of another.
+ */
+export async function toolKey(packageDir: string, generator: string): Promise<string> {
+  const require = createRequire(path.join(packageDir, 'package.json'))
+  const versions = await Promise.all(
+    ['@marp-team/marp-core', 'katex', 'twemoji-svg'].map(async (name) => {
+      // Not require.resolve(`${name}/package.json`): a package's exports may not list it.
+      for (const dir of require.resolve.paths(name) ?? []) {
+        try {
+          return `${name}@${(JSON.parse(await readFile(path.join(dir, name, 'package.json'), 'utf8')) as { version: string }).version}`
+        } catch {
+          // not in this node_modules
+        }
+      }
+      return `${name}@unknown`
+    }),
+  )
+  return digest(generator, versions, await treeState(path.join(packageDir, 'lib')))
+}
+
+/** Every file under `dir` with its size and modification time, sorted; empty when `dir` does not exist. */
+export async function treeState(dir: string): Promise<string[]> {
+  let entries: string[]
+  try {
+    entries = (await readdir(dir, { recursive: true })) as string[]
+  } catch {
+    return []
+  }
+  const states = await Promise.all(
+    entries.map(async (rel) => {
+      try {
+        const info = await stat(path.join(dir, rel))
+        return info.isFile() ? `${toPosix(rel)} ${info.size} ${info.mtimeMs}` : undefined
+      } catch {
+        return `${toPosix(rel)} gone`
+      }
+    }),
+  )
+  return states.filter((s): s is string => s !== undefined).sort()
+}
+
+/** The contents of every file under the given folders (templates, partials, layouts). */
+export async function treeContents(dirs: readonly string[]): Promise<string> {
+  const hash = createHash('sha256')
+  // Names relative to their folder: the same templates give the same digest in any project.
+  for (const [i, dir] of dirs.entries()) {
+    let entries: string[]
+    try {
+      entries = ((await readdir(dir, { recursive: true })) as string[]).sort()
+    } catch {
+      hash.update(`${i} none\0`)
+      continue
+    }
+    for (const rel of entries) {
+      const file = path.join(dir, rel)
+      try {
+        if (!(await stat(file)).isFile()) continue
+        hash.update(`${i} ${toPosix(rel)}\0`).update(await readFile(file)).update('\0')
+      } catch (error) {
+        hash.update(`${i} ${toPosix(rel)} ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}\0`)
+      }
+    }
+  }
+  return hash.digest('hex').slice(0, 32)
+}
+
+/**
+ * What a build needs to know about a local file a deck links: its identity, size and time (a
+ * changed file, a replaced symlink or a file that appeared or went away all change it).
+ */
+export async function fileState(file: string): Promise<string> {
+  try {
+    const info = await stat(file)
+    return info.isFile() ? `${info.ino} ${info.size} ${info.mtimeMs}` : 'not a file'
+  } catch (error) {
+    return `missing ${(error as NodeJS.ErrnoException).code ?? ''}`
+  }
+}
