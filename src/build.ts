@@ -37,6 +37,8 @@ export interface BuildOptions {
   readonly stamp?: boolean
   /** Replaces what identifies marp-site's own code in cache keys (tests). */
   readonly toolKey?: string
+  /** Render threads (default: one per core, no more than there are decks to render). */
+  readonly threads?: number
 }
 
 /**
@@ -135,7 +137,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     }
   }
 
-  const renders = new RenderQueue(config, setup, setupKey, cache, options.session)
+  const renders = new RenderQueue(config, setup, setupKey, cache, options.session, options.threads)
   try {
     const { assets, ...result } = await buildWith(config, options, { themes, found, reads, notices, browser, renders, templatesKey })
     const final: BuildResult = { ...result, durationMs: performance.now() - started }
@@ -194,6 +196,7 @@ class RenderQueue {
     readonly setupKey: string,
     readonly cache: Cache | undefined,
     private readonly session: BuildSession | undefined,
+    private readonly threads: number | undefined,
   ) {}
 
   keyOf(input: DeckInput): string {
@@ -219,7 +222,7 @@ class RenderQueue {
       ? this.session.poolFor(this.setup, this.config.renderTimeoutMs)
       : import('./render/pool.js').then(({ createRenderPool }) => {
           this.ownPool = true
-          return createRenderPool(this.setup, { timeoutMs: this.config.renderTimeoutMs, threads: Math.min(expected, availableParallelism()) })
+          return createRenderPool(this.setup, { timeoutMs: this.config.renderTimeoutMs, threads: this.threads ?? Math.min(expected, availableParallelism()) })
         })
     return this.pool
   }
