@@ -13,9 +13,10 @@ import type { Problem } from './problems.js'
 import type { DeckInput, RenderResult } from './render/deck.js'
 import type { RenderPool } from './render/pool.js'
 import type { WorkerSetup } from './render/worker.js'
+import type { Templates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import type { ManifestDeck } from './write/manifest.js'
-import { openStaging } from './write/outdir.js'
+import { openInPlace, openStaging } from './write/outdir.js'
 import { writePages, type DeckOutcome, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
@@ -39,6 +40,8 @@ export interface BuildOptions {
   readonly toolKey?: string
   /** Render threads (default: one per core, no more than there are decks to render). */
   readonly threads?: number
+  /** Update the out dir file by file instead of swapping in a new one (`dev`'s rebuilds; see openInPlace). */
+  readonly inPlace?: boolean
 }
 
 /**
@@ -49,6 +52,8 @@ export class BuildSession {
   private pool: Promise<RenderPool> | undefined
   private poolKey = ''
   readonly renders = new Map<string, RenderResult>()
+  /** The parsed templates, under the digest of their files. */
+  templates: { key: string; templates: Templates } | undefined
 
   poolFor(setup: WorkerSetup, timeoutMs: number): Promise<RenderPool> {
     const key = digest(setup, timeoutMs)
@@ -60,10 +65,19 @@ export class BuildSession {
     return this.pool
   }
 
+  private last: (() => Promise<void>) | undefined
+
+  /** What to do when the session ends (record the last build's fingerprint); replaces the previous one. */
+  onClose(task: (() => Promise<void>) | undefined): void {
+    this.last = task
+  }
+
   async close(): Promise<void> {
     const pool = this.pool
+    const last = this.last
     this.pool = undefined
-    await (await pool)?.close()
+    this.last = undefined
+    await Promise.all([(async () => (await pool)?.close())(), last?.().catch(() => undefined)])
   }
 }
 
@@ -145,8 +159,15 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
       // A deck stopped by the time limit may render next time: such a build is never "up to date".
       const stopped = final.problems.some((p) => p.rule === 'render-error')
       if (options.stamp !== false && !stopped) {
-        const stamp: Stamp = { inputs, assets: await assetStates(config.root, assets), tree: digest(await treeState(config.outDir)), result: withoutTransient(final) }
-        await cache.set('sites', stampKey, stamp)
+        const record = async () => {
+          const stamp: Stamp = { inputs, assets: await assetStates(config.root, assets), tree: digest(await treeState(config.outDir)), result: withoutTransient(final) }
+          await cache.set('sites', stampKey, stamp)
+        }
+        // In dev, rebuilds follow each other: only the last one's fingerprint is worth the stat calls.
+        if (options.session) options.session.onClose(record)
+        else await record()
+      } else {
+        options.session?.onClose(undefined)
       }
       await Promise.all([cache.prune('renders'), cache.prune('themes')])
     }
@@ -280,13 +301,12 @@ async function buildWith(
   const toRender = inputs.filter((input, i) => input && !fromCache[i]).length
   // Workers load marp-core while this thread loads the templates.
   if (toRender > 0) void renders.start(toRender)
-  const { loadTemplates } = await import('./template/engine.js')
-  const templates = await loadTemplates({ root: config.root, dirs: [config.templatesDir, config.builtin.templatesDir] })
+  const templates = await loadTemplatesOnce(config, templatesKey, options.session)
   // The themes (and the config's default theme) are checked before anything is written.
   const themeProblems = await checkThemes(config, renders)
   signal?.throwIfAborted()
 
-  const staging = await openStaging(config.outDir)
+  const staging = await (options.inPlace ? openInPlace(config.outDir) : openStaging(config.outDir))
   // A build's own pool is stopped on abort, so that a long render does not hold up Ctrl-C.
   const stop = () => void renders.close()
   signal?.addEventListener('abort', stop)
@@ -364,6 +384,16 @@ async function buildWith(
   } finally {
     signal?.removeEventListener('abort', stop)
   }
+}
+
+/** Parses the templates, or takes them from the session when their files are the same as last time. */
+async function loadTemplatesOnce(config: ResolvedConfig, templatesKey: string, session: BuildSession | undefined): Promise<Templates> {
+  const key = digest(templatesKey, config.root, config.templatesDir)
+  if (session?.templates?.key === key) return session.templates.templates
+  const { loadTemplates } = await import('./template/engine.js')
+  const templates = await loadTemplates({ root: config.root, dirs: [config.templatesDir, config.builtin.templatesDir] })
+  if (session) session.templates = { key, templates }
+  return templates
 }
 
 /**

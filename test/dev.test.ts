@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -145,6 +145,43 @@ describe('live reload', () => {
     }
   })
 
+  it('updates the slides of an open deck in place, without reloading, on the same slide', async () => {
+    const page = await chromium.browser.newPage()
+    try {
+      await page.goto(`${dev.url}live/index.html#2`, { waitUntil: 'load' })
+      await page.waitForSelector('svg.ms-active')
+      await dev.settled()
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+      await writeFile(path.join(root, 'slides/live.md'), DECK.replace('Second slide v1', 'Second slide, patched'))
+      await until(page, () => document.querySelector('svg.ms-active h1')?.textContent === 'Second slide, patched')
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true)
+      expect(await page.evaluate(() => [location.hash, document.querySelectorAll('svg.ms-active').length])).toEqual(['#2', 1])
+      // The runtime still drives the patched slides.
+      await page.keyboard.press('ArrowLeft')
+      await until(page, () => document.querySelector('svg.ms-active h1')?.textContent === 'First slide')
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('reloads the page when the number of slides changes, and keeps the slide', async () => {
+    const page = await chromium.browser.newPage()
+    try {
+      await page.goto(`${dev.url}live/index.html#2`, { waitUntil: 'load' })
+      await page.waitForSelector('svg.ms-active')
+      await dev.settled()
+      await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true))
+      await writeFile(path.join(root, 'slides/live.md'), `${DECK}\n---\n\n# Third slide\n`)
+      await until(page, () => document.querySelectorAll('svg[data-marpit-svg]').length === 3 && document.querySelector('svg.ms-active') !== null)
+      expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBeUndefined()
+      expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('Second slide v1')
+      await writeFile(path.join(root, 'slides/live.md'), DECK)
+      await dev.settled()
+    } finally {
+      await page.close()
+    }
+  })
+
   it('swaps the stylesheet without reloading on a theme-only change', async () => {
     const page = await chromium.browser.newPage()
     try {
@@ -208,6 +245,48 @@ describe('storms of saves', () => {
     await new Promise((r) => setTimeout(r, 300))
     await dev.settled()
     expect((await get(port, '/live/index.html')).body).toContain('Atomic save')
+  })
+})
+
+describe('rebuilding in place', () => {
+  /** Every file of the out dir, by site path. */
+  const files = async () => ((await readdir(path.join(root, 'dist'), { recursive: true })) as string[]).map((f) => f.split(path.sep).join('/'))
+
+  it('adds and removes a deck’s pages and leaves no file the site does not use', async () => {
+    await dev.settled()
+    await mkdir(path.join(root, 'slides/extra'), { recursive: true })
+    await writeFile(path.join(root, 'slides/extra/new.md'), '# Brand new\n\n<style>h1 { color: rgb(1, 2, 3); }</style>')
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/extra/new/index.html')).body).toContain('Brand new')
+    expect((await get(port, '/')).body).toContain('extra/new/index.html')
+    const withNew = await files()
+    expect(withNew.filter((f) => f.startsWith('_assets/css/')).length).toBeGreaterThan(1)
+
+    // The folder is deleted, then made again with the deck in it: both states are built.
+    await rm(path.join(root, 'slides/extra'), { recursive: true })
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/extra/new/index.html')).status).toBe(404)
+    expect((await get(port, '/')).body).not.toContain('extra/new/index.html')
+    const without = await files()
+    expect(without.some((f) => f.startsWith('extra/'))).toBe(false)
+    // Its stylesheet went with it; no temp file is left.
+    expect(without.filter((f) => f.startsWith('_assets/css/')).length).toBe(withNew.filter((f) => f.startsWith('_assets/css/')).length - 1)
+    expect(without.some((f) => f.includes('marp-site-tmp'))).toBe(false)
+
+    await mkdir(path.join(root, 'slides/extra'), { recursive: true })
+    await writeFile(path.join(root, 'slides/extra/new.md'), '# Back again')
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/extra/new/index.html')).body).toContain('Back again')
+    // Every page and asset the manifest names is there.
+    const manifest = JSON.parse((await get(port, '/manifest.json')).body) as { decks: { html: string }[] }
+    const now = await files()
+    for (const deck of manifest.decks) expect(now).toContain(deck.html)
+    await rm(path.join(root, 'slides/extra'), { recursive: true })
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
   })
 })
 

@@ -33,10 +33,10 @@ describe('filesystem faults', () => {
     const root = await project({}, 'site')
     await buildProject(root)
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
-    await writeFile(path.join(root, 'slides/intro.md'), '# Changed')
+    // A page of over 16 KB must be written (unchanged files are linked from the previous site, not written).
+    await writeFile(path.join(root, 'slides/intro.md'), `# Changed\n\n${'many words '.repeat(3000)}`)
     // RLIMIT_FSIZE makes any write past 16 KB fail with EFBIG: a disk that fills up mid-build.
-    // --no-cache: every page is written again, not linked from the previous site.
-    const result = cli(['build', '--no-pdf', '--no-cache', root], { shell: 'trap "" XFSZ; ulimit -f 16' })
+    const result = cli(['build', '--no-pdf', root], { shell: 'trap "" XFSZ; ulimit -f 16' })
     expect(result.status).toBe(EXIT_CODES.IO)
     expect(result.stderr).toMatch(/^marp-site: Cannot (write|copy) .*dist.*: /m)
     expect(await readFile(path.join(root, 'dist/manifest.json'), 'utf8')).toBe(before)
@@ -114,3 +114,50 @@ it('subjects the CLI to file permissions even when the tests run as root', async
   const child = spawnSync(command, rest, { encoding: 'utf8' })
   expect(child.stderr).toContain('EACCES')
 })
+
+describe('dev under faults', () => {
+  it('reports a deck that becomes unreadable while dev runs, keeps its last good page, and recovers', async () => {
+    const root = await project({ 'slides/talk.md': '# Talk v1', 'slides/other.md': '# Other' })
+    const port = await freePort()
+    const argv = [...(isRoot ? WITHOUT_ROOT_OVERRIDE : []), process.execPath, BIN, 'dev', root, '--port', String(port)]
+    const [command = '', ...rest] = argv
+    const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+    let output = ''
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+    const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
+      const deadline = Date.now() + 20_000
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    const page = async (p: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`).catch(() => undefined)
+      return res ? `${res.status} ${await res.text()}` : ''
+    }
+    try {
+      await waitFor(async () => (await page('/talk/index.html')).includes('Talk v1'), 'the first build')
+      await chmod(path.join(root, 'slides/talk.md'), 0o000)
+      await waitFor(() => output.includes('slides/talk.md') && output.includes('permission denied'), 'the read error in the terminal')
+      expect(await page('/talk/index.html')).toMatch(/^200 [\s\S]*Talk v1/)
+      expect(await page('/other/index.html')).toMatch(/^200 /)
+      await chmod(path.join(root, 'slides/talk.md'), 0o644)
+      await writeFile(path.join(root, 'slides/talk.md'), '# Talk v2')
+      await waitFor(async () => (await page('/talk/index.html')).includes('Talk v2'), 'the fixed deck')
+    } finally {
+      child.kill('SIGINT')
+      await new Promise((r) => child.once('exit', r))
+    }
+  })
+})
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}

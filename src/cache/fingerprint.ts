@@ -16,7 +16,17 @@ export function digest(...parts: unknown[]): string {
  * files end up in the site (marp-core, KaTeX, Twemoji), and the size and time of every compiled file
  * of ours, so that a rebuilt or patched marp-site never reuses the cache of another.
  */
-export async function toolKey(packageDir: string, generator: string): Promise<string> {
+export function toolKey(packageDir: string, generator: string): Promise<string> {
+  const id = `${packageDir}\0${generator}`
+  let key = toolKeys.get(id)
+  if (!key) toolKeys.set(id, (key = computeToolKey(packageDir, generator)))
+  return key
+}
+
+/** Per process: the installed tool does not change under a running one (dev restarts for that). */
+const toolKeys = new Map<string, Promise<string>>()
+
+async function computeToolKey(packageDir: string, generator: string): Promise<string> {
   const require = createRequire(path.join(packageDir, 'package.json'))
   const versions = await Promise.all(
     ['@marp-team/marp-core', 'katex', 'twemoji-svg'].map(async (name) => {

@@ -10,21 +10,32 @@ export type MoveSource = 'user' | 'sync' | 'history' | 'init'
  */
 export class DeckController {
   readonly slides: SVGSVGElement[]
-  readonly fragments: number[]
+  fragments: number[]
   private position: Position = { slide: 0, fragment: 0 }
   private readonly listeners: ((position: Position, source: MoveSource) => void)[] = []
 
   constructor(root: ParentNode) {
     this.slides = [...root.querySelectorAll<SVGSVGElement>('div.marpit > svg[data-marpit-svg]')]
-    this.fragments = this.slides.map((svg) => {
-      let max = 0
-      for (const el of svg.querySelectorAll('[data-marpit-fragment]')) max = Math.max(max, Number(el.getAttribute('data-marpit-fragment')) || 0)
-      return max
-    })
+    this.fragments = this.countFragments()
     this.slides.forEach((svg, i) => {
       svg.setAttribute('aria-hidden', 'true')
       svg.setAttribute('data-ms-slide', String(i + 1))
     })
+  }
+
+  private countFragments(): number[] {
+    return this.slides.map((svg) => {
+      let max = 0
+      for (const el of svg.querySelectorAll('[data-marpit-fragment]')) max = Math.max(max, Number(el.getAttribute('data-marpit-fragment')) || 0)
+      return max
+    })
+  }
+
+  /** After the slides' content was replaced in place (dev's live update): same slide, fragments counted again. */
+  refresh(): void {
+    this.fragments = this.countFragments()
+    const { slide } = this.position
+    this.move({ slide, fragment: Math.min(this.position.fragment, this.fragments[slide] ?? 0) }, 'init', true)
   }
 
   get total(): number {

@@ -92,13 +92,76 @@ async function swapStyles(): Promise<void> {
   })
 }
 
+/**
+ * Updates a deck page in place from its rebuilt HTML: the slides whose markup changed, the deck's
+ * stylesheet, the title bar and the deck data. Much faster than a reload, and nothing moves: same
+ * slide, same scroll, same fullscreen. Anything else (the index, the presenter view, a different
+ * number of slides, new scripts or page styles) answers false, and the page is reloaded instead.
+ */
+async function patchDeck(): Promise<boolean> {
+  const marpit = document.querySelector('div.marpit')
+  if (!marpit || document.body.classList.contains('ms-presenter') || !document.documentElement.classList.contains('ms-js')) return false
+  const res = await fetch(location.pathname, { cache: 'no-store' })
+  if (!res.ok) return false
+  const next = new DOMParser().parseFromString(await res.text(), 'text/html')
+  const nextMarpit = next.querySelector('div.marpit')
+  const slides = [...marpit.children]
+  const nextSlides = [...(nextMarpit?.children ?? [])]
+  if (!nextMarpit || slides.length !== nextSlides.length) return false
+  const srcs = (doc: Document) => [...doc.querySelectorAll('script[src]')].map((s) => s.getAttribute('src')).join('\n')
+  const inline = (doc: Document) => [...doc.querySelectorAll('head style')].map((s) => s.textContent).join('\n')
+  if (srcs(document) !== srcs(next) || inline(document) !== inline(next)) return false
+  const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')]
+  const nextLinks = [...next.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')]
+  if (links.length !== nextLinks.length) return false
+  if (slides.some((svg, i) => svg.getAttribute('viewBox') !== nextSlides[i]?.getAttribute('viewBox'))) return false
+
+  // A new stylesheet is loaded before the old one goes, so the slides are never unstyled.
+  await Promise.all(
+    links.map((link, i) => {
+      const href = nextLinks[i]?.getAttribute('href')
+      if (!href || link.getAttribute('href') === href) return undefined
+      const fresh = link.cloneNode() as HTMLLinkElement
+      fresh.setAttribute('href', href)
+      return new Promise<void>((resolve) => {
+        fresh.addEventListener('load', () => resolve())
+        fresh.addEventListener('error', () => resolve())
+        link.after(fresh)
+      }).then(() => link.remove())
+    }),
+  )
+  slides.forEach((svg, i) => {
+    const fresh = nextSlides[i]
+    if (fresh && svg.innerHTML !== fresh.innerHTML) svg.innerHTML = fresh.innerHTML
+  })
+  const bar = document.querySelector('.ms-bar')
+  const nextBar = next.querySelector('.ms-bar')
+  if (bar && nextBar && bar.innerHTML !== nextBar.innerHTML) bar.innerHTML = nextBar.innerHTML
+  const data = document.getElementById('marp-site-deck')
+  const nextData = next.getElementById('marp-site-deck')
+  if (data && nextData) data.textContent = nextData.textContent
+  document.title = next.title
+  document.dispatchEvent(new CustomEvent('marp-site:slides-changed'))
+  return true
+}
+
 const events = new EventSource('/__marp-site/events')
 let reloading = false
-events.addEventListener('reload', () => {
+const reload = () => {
   // The reloaded page gets the current problems when it connects.
   reloading = true
   events.close()
   location.reload()
+}
+let patching = Promise.resolve()
+events.addEventListener('reload', () => {
+  // One update at a time, in order; a failed or impossible patch falls back to a reload.
+  patching = patching.then(() =>
+    patchDeck().then(
+      (done) => void (done || reload()),
+      () => reload(),
+    ),
+  )
 })
 events.addEventListener('css', () => {
   swapStyles().catch(() => location.reload())

@@ -172,6 +172,8 @@ function start(): void {
   })
 
   window.addEventListener('hashchange', () => deck.fromHash('history'))
+  // Sent by the dev server's live client after it replaced the slides' content in place.
+  document.addEventListener('marp-site:slides-changed', () => deck.refresh())
   window.addEventListener('popstate', () => deck.fromHash('history'))
   deck.fromHash('init')
 }

@@ -28,7 +28,7 @@ export interface DevSession {
 }
 
 /** A single save is built after this much quiet... */
-const DEBOUNCE_MS = 20
+const DEBOUNCE_MS = 10
 /** ...but saves that keep coming (an editor's burst, a script, a checkout) wait for a longer lull. */
 const STORM_QUIET_MS = 150
 const STORM_WINDOW_MS = 400
@@ -52,7 +52,8 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
   const runBuild = async (changed: readonly string[]): Promise<void> => {
     try {
       config = await resolveConfig({ ...inline, pdf: false })
-      const result = await build(config, { session })
+      // The first build swaps in a whole site; rebuilds update it in place, file by file.
+      const result = await build(config, { session, inPlace: server !== undefined })
       const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))
       lastProblems = [...result.decks.flatMap((d) => d.problems), ...siteProblems(result.problems, result.decks.map((d) => d.source))]
       server?.broadcast(themesOnly ? 'css' : 'reload', { changed: changed.map((f) => path.relative(config.root, f)) })

@@ -1,17 +1,22 @@
+import type { Dirent, Stats } from 'node:fs'
 import { cp, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { MarpSiteError, reason } from '../errors.js'
 import type { Manifest } from './manifest.js'
 
 /**
- * The out dir is never written in place. A build writes a staging folder beside it and swaps it
- * in when everything is written, so a crash, a full disk or Ctrl-C leaves the previous site whole.
+ * A build writes a staging folder beside the out dir and swaps it in when everything is written, so
+ * a crash, a full disk or Ctrl-C leaves the previous site whole. (`dev`'s rebuilds update the site
+ * in place instead, file by file: see openInPlace.)
  */
 export interface Staging {
   readonly dir: string
   /** The previous site's manifest, when there is one. */
   readonly previous: Manifest | undefined
   write(sitePath: string, data: string | Uint8Array): Promise<void>
+  /** Writes a file whose name holds the hash of its content: linked from the previous site when it has it. */
+  writeHashed(sitePath: string, data: string | Uint8Array): Promise<void>
+  /** Copies a file (keeping its time): linked from the previous site when its copy there has the same size and time. */
   copy(from: string, sitePath: string): Promise<void>
   /**
    * Puts the previous site's `sitePath` into this one when it is still as `expected` (size and time),
@@ -50,25 +55,49 @@ export async function openStaging(outDir: string): Promise<Staging> {
   const full = (sitePath: string) => path.join(dir, ...sitePath.split('/'))
   // Files linked from the previous site share its inode: they are unlinked before being written.
   const linked = new Set<string>()
+  const linkFrom = async (previousFile: string, sitePath: string): Promise<boolean> => {
+    const file = full(sitePath)
+    try {
+      await ensureDir(path.dirname(file))
+      await link(previousFile, file)
+      linked.add(sitePath)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  const write = async (sitePath: string, data: string | Uint8Array): Promise<void> => {
+    const file = full(sitePath)
+    try {
+      await ensureDir(path.dirname(file))
+      if (linked.delete(sitePath)) await rm(file, { force: true })
+      await writeFile(file, data)
+    } catch (error) {
+      throw ioError(`Cannot write ${path.join(outDir, sitePath)}`, error)
+    }
+  }
 
   return {
     dir,
     previous,
-    async write(sitePath, data) {
-      const file = full(sitePath)
-      try {
-        await ensureDir(path.dirname(file))
-        if (linked.delete(sitePath)) await rm(file, { force: true })
-        await writeFile(file, data)
-      } catch (error) {
-        throw ioError(`Cannot write ${path.join(outDir, sitePath)}`, error)
-      }
+    write,
+    async writeHashed(sitePath, data) {
+      const previousFile = path.join(outDir, ...sitePath.split('/'))
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
+      const before = await stat(previousFile).catch(() => undefined)
+      if (before?.isFile() && before.size === size && (await linkFrom(previousFile, sitePath))) return
+      await write(sitePath, data)
     },
     async copy(from, sitePath) {
       const file = full(sitePath)
       try {
+        const previousFile = path.join(outDir, ...sitePath.split('/'))
+        const [source, before] = await Promise.all([stat(from), stat(previousFile).catch(() => undefined)])
+        // Copies keep their source's time to the millisecond (utimes rounds), so that is the precision compared.
+        if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await linkFrom(previousFile, sitePath))) return
         await ensureDir(path.dirname(file))
-        await cp(from, file, { dereference: true, errorOnExist: false, force: true })
+        await cp(from, file, { dereference: true, errorOnExist: false, force: true, preserveTimestamps: true })
       } catch (error) {
         throw ioError(`Cannot copy ${from} to ${path.join(outDir, sitePath)}`, error)
       }
@@ -77,15 +106,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
       const from = path.join(outDir, ...sitePath.split('/'))
       const info = await stat(from).catch(() => undefined)
       if (!info?.isFile() || fileStamp(info) !== expected) return false
-      const file = full(sitePath)
-      try {
-        await ensureDir(path.dirname(file))
-        await link(from, file).catch(() => cp(from, file))
-        linked.add(sitePath)
-        return true
-      } catch {
-        return false
-      }
+      return linkFrom(from, sitePath)
     },
     async stateOf(sitePath) {
       const info = await stat(full(sitePath)).catch(() => undefined)
@@ -139,8 +160,11 @@ function fileStamp(info: { size: number; mtimeMs: number; ino: number }): string
 
 const LINKED = /(?:src|href)="([^"#?]+)|url\((?:&quot;|['"])?([^'")&?#]+)/g
 
-/** Copies the `_assets/` files that `files` (site paths) link, transitively through CSS, from the old site. */
-async function carrySharedFiles(outDir: string, stagingDir: string, files: string[]): Promise<void> {
+/**
+ * The `_assets/` files that `files` (site paths of the old site) link, transitively through CSS: each
+ * is handed to `keep`, which answers whether it is there (copied, or left in place).
+ */
+async function linkedSharedFiles(outDir: string, files: string[], keep: (target: string) => Promise<boolean>): Promise<void> {
   const seen = new Set<string>()
   const queue = [...files]
   for (let sitePath = queue.shift(); sitePath !== undefined; sitePath = queue.shift()) {
@@ -157,14 +181,111 @@ async function carrySharedFiles(outDir: string, stagingDir: string, files: strin
       }
       if (!target.startsWith('_assets/') || seen.has(target)) continue
       seen.add(target)
-      const source = path.join(outDir, ...target.split('/'))
-      const destination = path.join(stagingDir, ...target.split('/'))
-      if (await stat(destination).then(() => true, () => false)) continue
-      if (!(await stat(source).then((i) => i.isFile(), () => false))) continue
-      await mkdir(path.dirname(destination), { recursive: true })
-      await cp(source, destination)
-      if (target.endsWith('.css')) queue.push(target)
+      if ((await keep(target)) && target.endsWith('.css')) queue.push(target)
     }
+  }
+}
+
+/** Copies the shared files the old site's `files` link into the staging folder. */
+async function carrySharedFiles(outDir: string, stagingDir: string, files: string[]): Promise<void> {
+  await linkedSharedFiles(outDir, files, async (target) => {
+    const source = path.join(outDir, ...target.split('/'))
+    const destination = path.join(stagingDir, ...target.split('/'))
+    if (await stat(destination).then(() => true, () => false)) return true
+    if (!(await stat(source).then((i) => i.isFile(), () => false))) return false
+    await mkdir(path.dirname(destination), { recursive: true })
+    await cp(source, destination)
+    return true
+  })
+}
+
+/**
+ * For `dev`'s rebuilds: the site is updated where it is, file by file, each file written beside its
+ * place and renamed over it, so a page being served is always whole; files that are still the same
+ * are left alone, and `commit` removes the ones this build did not produce. Much less work than a
+ * whole new site per save, at the price of the all-or-nothing swap, which a dev server does not need.
+ * Falls back to a staging folder when there is no previous site.
+ */
+export async function openInPlace(outDir: string): Promise<Staging> {
+  const previous = await readPrevious(outDir)
+  if (!previous) return openStaging(outDir)
+  const produced = new Set<string>()
+  const made = new Set<string>()
+  const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
+  const replace = async (sitePath: string, put: (tmp: string) => Promise<void>, verb: string) => {
+    const file = full(sitePath)
+    const tmp = `${file}${TMP_TAG}${process.pid}`
+    try {
+      const dir = path.dirname(file)
+      if (!made.has(dir)) {
+        await mkdir(dir, { recursive: true })
+        made.add(dir)
+      }
+      await put(tmp)
+      await rename(tmp, file)
+      produced.add(sitePath)
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => undefined)
+      throw ioError(`Cannot ${verb} ${file}`, error)
+    }
+  }
+  const unchanged = async (sitePath: string, same: (info: Stats) => boolean) => {
+    const info = await stat(full(sitePath)).catch(() => undefined)
+    if (!info?.isFile() || !same(info)) return false
+    produced.add(sitePath)
+    return true
+  }
+  const write = (sitePath: string, data: string | Uint8Array) => replace(sitePath, (tmp) => writeFile(tmp, data), 'write')
+  return {
+    dir: outDir,
+    previous,
+    write,
+    async writeHashed(sitePath, data) {
+      const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
+      if (await unchanged(sitePath, (info) => info.size === size)) return
+      await write(sitePath, data)
+    },
+    async copy(from, sitePath) {
+      const source = await stat(from).catch((error: unknown) => {
+        throw ioError(`Cannot copy ${from}`, error)
+      })
+      if (await unchanged(sitePath, (info) => info.size === source.size && Math.abs(info.mtimeMs - source.mtimeMs) < 1)) return
+      await replace(sitePath, (tmp) => cp(from, tmp, { dereference: true, preserveTimestamps: true }), `copy ${from} to`)
+    },
+    reuse: (sitePath, expected) => unchanged(sitePath, (info) => fileStamp(info) === expected),
+    async stateOf(sitePath) {
+      const info = await stat(full(sitePath)).catch(() => undefined)
+      return info && fileStamp(info)
+    },
+    async carryOver(sitePath) {
+      const dir = full(sitePath)
+      let entries: string[]
+      try {
+        entries = (await readdir(dir, { recursive: true })) as string[]
+      } catch {
+        return false
+      }
+      for (const rel of entries) produced.add(`${sitePath}/${rel.split(path.sep).join('/')}`)
+      await linkedSharedFiles(outDir, ['index.html', 'thumb.html'].map((name) => `${sitePath}/${name}`), async (target) => unchanged(target, () => true))
+      return true
+    },
+    async commit() {
+      // What the previous build made and this one did not: decks removed or renamed, old stylesheets.
+      const entries = (await readdir(outDir, { recursive: true, withFileTypes: true }).catch(() => [])) as Dirent[]
+      const stale = entries
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
+        .filter((sitePath) => !produced.has(sitePath))
+      await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
+      // Folders left empty, deepest first.
+      const dirs = entries.filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath ?? e.path, e.name))
+      for (const dir of dirs.sort((a, b) => b.length - a.length)) {
+        if ((await readdir(dir).catch(() => ['?'])).length === 0) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+      }
+    },
+    async discard() {
+      // Every file written so far is whole; nothing to undo.
+    },
   }
 }
 

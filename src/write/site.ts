@@ -77,6 +77,7 @@ export async function writePages(options: {
   const limit = pLimit(16)
   let pending: Promise<void>[] = []
   const write = (sitePath: string, data: string | Uint8Array) => pending.push(limit(() => staging.write(sitePath, data)))
+  const writeHashed = (sitePath: string, data: string | Uint8Array) => pending.push(limit(() => staging.writeHashed(sitePath, data)))
   const copy = (from: string, sitePath: string) => pending.push(limit(() => staging.copy(from, sitePath)))
   // Settle every write before reporting the first failure, so none is left running.
   const settle = async () => {
@@ -90,13 +91,13 @@ export async function writePages(options: {
 
   const script = await marpBrowserScript()
   const scriptPath = `${JS_DIR}/marp-core.${contentHash(script)}.js`
-  write(scriptPath, script)
+  writeHashed(scriptPath, script)
   const runtime = await runtimeFiles(PACKAGE_DIR)
   const runtimeJs = `${JS_DIR}/runtime.${contentHash(runtime.js)}.js`
   const runtimeCss = `${CSS_DIR}/runtime.${contentHash(runtime.css)}.css`
   if (outcomes.some((o) => o.kind === 'rendered')) {
-    write(runtimeJs, runtime.js)
-    write(runtimeCss, runtime.css)
+    writeHashed(runtimeJs, runtime.js)
+    writeHashed(runtimeCss, runtime.css)
   }
 
   const cssFiles = new Set<string>()
@@ -119,16 +120,14 @@ export async function writePages(options: {
 
     const { deck } = outcome
     const pageDir = deck.slug
-    const css = relativize(deck.css, CSS_DIR)
-    const cssPath = `${CSS_DIR}/${contentHash(css)}.css`
+    const derived = derive(deck)
+    const { cssPath } = derived
     if (!cssFiles.has(cssPath)) {
       cssFiles.add(cssPath)
-      write(cssPath, css)
+      writeHashed(cssPath, derived.css)
     }
-    needsKatex ||= rootedTargets(deck.css).some((t) => t.startsWith(KATEX_FONT_DIR))
-    for (const slide of deck.slides) {
-      for (const target of rootedTargets(slide)) if (target.startsWith(TWEMOJI_DIR)) emoji.add(target)
-    }
+    needsKatex ||= derived.katex
+    for (const target of derived.emoji) emoji.add(target)
 
     const pdfPath = `${deck.slug}/${deck.slug.split('/').pop() ?? 'deck'}.pdf`
     const from = encodePath(pageDir)
@@ -138,28 +137,42 @@ export async function writePages(options: {
       css: [cssPath, ...(withRuntime ? [runtimeCss] : [])].map((p) => relativeUrl(from, p)),
       scripts: [scriptPath, ...(withRuntime ? [runtimeJs] : [])].map((p) => relativeUrl(from, p)),
     })
-    const slides = deck.slides.map((html, i) => ({ number: i + 1, html: relativize(html, pageDir), notes: deck.notes[i] ?? '' }))
     const summary = summarize(deck, outcome.problems)
     const deckPageData = (pdf: string | undefined) => {
       const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
       const runtimeData = { slug: deck.slug, title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html'), pdfHref: pdfHref && relativeUrl(from, pdfHref) }
       const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
-      return { site, deck: deckData, slides, page: page(true) }
+      return { site, deck: deckData, slides: derived.slides(), page: page(true) }
     }
     const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(pdf))
     rewrite.set(deck.slug, renderPage)
-    const thumbData = { site, deck: summary, slide: slides[0], page: page(false) }
+    const thumbData = () => ({ site, deck: summary, slide: derived.slides()[0], page: page(false) })
     const pagePaths = [`${pageDir}/index.html`, `${pageDir}/thumb.html`] as const
-    const key = templatesKey === undefined ? undefined : contentHash(JSON.stringify([templatesKey, generator, deckPageData(withPdf ? pdfPath : undefined), thumbData]))
+    // Everything the two pages are made from: the deck's content (by its digest), and the rest as is.
+    const key =
+      templatesKey === undefined
+        ? undefined
+        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, withPdf ? pdfPath : null, page(true), page(false)]))
     const before = key === undefined ? undefined : options.previous?.[deck.slug]
-    let html: string | undefined
-    if (!(before !== undefined && before.key === key && (await reuseAll(staging, pagePaths, before.files)))) {
-      html = await renderPage(withPdf ? pdfPath : undefined)
-      write(pagePaths[0], html)
-      write(pagePaths[1], await templates.thumbPage(thumbData))
+    const makePages = async (): Promise<string> => {
+      const html = await renderPage(withPdf ? pdfPath : undefined)
       rendered += 1
+      await Promise.all([staging.write(pagePaths[0], html), staging.write(pagePaths[1], await templates.thumbPage(thumbData()))])
+      return html
     }
-    if (key !== undefined) records[deck.slug] = { key, files: {} }
+    // With a key, the page is made or reused alongside the other decks' pages; without, made now.
+    let html: string | undefined
+    if (key === undefined) html = await makePages()
+    else {
+      const record = { key, files: {} as Record<string, string> }
+      records[deck.slug] = record
+      pending.push(
+        limit(async () => {
+          if (before?.key === key && (await reuseAll(staging, pagePaths, before.files))) record.files = { ...before.files }
+          else await makePages()
+        }),
+      )
+    }
     for (const asset of outcome.copies) copy(asset.from, asset.target)
 
     entries.push({
@@ -180,7 +193,7 @@ export async function writePages(options: {
     if (withPdf) {
       const files = await Promise.all(outcome.copies.map(async (c) => `${c.target}:${contentHash(await readFile(c.from))}`))
       // `key` stands for the page (same key, same page), whether it was made or reused.
-      printable.push({ deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, key ?? html ?? '', css, ...files].join('\n')) })
+      printable.push({ deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, key ?? html ?? '', derived.css, ...files].join('\n')) })
     }
   }
 
@@ -215,15 +228,52 @@ export async function writePages(options: {
       write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
       write('manifest.json', serializeManifest({ generator, decks }))
       await settle()
-      for (const [slug, record] of Object.entries(records)) {
-        for (const name of ['index.html', 'thumb.html']) {
-          const state = await staging.stateOf(`${slug}/${name}`)
-          if (state !== undefined) record.files[`${slug}/${name}`] = state
-        }
-      }
+      // Pages made this time are recorded as written; reused ones kept their record.
+      await Promise.all(
+        Object.entries(records).map(async ([slug, record]) => {
+          if (Object.keys(record.files).length > 0) return
+          for (const name of ['index.html', 'thumb.html']) {
+            const state = await staging.stateOf(`${slug}/${name}`)
+            if (state !== undefined) record.files[`${slug}/${name}`] = state
+          }
+        }),
+      )
       return { decks, kept: entries.filter((e) => e.kept).map((e) => e.manifest.source), pages: records, rendered }
     },
   }
+}
+
+/** What the pages of a deck need from its render, worked out once per render (dev reuses renders). */
+interface Derived {
+  /** The deck's CSS with site-relative URLs, and where it is written. */
+  readonly css: string
+  readonly cssPath: string
+  readonly katex: boolean
+  readonly emoji: readonly string[]
+  /** Digest of everything of the deck the templates show. */
+  readonly content: string
+  slides(): readonly { number: number; html: string; notes: string }[]
+}
+
+const derivedOf = new WeakMap<RenderedDeck, Derived>()
+
+function derive(deck: RenderedDeck): Derived {
+  let derived = derivedOf.get(deck)
+  if (derived) return derived
+  const css = relativize(deck.css, CSS_DIR)
+  const emoji = new Set<string>()
+  for (const slide of deck.slides) for (const target of rootedTargets(slide)) if (target.startsWith(TWEMOJI_DIR)) emoji.add(target)
+  let slides: { number: number; html: string; notes: string }[] | undefined
+  derived = {
+    css,
+    cssPath: `${CSS_DIR}/${contentHash(css)}.css`,
+    katex: rootedTargets(deck.css).some((t) => t.startsWith(KATEX_FONT_DIR)),
+    emoji: [...emoji],
+    content: contentHash(JSON.stringify([deck.slug, deck.source, deck.slides, deck.notes, deck.meta])),
+    slides: () => (slides ??= deck.slides.map((html, i) => ({ number: i + 1, html: relativize(html, deck.slug), notes: deck.notes[i] ?? '' }))),
+  }
+  derivedOf.set(deck, derived)
+  return derived
 }
 
 /** Reuses every one of `paths` from the previous site, or none. */
