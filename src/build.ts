@@ -11,10 +11,12 @@ import { discoverDecks, readDeck, type DeckSource } from './discover/decks.js'
 import { discoverThemes } from './discover/themes.js'
 import type { Problem } from './problems.js'
 import type { DeckInput, RenderResult } from './render/deck.js'
+import { linkDecks } from './render/links.js'
 import type { RenderPool } from './render/pool.js'
 import type { WorkerSetup } from './render/worker.js'
 import type { Templates } from './template/engine.js'
 import { GENERATOR } from './version.js'
+import { applyRules, type RuleSettings } from './rules.js'
 import type { ManifestDeck } from './write/manifest.js'
 import { openInPlace, openStaging } from './write/outdir.js'
 import { writePages, type DeckOutcome, type PageRecords } from './write/site.js'
@@ -94,6 +96,8 @@ export interface BuildResult {
   /** Site-wide messages (no browser for PDFs, ...), not tied to a deck. */
   readonly notices: readonly string[]
   readonly pdf: { readonly printed: number; readonly reused: number; readonly browser: string | undefined }
+  /** Each deck's own rule switches (front-matter `rules`), by source, for decks that have some. */
+  readonly deckRules: Readonly<Record<string, RuleSettings>>
   /** Nothing had changed since the last build of this out dir, so nothing was done. */
   readonly upToDate: boolean
   /** Decks rendered by this build (the others came from the cache). */
@@ -169,7 +173,8 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
       } else {
         options.session?.onClose(undefined)
       }
-      await Promise.all([cache.prune('renders'), cache.prune('themes')])
+      // What printing found is only pruned by a build that printed: an HTML-only build keeps it.
+      await Promise.all([cache.prune('renders'), cache.prune('themes'), ...(browser ? [cache.prune('prints')] : [])])
     }
     return final
   } finally {
@@ -312,6 +317,7 @@ async function buildWith(
   signal?.addEventListener('abort', stop)
   try {
     const checkAssets = createAssetChecker(config.root)
+    const slugs = new Map(decks.decks.map((d) => [d.source, d.slug]))
     let done = 0
     const outcomes: DeckOutcome[] = await Promise.all(
       decks.decks.map(async (source, i): Promise<DeckOutcome> => {
@@ -330,7 +336,9 @@ async function buildWith(
       signal?.throwIfAborted()
       if (!rendered.ok) return { kind: 'failed', source, problems: rendered.problems }
       const assets = await checkAssets(source.source, rendered.deck.refs)
-      return { kind: 'rendered', deck: rendered.deck, copies: assets.copies, problems: [...rendered.deck.problems, ...assets.problems].sort(byLine) }
+      const linked = linkDecks(rendered.deck, slugs)
+      const problems = applyRules([...rendered.deck.problems, ...assets.problems, ...linked.problems].sort(byLine), config.rules, rendered.deck.meta.rules)
+      return { kind: 'rendered', deck: linked.deck, copies: assets.copies, problems }
     }
     await renders.close()
     if (options.session) pruneRenders(options.session, decks.decks.length)
@@ -348,18 +356,20 @@ async function buildWith(
         browser,
         generator: GENERATOR,
         signal,
+        cache: renders.cache,
         onProgress: options.onPdf && ((done, total, source) => options.onPdf?.({ done, total, source })),
       })
     }
+    // Problems found while printing follow the same switches as the deck's others.
+    const rulesOf = new Map(outcomes.flatMap((o) => (o.kind === 'rendered' ? [[o.deck.slug, o.deck.meta.rules] as const] : [])))
+    for (const [slug, list] of pdf.problems) pdf.problems.set(slug, applyRules(list, config.rules, rulesOf.get(slug)))
     const written = await pages.finish(pdf.pdfs, pdf.problems)
     signal?.throwIfAborted()
     await staging.commit()
     if (keepPages) await renders.cache?.set('pages', pagesKey, written.pages)
 
     const problems = [
-      ...themes.problems,
-      ...themeProblems,
-      ...decks.problems,
+      ...applyRules([...themes.problems, ...themeProblems, ...decks.problems], config.rules),
       ...outcomes.flatMap((o) => o.problems),
       ...[...pdf.problems.values()].flat(),
     ]
@@ -374,6 +384,7 @@ async function buildWith(
       kept: written.kept,
       notices,
       pdf: { printed: pdf.printed, reused: pdf.reused, browser: browser?.path },
+      deckRules: Object.fromEntries(outcomes.flatMap((o) => (o.kind === 'rendered' && Object.keys(o.deck.meta.rules).length > 0 ? [[o.deck.source, o.deck.meta.rules]] : []))),
       upToDate: false,
       rendered: renders.rendered,
       assets,

@@ -17,6 +17,7 @@ export type Rule =
   | 'pdf-error'
   | 'missing-alt'
   | 'overflow'
+  | 'broken-link'
 
 export interface Problem {
   /** Source file, relative to the project root, forward slashes. */

@@ -150,3 +150,28 @@ async function cssOf(root: string, slug: string): Promise<string> {
   if (!href) throw new Error(`no deck stylesheet in ${slug}/index.html`)
   return readFile(path.join(root, 'dist', slug, href), 'utf8')
 }
+
+describe('links between decks', () => {
+  it('point at the linked deck’s page, slide included; a link to a missing deck is a broken-link problem until it exists', async () => {
+    const root = await project({
+      'slides/a.md': '# A\n\nSee [the B talk](b.md), [its third slide](b.md#3),\n[the nested one](nested/c.md) and [a lost one](gone.md).',
+      'slides/b.md': '# B',
+      'slides/nested/c.md': '# C\n\nBack to [A](../a.md).',
+    })
+    const first = await buildProject(root)
+    const a = await readOut(root, 'a/index.html')
+    expect(a).toContain('href="../b/index.html"')
+    expect(a).toContain('href="../b/index.html#3"')
+    expect(a).toContain('href="../nested/c/index.html"')
+    expect(a).toContain('href="gone.md"')
+    expect(await readOut(root, 'nested/c/index.html')).toContain('href="../../a/index.html"')
+    expect(first.problems.map((p) => [p.file, p.line, p.rule, p.severity])).toEqual([['slides/a.md', 4, 'broken-link', 'error']])
+    expect(first.problems[0]?.message).toContain('gone.md')
+
+    await writeFile(path.join(root, 'slides/gone.md'), '# Found again')
+    const second = await buildProject(root)
+    expect(second.upToDate).toBe(false)
+    expect(second.problems).toEqual([])
+    expect(await readOut(root, 'a/index.html')).toContain('href="../gone/index.html"')
+  })
+})

@@ -63,6 +63,49 @@ describe('marp-site check', { timeout: 120_000 }, () => {
     ])
   })
 
+  it('does not flag content that exactly fits the slide, and flags it 4 px taller', async () => {
+    const style = (cls: string, px: number) =>
+      `section.${cls} { padding: 0; display: block; } section.${cls} p { margin: 0; } section.${cls} img { display: block; width: 1280px; height: ${px}px; }`
+    const root = await project({
+      'slides/exact.md': [
+        `<style>\n${style('exact', 720)}\n${style('over', 724)}\n</style>\n\n<!-- _class: exact -->\n\n![a block exactly as tall as the slide](block.svg)`,
+        '<!-- _class: over -->\n\n![a block 4 px taller than the slide](block.svg)',
+      ].join('\n\n---\n\n'),
+      'slides/block.svg': SVG(1280, 720),
+    })
+    const result = await run(['check', root, '--format', 'json'])
+    const { problems } = JSON.parse(result.stdout) as { problems: { slide: number; rule: string; message: string }[] }
+    expect(problems.map((p) => [p.rule, p.slide, /runs (\d+) px/.exec(p.message)?.[1]])).toEqual([['overflow', 2, '4']])
+  })
+
+  it('lets the config and a deck switch rules off or change their severity', async () => {
+    const bullets = Array.from({ length: 30 }, (_, i) => `- Point ${i + 1}`).join('\n')
+    const root = await project({
+      'marp-site.config.json': JSON.stringify({ rules: { 'missing-alt': 'error', 'empty-slide': 'off' } }),
+      'slides/a.md': `# A\n\n![](pic.svg)\n\n---\n\n---\n\n# Long\n\n${bullets}`,
+      'slides/b.md': `---\nrules:\n  overflow: warning\n  missing-alt: off\n---\n\n# B\n\n![](pic.svg)\n\n---\n\n# Long\n\n${bullets}`,
+      'slides/c.md': `---\nrules:\n  overflow: false\n  read-error: off\n---\n\n# C\n\n${bullets}`,
+      'slides/pic.svg': SVG(10, 10),
+    })
+    const result = await run(['check', root, '--format', 'json'])
+    const { problems } = JSON.parse(result.stdout) as { problems: { deck: string; rule: string; severity: string; message: string }[] }
+    expect(problems.map((p) => [p.deck, p.rule, p.severity]).sort()).toEqual([
+      ['a', 'missing-alt', 'error'],
+      ['a', 'overflow', 'error'],
+      ['b', 'overflow', 'warning'],
+      ['c', 'front-matter', 'warning'],
+    ])
+    expect(problems.find((p) => p.deck === 'c')?.message).toContain('"read-error" cannot be switched')
+    expect(result.code).toBe(EXIT_CODES.PROBLEMS)
+  })
+
+  it('refuses an unknown rule or setting in the config, naming it', async () => {
+    const root = await project({ 'marp-site.config.json': JSON.stringify({ rules: { overflw: 'off' } }), 'slides/a.md': '# A' })
+    const result = await run(['check', root])
+    expect(result.code).toBe(EXIT_CODES.CONFIG)
+    expect(result.stderr).toContain('overflw')
+  })
+
   it('exits 0 on warnings, and 1 with --strict; prints them grouped by file', async () => {
     const root = await project({ 'slides/a.md': '# A\n\n![](pic.svg)', 'slides/pic.svg': SVG(10, 10) })
     const plain = await run(['check', root])

@@ -172,6 +172,18 @@ describe('PDF export', { timeout: 120_000 }, () => {
     expect(pdf.pages[0]?.text).not.toMatch(/root:x:0:0/)
   })
 
+  it('measures overflow while printing, and still reports it when the PDF is reused', async () => {
+    const bullets = Array.from({ length: 30 }, (_, i) => `- Point ${i + 1}`).join('\n')
+    const root = await project({ 'slides/long.md': `# Fits\n\n---\n\n# Too long\n\n${bullets}`, 'slides/ok.md': '# Fine' })
+    const first = await buildProject(root, { pdf: true })
+    expect(first.problems.map((p) => [p.file, p.slide, p.rule, p.severity])).toEqual([['slides/long.md', 2, 'overflow', 'error']])
+    expect((await readManifest(root)).decks.find((d) => d.slug === 'long')?.problems).toEqual([expect.objectContaining({ rule: 'overflow', slide: 2 })])
+    await writeFile(path.join(root, 'slides/ok.md'), '# Fine, edited')
+    const second = await buildProject(root, { pdf: true })
+    expect(second.pdf.reused).toBe(1)
+    expect(second.problems.map((p) => [p.file, p.slide, p.rule])).toEqual([['slides/long.md', 2, 'overflow']])
+  })
+
   it('gives up on a deck that never finishes loading, and prints the others', async () => {
     const root = await project({
       'slides/good.md': '# Good',

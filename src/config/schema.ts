@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SWITCHABLE_RULES } from '../rules.js'
 
 const htmlAllowlist = z.record(
   z.string(),
@@ -60,6 +61,8 @@ export const userConfigSchema = z.strictObject({
   /** Chromium, Chrome or Edge to print with; else `CHROME_PATH`, else the usual install locations. */
   browserPath: z.string().min(1).optional(),
   marp: marpOptions.optional(),
+  /** Rules switched off (`off` or false) or to another severity; decks can do the same in their front-matter. */
+  rules: z.partialRecord(z.enum(SWITCHABLE_RULES), z.union([z.enum(['off', 'warning', 'error']), z.literal(false)])).optional(),
 })
 
 export type UserConfig = z.infer<typeof userConfigSchema>

@@ -1,4 +1,5 @@
 import type { MarpOptionsConfig } from './schema.js'
+import type { RuleSettings } from '../rules.js'
 
 /** Flags from the command line; they win over the config file. */
 export interface InlineConfig {
@@ -42,6 +43,8 @@ export interface ResolvedConfig {
   readonly pdf: PdfConfig
   readonly renderTimeoutMs: number
   readonly marp: Readonly<MarpOptionsConfig>
+  /** The config's rule switches. */
+  readonly rules: RuleSettings
   /** Themes and templates shipped with marp-site, used when the project does not override them. */
   readonly builtin: { readonly themesDir: string; readonly templatesDir: string }
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { PdfConfig } from '../config/types.js'
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
+import type { Cache } from '../cache/store.js'
 import type { Staging } from '../write/outdir.js'
 import type { PrintableDeck } from '../write/site.js'
 import type { FoundBrowser } from './browser.js'
@@ -32,6 +33,8 @@ export async function makePdfs(options: {
   browser: FoundBrowser
   generator: string
   signal?: AbortSignal | undefined
+  /** Keeps each PDF's print-time problems (overflow, blocked requests), so a reused PDF still reports them. */
+  cache?: Cache | undefined
   onProgress?: ((done: number, total: number, source: string) => void) | undefined
 }): Promise<PdfOutcome> {
   const { decks, staging, pdf, browser, generator } = options
@@ -50,9 +53,12 @@ export async function makePdfs(options: {
     const key = keyOf(deck)
     const before = await readFile(path.join(options.outDir, ...deck.pdf.split('/'))).catch(() => undefined)
     // A PDF made without SOURCE_DATE_EPOCH carries its own date: reuse it only with a fixed epoch or as is.
-    if (before && readPdfKey(before) === key) {
+    // Without what printing found (no cache), the deck is printed again.
+    const found = before && readPdfKey(before) === key ? await options.cache?.get<Problem[]>('prints', key) : undefined
+    if (before && found) {
       await staging.write(deck.pdf, before)
       pdfs.set(deck.deck.slug, deck.pdf)
+      if (found.length > 0) problems.set(deck.deck.slug, found)
     } else toPrint.push(deck)
   }
   let done = decks.length - toPrint.length
@@ -98,6 +104,7 @@ export async function makePdfs(options: {
         key: keyOf(deck),
       })
       await staging.write(deck.pdf, bytes)
+      await options.cache?.set('prints', keyOf(deck), result.problems)
       pdfs.set(result.slug, deck.pdf)
     }
     return { pdfs, problems, printed: toPrint.length, reused: decks.length - toPrint.length }

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core'
 import { reason } from '../errors.js'
 import { isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
 import type { Problem } from '../problems.js'
+import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../check/measure.js'
 
 export interface PrintJob {
   readonly slug: string
@@ -171,6 +172,7 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
         void request.abort('blockedbyclient').catch(() => undefined)
       }
     }
+    let overflow: Overflow[] = []
     const work = (async () => {
       const p = tab.page
       await p.setViewport({ width: job.width, height: job.height })
@@ -179,6 +181,8 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
         await document.fonts.ready
         await Promise.all(Array.from(document.images).map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))))
       })
+      // The overflow rule, measured on the page as laid out for printing, before auto-scaled parts are flattened.
+      overflow = await p.evaluate(measureOverflow, TOLERANCE_PX)
       await p.evaluate(flattenAutoScaling)
       return p.pdf({
         width: `${job.width}px`,
@@ -199,6 +203,7 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
       severity: 'warning',
       message: `${url} was blocked while printing the PDF (only the site's own files are loaded)`,
     }))
+    problems.push(...overflowProblems(job.source, overflow))
     return { slug: job.slug, ok: true, bytes, problems }
   } catch (error) {
     if (error instanceof PrintTimeout) {

@@ -2,7 +2,8 @@ import path from 'node:path'
 import type { Problem } from '../problems.js'
 import type { Engine } from './engine.js'
 import { parseFrontMatter } from './frontmatter.js'
-import type { AssetRef, RenderEnv } from './plugin.js'
+import { parseRuleSettings, type RuleSettings } from '../rules.js'
+import type { AssetRef, DeckLink, RenderEnv } from './plugin.js'
 
 export interface DeckInput {
   /** The deck's text (UTF-8, BOM removed). */
@@ -27,6 +28,8 @@ export interface DeckMeta {
   readonly height: number
   /** The first heading of each slide, as text (PDF bookmarks). */
   readonly headings: readonly (string | undefined)[]
+  /** The deck's own rule switches (front-matter `rules`). */
+  readonly rules: RuleSettings
 }
 
 export interface RenderedDeck {
@@ -39,6 +42,8 @@ export interface RenderedDeck {
   readonly notes: readonly string[]
   readonly meta: DeckMeta
   readonly refs: readonly AssetRef[]
+  /** Links to other decks, in the order of the placeholders in `slides` (see DECK_LINK). */
+  readonly deckLinks: readonly DeckLink[]
   readonly problems: readonly Problem[]
 }
 
@@ -62,7 +67,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
 
   const env: RenderEnv = {
-    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], missingAlt: [], themeDirectives: [] },
+    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], missingAlt: [], themeDirectives: [], deckLinks: [] },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
   try {
@@ -113,6 +118,12 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     problems.push({ file: source, line: image.line, rule: 'missing-alt', severity: 'warning', message: `image ${image.url} has no alt text; say what it shows for screen readers (\`![a chart of …](…)\`)` })
   }
 
+  const rules = parseRuleSettings(fm.data['rules'])
+  for (const message of rules.errors) {
+    const line = fm.lines['rules']
+    problems.push({ file: source, ...(line === undefined ? {} : { line }), rule: 'front-matter', severity: 'warning', message })
+  }
+
   // Marpit keeps the last render's global directives on a protected field; lang and theme are read from it.
   const globals = (engine.marp as unknown as { lastGlobalDirectives: Record<string, unknown> }).lastGlobalDirectives
   const [width, height] = viewBox(slides[0])
@@ -128,10 +139,11 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     width,
     height,
     headings: slides.map(firstHeading),
+    rules: rules.settings,
   }
 
   const notes = slides.map((_, i) => (rendered.comments[i] ?? []).join('\n\n'))
-  return { ok: true, deck: { source, slug: input.slug, slides, css: rendered.css, notes, meta, refs: ctx.refs, problems } }
+  return { ok: true, deck: { source, slug: input.slug, slides, css: rendered.css, notes, meta, refs: ctx.refs, deckLinks: ctx.deckLinks, problems } }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { resolveRef, type RefKind } from './refs.js'
+import { resolveRef, SITE_ROOT, type RefKind } from './refs.js'
 
 /** What the plugin records while a deck is parsed; passed in markdown-it's `env`. */
 export interface RenderEnv {
@@ -13,6 +13,8 @@ export interface RenderEnv {
     readonly missingAlt: { url: string; line: number }[]
     /** `theme` values met in comment directives, with their line. */
     readonly themeDirectives: { name: string; line: number }[]
+    /** Links to other decks' markdown (`[next talk](next.md)`), rewritten to placeholders the build resolves. */
+    readonly deckLinks: DeckLink[]
     firstHeading?: string
   }
 }
@@ -24,6 +26,16 @@ export interface AssetRef {
   readonly line: number
   readonly kind: RefKind
 }
+
+export interface DeckLink {
+  readonly url: string
+  /** The linked file, relative to the project root (`slides/next.md`). */
+  readonly source: string
+  readonly line: number
+}
+
+/** A link to the n-th deck link of a deck, until the build knows the linked deck's page. */
+export const DECK_LINK = `${SITE_ROOT}__marp-site-deck-link__/`
 
 export interface UnsafeRef {
   readonly url: string
@@ -120,6 +132,13 @@ export function assetPlugin(md: MarkdownIt): void {
             const background = isBackground(child)
             if (src !== null && !background && altText(child) === '') ctx.missingAlt.push({ url: src, line: childLine })
             if (src !== null) child.attrSet('src', rewrite(src, childLine, background ? 'background' : 'image'))
+          } else if (child.type === 'link_open') {
+            const href = child.attrGet('href')
+            const link = href === null ? undefined : deckLink(href, ctx.deckDir)
+            if (link && href !== null) {
+              child.attrSet('href', `${DECK_LINK}${ctx.deckLinks.length}${link.suffix}`)
+              ctx.deckLinks.push({ url: href, source: link.source, line: childLine })
+            }
           } else if (child.type === 'html_inline') {
             child.content = rewriteHtml(child.content, childLine)
           }
@@ -130,6 +149,15 @@ export function assetPlugin(md: MarkdownIt): void {
       }
     }
   })
+}
+
+/** A relative link to a markdown file (`next.md`, `../talks/next.md#3`): the deck it names, from the root. */
+function deckLink(href: string, deckDir: string): { source: string; suffix: string } | undefined {
+  const resolved = resolveRef(href, deckDir, '')
+  if (resolved.kind !== 'local' || !/\.(md|markdown)$/i.test(resolved.source)) return undefined
+  // The fragment is kept: `next.md#3` opens the third slide of the next deck.
+  const hash = href.indexOf('#')
+  return { source: resolved.source, suffix: hash === -1 ? '' : href.slice(hash) }
 }
 
 function isBackground(image: Token): boolean {
