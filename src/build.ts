@@ -160,8 +160,8 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     const { assets, ...result } = await buildWith(config, options, { themes, found, reads, notices, browser, renders, templatesKey })
     const final: BuildResult = { ...result, durationMs: performance.now() - started }
     if (cache) {
-      // A deck stopped by the time limit may render next time: such a build is never "up to date".
-      const stopped = final.problems.some((p) => p.rule === 'render-error')
+      // A deck stopped by a time limit (render or print) may succeed next time: such a build is never "up to date".
+      const stopped = final.problems.some((p) => p.rule === 'render-error' || p.rule === 'pdf-error')
       if (options.stamp !== false && !stopped) {
         const record = async () => {
           const stamp: Stamp = { inputs, assets: await assetStates(config.root, assets), tree: digest(await treeState(config.outDir)), result: withoutTransient(final) }
