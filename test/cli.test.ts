@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/cli/main.js'
@@ -46,6 +47,17 @@ describe('the marp-site command', () => {
     expect(result.stdout).toMatch(/^Built 2 decks, 3 slides → .*dist in \d+\.\d\d s \(no problems\)\n$/)
     expect(result.stderr).toBe('')
     expect((await readManifest(root)).decks).toHaveLength(2)
+  })
+
+  it('says when nothing changed, counts decks taken from the cache, and renders everything with --no-cache', async () => {
+    const root = await project({ 'slides/a.md': '# A', 'slides/b.md': '# B' })
+    expect((await run(['build', '--no-pdf', root])).stdout).toMatch(/^Built 2 decks, 2 slides/)
+    const again = await run(['build', '--no-pdf', root])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/^Up to date: nothing changed since the last build; 2 decks, 2 slides in /)
+    await writeFile(path.join(root, 'slides/b.md'), '# B, edited')
+    expect((await run(['build', '--no-pdf', root])).stdout).toMatch(/^Built 2 decks \(1 rendered, 1 from the cache\), 2 slides/)
+    expect((await run(['build', '--no-pdf', '--no-cache', root])).stdout).toMatch(/^Built 2 decks, 2 slides/)
   })
 
   it('exits 1 when a deck has errors, listing each with file:line, and still builds the rest', async () => {

@@ -290,6 +290,24 @@ describe('rebuilding in place', () => {
   })
 })
 
+describe('moving a deck', () => {
+  it('into a subfolder: its page moves, the index follows, and it never drops out', async () => {
+    const { rename } = await import('node:fs/promises')
+    await dev.settled()
+    await mkdir(path.join(root, 'slides/moved'), { recursive: true })
+    await rename(path.join(root, 'slides/live.md'), path.join(root, 'slides/moved/live.md'))
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/moved/live/index.html')).body).toContain('First slide')
+    expect((await get(port, '/live/index.html')).status).toBe(404)
+    expect((await get(port, '/')).body).toContain('moved/live/index.html')
+    await rename(path.join(root, 'slides/moved/live.md'), path.join(root, 'slides/live.md'))
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/live/index.html')).body).toContain('First slide')
+  })
+})
+
 describe('ports and shutdown', () => {
   it('takes the next port when the default is busy, refuses a busy explicit port, and closes cleanly', async () => {
     const blocker = createServer()
