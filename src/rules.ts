@@ -52,3 +52,10 @@ export function applyRules(problems: readonly Problem[], ...layers: readonly (Ru
   }
   return out
 }
+
+/** The severity a switchable rule has for a deck (or 'off'), given its usual severity and the switches. */
+export function settingFor(rule: SwitchableRule, usual: 'warning' | 'error', ...layers: readonly (RuleSettings | undefined)[]): RuleSetting {
+  let setting: RuleSetting = usual
+  for (const layer of layers) setting = layer?.[rule] ?? setting
+  return setting
+}

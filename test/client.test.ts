@@ -36,6 +36,7 @@ describe('deep-link hashes', () => {
     expect(viewFromSearch('?x=1&view=presenter')).toBe('presenter')
     expect(viewFromSearch('')).toBe('audience')
     expect(viewFromSearch('?view=other')).toBe('audience')
+    expect(viewFromSearch('?view=measure')).toBe('measure')
   })
 })
 

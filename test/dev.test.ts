@@ -182,6 +182,32 @@ describe('live reload', () => {
     }
   })
 
+  it('measures overflow in the open deck page and shows it in the overlay until the slide fits', async () => {
+    const page = await chromium.browser.newPage()
+    const long = Array.from({ length: 30 }, (_, i) => `- Point ${i + 1}`).join('\n')
+    try {
+      await writeFile(path.join(root, 'slides/tall.md'), `# Fits\n\n---\n\n# Too tall\n\n${long}`)
+      await new Promise((r) => setTimeout(r, 200))
+      await dev.settled()
+      await page.goto(`${dev.url}tall/index.html`, { waitUntil: 'load' })
+      await until(page, () => /slides\/tall\.md.*slide 2: content runs \d+ px past the bottom/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''))
+      // The measuring frame is gone, and the page still presents slide 1.
+      expect(await page.evaluate(() => [document.querySelectorAll('iframe').length, document.querySelector('svg.ms-active h1')?.textContent])).toEqual([0, 'Fits'])
+      await writeFile(path.join(root, 'slides/tall.md'), '# Fits\n\n---\n\n# Short now')
+      await until(page, () => document.getElementById('marp-site-dev-overlay') === null && document.querySelectorAll('svg h1')[1]?.textContent === 'Short now')
+      // Switched off in the deck's front-matter: not measured.
+      await writeFile(path.join(root, 'slides/tall.md'), `---\nrules:\n  overflow: off\n---\n\n# Fits\n\n---\n\n# Too tall again\n\n${long}`)
+      await until(page, () => document.querySelectorAll('svg h1')[1]?.textContent === 'Too tall again')
+      await new Promise((r) => setTimeout(r, 500))
+      expect(await page.evaluate(() => document.getElementById('marp-site-dev-overlay'))).toBeNull()
+    } finally {
+      await page.close()
+      await rm(path.join(root, 'slides/tall.md'))
+      await new Promise((r) => setTimeout(r, 200))
+      await dev.settled()
+    }
+  })
+
   it('swaps the stylesheet without reloading on a theme-only change', async () => {
     const page = await chromium.browser.newPage()
     try {

@@ -21,14 +21,18 @@ export function overflowProblems(source: string, found: readonly Overflow[]): Pr
 }
 
 /**
- * Runs in a deck page laid out for print (each slide at its own size): for each slide, how far its
- * content goes past the slide box, when that is more than `tolerance`. Backgrounds are not content.
- * Self-contained, as the browser driver sends it to the page as source text.
+ * Runs in a deck page laid out with every slide showing (print, or `?view=measure`): for each slide,
+ * how far its content goes past the slide box, in slide pixels, when that is more than `tolerance`.
+ * Backgrounds are not content. Self-contained, as the browser driver sends it to the page as source
+ * text; the dev server's live client runs it on a hidden copy of the page.
  */
-export function measureOverflow(tolerance: number): Overflow[] {
+export function measureOverflow(tolerance: number, doc: Document = document): Overflow[] {
   const out: Overflow[] = []
-  const svgs = Array.from(document.querySelectorAll('div.marpit > svg[data-marpit-svg]'))
+  const svgs = Array.from(doc.querySelectorAll('div.marpit > svg[data-marpit-svg]')) as SVGSVGElement[]
   svgs.forEach((svg, index) => {
+    // Pixels of the slide, not of the screen: a page that shows slides scaled is measured the same.
+    const width = svg.viewBox.baseVal?.width || 0
+    const scale = width > 0 ? svg.getBoundingClientRect().width / width : 1
     const sections = Array.from(svg.querySelectorAll(':scope > foreignObject > section')).filter(
       (s) => !['background', 'pseudo'].includes(s.getAttribute('data-marpit-advanced-background') ?? ''),
     ) as HTMLElement[]
@@ -53,7 +57,8 @@ export function measureOverflow(tolerance: number): Overflow[] {
         for (const [px, side] of sides) if (px > worst.px) worst = { px, side }
       }
     }
-    if (worst.px > tolerance) out.push({ slide: index + 1, px: Math.round(worst.px), side: worst.side })
+    const px = worst.px / (scale > 0 ? scale : 1)
+    if (px > tolerance) out.push({ slide: index + 1, px: Math.round(px), side: worst.side })
   })
   return out
 }

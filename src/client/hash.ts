@@ -13,7 +13,11 @@ export function hashForSlide(index: number): string {
   return `#${index + 1}`
 }
 
-/** `?view=presenter` opens the presenter view. */
-export function viewFromSearch(search: string): 'presenter' | 'audience' {
-  return new URLSearchParams(search).get('view') === 'presenter' ? 'presenter' : 'audience'
+/**
+ * `?view=presenter` opens the presenter view; `?view=measure` leaves the page as it is without the
+ * runtime (every slide at its size, one under the other), for the dev server's overflow measurement.
+ */
+export function viewFromSearch(search: string): 'presenter' | 'audience' | 'measure' {
+  const view = new URLSearchParams(search).get('view')
+  return view === 'presenter' || view === 'measure' ? view : 'audience'
 }

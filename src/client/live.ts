@@ -1,3 +1,4 @@
+import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../check/measure.js'
 /**
  * The dev server's live-reload client, injected into every page it serves. A rebuild reloads the
  * page (the #N hash keeps the slide, in the presenter window too); a theme-only change swaps the
@@ -145,32 +146,102 @@ async function patchDeck(): Promise<boolean> {
   return true
 }
 
-const events = new EventSource('/__marp-site/events')
-let reloading = false
-const reload = () => {
-  // The reloaded page gets the current problems when it connects.
-  reloading = true
-  events.close()
-  location.reload()
-}
-let patching = Promise.resolve()
-events.addEventListener('reload', () => {
-  // One update at a time, in order; a failed or impossible patch falls back to a reload.
-  patching = patching.then(() =>
-    patchDeck().then(
-      (done) => void (done || reload()),
-      () => reload(),
-    ),
-  )
-})
-events.addEventListener('css', () => {
-  swapStyles().catch(() => location.reload())
-})
-events.addEventListener('problems', (event) => {
-  if (reloading) return
+/**
+ * The `overflow` rule, measured in the author's own browser: the deck page is loaded again in a
+ * hidden frame without the runtime (`?view=measure`: every slide at its size), and measured as
+ * `marp-site check` measures it. Runs after each load and update of a deck page.
+ */
+async function measureDeck(): Promise<LiveProblem[]> {
+  let data: { slug?: string; source?: string; overflow?: string } = {}
   try {
-    showProblems(JSON.parse((event as MessageEvent<string>).data) as LiveProblem[])
+    data = JSON.parse(document.getElementById('marp-site-deck')?.textContent ?? '{}') as typeof data
   } catch {
-    // ignore a malformed message
+    return []
   }
-})
+  const first = document.querySelector<SVGSVGElement>('div.marpit > svg[data-marpit-svg]')
+  if (!first || !data.slug || !data.source || data.overflow === 'off') return []
+  const box = first.viewBox.baseVal
+  const frame = document.createElement('iframe')
+  frame.setAttribute('aria-hidden', 'true')
+  frame.tabIndex = -1
+  // Wide and tall enough that the page's own CSS shows each slide at 1:1.
+  frame.style.cssText = `position:fixed;left:-100000px;top:0;width:${box.width + 64}px;height:${box.height + 128}px;border:0;visibility:hidden;pointer-events:none`
+  try {
+    const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }))
+    frame.src = `${location.pathname}?view=measure`
+    document.body.append(frame)
+    await loaded
+    const doc = frame.contentDocument
+    const win = frame.contentWindow
+    if (!doc || !win) return []
+    await doc.fonts.ready
+    await new Promise((resolve) => win.requestAnimationFrame(() => win.requestAnimationFrame(resolve)))
+    const severity = data.overflow === 'warning' ? 'warning' : 'error'
+    return overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)).map((p) => ({ deck: data.slug ?? '', file: p.file, rule: p.rule, severity, message: p.message }))
+  } finally {
+    frame.remove()
+  }
+}
+
+function live(): void {
+  const events = new EventSource('/__marp-site/events')
+  let reloading = false
+  let fromServer: LiveProblem[] = []
+  let measured: LiveProblem[] = []
+  const show = () => {
+    if (!reloading) showProblems([...fromServer, ...measured])
+  }
+  // One measurement at a time; a request during one runs once more after it.
+  let measuring: Promise<void> | undefined
+  let again = false
+  const measure = () => {
+    if (measuring) {
+      again = true
+      return
+    }
+    measuring = measureDeck()
+      .then((found) => {
+        measured = found
+        show()
+      }, () => undefined)
+      .finally(() => {
+        measuring = undefined
+        if (again) {
+          again = false
+          measure()
+        }
+      })
+  }
+  const reload = () => {
+    // The reloaded page gets the current problems when it connects.
+    reloading = true
+    events.close()
+    location.reload()
+  }
+  let patching = Promise.resolve()
+  events.addEventListener('reload', () => {
+    // One update at a time, in order; a failed or impossible patch falls back to a reload.
+    patching = patching.then(() =>
+      patchDeck().then(
+        (done) => void (done ? measure() : reload()),
+        () => reload(),
+      ),
+    )
+  })
+  events.addEventListener('css', () => {
+    swapStyles().then(measure, () => location.reload())
+  })
+  events.addEventListener('problems', (event) => {
+    try {
+      fromServer = JSON.parse((event as MessageEvent<string>).data) as LiveProblem[]
+      show()
+    } catch {
+      // ignore a malformed message
+    }
+  })
+  if (document.readyState === 'complete') measure()
+  else window.addEventListener('load', measure, { once: true })
+}
+
+// The hidden copy a deck page measures itself with needs no live reload of its own.
+if (new URLSearchParams(location.search).get('view') !== 'measure') live()

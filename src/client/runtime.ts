@@ -19,9 +19,10 @@ const NUMBER_TIMEOUT_MS = 2000
 function start(): void {
   const marpit = document.querySelector<HTMLElement>('div.marpit')
   if (!marpit) return
+  const view = viewFromSearch(location.search)
+  if (view === 'measure') return
   const data = readDeckData()
   const deck = new DeckController(document)
-  const view = viewFromSearch(location.search)
   const root = document.documentElement
   root.classList.add('ms-js')
   document.body.classList.add(view === 'presenter' ? 'ms-presenter' : 'ms-audience')

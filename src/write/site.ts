@@ -14,6 +14,7 @@ import type { Templates } from '../template/engine.js'
 import { manifestProblem, serializeManifest, type ManifestDeck } from './manifest.js'
 import type { Staging } from './outdir.js'
 import { relativize, relativeUrl, rootedTargets, rootPrefix } from './relativize.js'
+import { settingFor } from '../rules.js'
 import { contentHash, katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
 
 export type DeckOutcome =
@@ -140,7 +141,16 @@ export async function writePages(options: {
     const summary = summarize(deck, outcome.problems)
     const deckPageData = (pdf: string | undefined) => {
       const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
-      const runtimeData = { slug: deck.slug, title: deck.meta.title, notes: deck.notes, indexHref: relativeUrl(from, 'index.html'), pdfHref: pdfHref && relativeUrl(from, pdfHref) }
+      const runtimeData = {
+        slug: deck.slug,
+        source: deck.source,
+        title: deck.meta.title,
+        notes: deck.notes,
+        indexHref: relativeUrl(from, 'index.html'),
+        pdfHref: pdfHref && relativeUrl(from, pdfHref),
+        // For the dev server's live client, which measures overflow in the author's browser.
+        overflow: settingFor('overflow', 'error', config.rules, deck.meta.rules),
+      }
       const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
       return { site, deck: deckData, slides: derived.slides(), page: page(true) }
     }
@@ -152,7 +162,7 @@ export async function writePages(options: {
     const key =
       templatesKey === undefined
         ? undefined
-        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, withPdf ? pdfPath : null, page(true), page(false)]))
+        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, config.rules, withPdf ? pdfPath : null, page(true), page(false)]))
     const before = key === undefined ? undefined : options.previous?.[deck.slug]
     const makePages = async (): Promise<string> => {
       const html = await renderPage(withPdf ? pdfPath : undefined)
