@@ -63,6 +63,37 @@ describe('marp-site check', { timeout: 120_000 }, () => {
     ])
   })
 
+  it('reports each rule of a fixture deck at its file, line and slide, in the JSON shape', async () => {
+    const root = await project({
+      'slides/rules.md': [
+        '# Rules\n\n![](pic.svg)', // 3: missing-alt
+        '![a missing picture](nowhere.svg)', // 7: missing-asset
+        '<!-- theme: nonesuch -->\n\n# Unknown theme', // 11: unknown-theme
+        '![a remote picture](https://example.com/x.png)', // 17: external-request
+        '[the next talk](next.md)', // 21: broken-link
+        '', // slide 6: empty-slide
+      ].join('\n\n---\n\n'),
+      'slides/pic.svg': SVG(10, 10),
+    })
+    const result = await run(['check', root, '--format', 'json'])
+    const { problems } = JSON.parse(result.stdout) as { problems: Record<string, unknown>[] }
+    expect(problems.map((p) => [p['rule'], p['line'] ?? null, p['slide'] ?? null]).sort()).toEqual(
+      [
+        ['broken-link', 21, null],
+        ['empty-slide', null, 6],
+        ['external-request', 17, null],
+        ['missing-alt', 3, null],
+        ['missing-asset', 7, null],
+        ['unknown-theme', 11, null],
+      ].sort(),
+    )
+    for (const p of problems) {
+      expect(Object.keys(p).sort()).toEqual(expect.arrayContaining(['deck', 'file', 'message', 'rule', 'severity']))
+      expect(p).toMatchObject({ deck: 'rules', file: 'slides/rules.md' })
+    }
+    expect(result.code).toBe(EXIT_CODES.PROBLEMS)
+  })
+
   it('does not flag content that exactly fits the slide, and flags it 4 px taller', async () => {
     const style = (cls: string, px: number) =>
       `section.${cls} { padding: 0; display: block; } section.${cls} p { margin: 0; } section.${cls} img { display: block; width: 1280px; height: ${px}px; }`
