@@ -118,39 +118,70 @@ it('subjects the CLI to file permissions even when the tests run as root', async
 describe('dev under faults', () => {
   it('reports a deck that becomes unreadable while dev runs, keeps its last good page, and recovers', async () => {
     const root = await project({ 'slides/talk.md': '# Talk v1', 'slides/other.md': '# Other' })
-    const port = await freePort()
-    const argv = [...(isRoot ? WITHOUT_ROOT_OVERRIDE : []), process.execPath, BIN, 'dev', root, '--port', String(port)]
-    const [command = '', ...rest] = argv
-    const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    const waitFor = async (check: () => boolean | Promise<boolean>, what: string) => {
-      const deadline = Date.now() + 20_000
+    const dev = await devProcess(root, { permissions: true })
+    try {
+      await dev.waitFor(async () => (await dev.page('/talk/index.html')).includes('Talk v1'), 'the first build')
+      await chmod(path.join(root, 'slides/talk.md'), 0o000)
+      await dev.waitFor(() => dev.output().includes('slides/talk.md') && dev.output().includes('permission denied'), 'the read error in the terminal')
+      expect(await dev.page('/talk/index.html')).toMatch(/^200 [\s\S]*Talk v1/)
+      expect(await dev.page('/other/index.html')).toMatch(/^200 /)
+      await chmod(path.join(root, 'slides/talk.md'), 0o644)
+      await writeFile(path.join(root, 'slides/talk.md'), '# Talk v2')
+      await dev.waitFor(async () => (await dev.page('/talk/index.html')).includes('Talk v2'), 'the fixed deck')
+    } finally {
+      await dev.stop()
+    }
+  })
+
+  it('runs with more files than the open-file limit (ulimit -n 256, 5,000 files) and still follows saves', async () => {
+    const files: Record<string, string> = { 'slides/talk.md': '# Talk v1\n\n![a dot](images/f1.svg)' }
+    for (let i = 1; i <= 5000; i += 1) files[`slides/images/f${i}.svg`] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
+    const root = await project(files)
+    const dev = await devProcess(root, { shell: 'ulimit -n 256' })
+    try {
+      await dev.waitFor(async () => (await dev.page('/talk/index.html')).includes('Talk v1'), 'the first build')
+      await writeFile(path.join(root, 'slides/talk.md'), '# Talk v2\n\n![a dot](images/f1.svg)')
+      await dev.waitFor(async () => (await dev.page('/talk/index.html')).includes('Talk v2'), 'the rebuild after a save')
+      expect(dev.output()).not.toMatch(/EMFILE.*\n.*EMFILE/)
+    } finally {
+      const code = await dev.stop()
+      expect(code).toBe(0)
+    }
+  })
+})
+
+/** `marp-site dev` as a child process on a free port, optionally subject to file permissions or shell limits. */
+async function devProcess(root: string, options: { permissions?: boolean; shell?: string }) {
+  const port = await freePort()
+  let argv = [process.execPath, BIN, 'dev', root, '--port', String(port)]
+  if (options.shell) argv = ['bash', '-c', `${options.shell}; exec "$0" "$@"`, ...argv]
+  if (options.permissions && isRoot) argv = [...WITHOUT_ROOT_OVERRIDE, ...argv]
+  const [command = '', ...rest] = argv
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
+  let output = ''
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return {
+    port,
+    output: () => output,
+    async page(p: string): Promise<string> {
+      const res = await fetch(`http://127.0.0.1:${port}${p}`).catch(() => undefined)
+      return res ? `${res.status} ${await res.text()}` : ''
+    },
+    async waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+      const deadline = Date.now() + 30_000
       while (!(await check())) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output:\n${output}`)
         await new Promise((r) => setTimeout(r, 50))
       }
-    }
-    const page = async (p: string) => {
-      const res = await fetch(`http://127.0.0.1:${port}${p}`).catch(() => undefined)
-      return res ? `${res.status} ${await res.text()}` : ''
-    }
-    try {
-      await waitFor(async () => (await page('/talk/index.html')).includes('Talk v1'), 'the first build')
-      await chmod(path.join(root, 'slides/talk.md'), 0o000)
-      await waitFor(() => output.includes('slides/talk.md') && output.includes('permission denied'), 'the read error in the terminal')
-      expect(await page('/talk/index.html')).toMatch(/^200 [\s\S]*Talk v1/)
-      expect(await page('/other/index.html')).toMatch(/^200 /)
-      await chmod(path.join(root, 'slides/talk.md'), 0o644)
-      await writeFile(path.join(root, 'slides/talk.md'), '# Talk v2')
-      await waitFor(async () => (await page('/talk/index.html')).includes('Talk v2'), 'the fixed deck')
-    } finally {
+    },
+    async stop(): Promise<number | null> {
       child.kill('SIGINT')
-      await new Promise((r) => child.once('exit', r))
-    }
-  })
-})
+      return exited
+    },
+  }
+}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net')
@@ -161,3 +192,46 @@ async function freePort(): Promise<number> {
     })
   })
 }
+
+describe('dev under load', () => {
+  it('answers 200 concurrent requests while 1,000 idle connections and a slow client hang on', async () => {
+    const root = await project({ 'slides/talk.md': '# Talk' })
+    const dev = await devProcess(root, { shell: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true' })
+    await dev.waitFor(async () => (await dev.page('/talk/index.html')).includes('Talk'), 'the first build')
+    // The idle connections come from a helper process of their own, so this test needs no more file handles.
+    const holder = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; exec "$0" "$@"', process.execPath, '-e', HOLD_CONNECTIONS, String(dev.port), '1000'], { stdio: ['pipe', 'pipe', 'inherit'] })
+    try {
+      const held = await new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
+      expect(held).toBe('holding 1000')
+      const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => dev.page(i % 2 === 0 ? '/talk/index.html' : '/')))
+      expect(responses.filter((r) => r.startsWith('200 ')).length).toBe(200)
+    } finally {
+      holder.stdin.end()
+      await new Promise((r) => holder.once('exit', r))
+      expect(await dev.stop()).toBe(0)
+    }
+  })
+})
+
+/** Opens N connections to 127.0.0.1:port (one of them a slow client sending a request a byte at a time), prints "holding N", and holds them until stdin ends. */
+const HOLD_CONNECTIONS = `
+const net = require('node:net')
+const [port, count] = process.argv.slice(1).map(Number)
+const sockets = []
+let open = 0
+for (let i = 0; i < count; i += 1) {
+  const s = net.connect(port, '127.0.0.1', () => {
+    open += 1
+    if (open === count) process.stdout.write('holding ' + open + '\\n')
+  })
+  s.on('error', () => {})
+  sockets.push(s)
+}
+const slow = net.connect(port, '127.0.0.1')
+slow.on('error', () => {})
+const request = 'GET / HTTP/1.1\\r\\nHost: 127.0.0.1:' + port + '\\r\\n'
+let at = 0
+const drip = setInterval(() => { if (at < request.length) slow.write(request[at++]) }, 200)
+process.stdin.on('data', () => {})
+process.stdin.on('end', () => { clearInterval(drip); for (const s of [...sockets, slow]) s.destroy(); process.exit(0) })
+`

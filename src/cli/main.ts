@@ -181,6 +181,7 @@ async function runDev(
     const dev = await startDev(inlineConfig(root, flags, io), {
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
+      onNotice: (message) => io.stderr.write(`${c.yellow('warning:')} ${message}\n`),
       onBuild: (event) => {
         const changed = event.changed.map((f) => path.relative(cwd, f)).join(', ')
         if (!event.ok) {
@@ -189,7 +190,7 @@ async function runDev(
         }
         if (event.result.problems.length > 0) io.stderr.write(`${formatProblems(event.result.problems, c)}\n`)
         const { errors, warnings } = countBySeverity(event.result.problems)
-        const what = changed ? `${changed} → ${event.reload === 'css' ? 'styles swapped' : 'pages reloaded'}` : 'built'
+        const what = changed ? `${changed} → ${event.reload === 'css' ? 'styles swapped' : 'pages updated'}` : 'built'
         io.stdout.write(`${c.dim(new Date().toTimeString().slice(0, 8))} ${what} in ${Math.round(event.result.durationMs)} ms (${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'})\n`)
       },
     })

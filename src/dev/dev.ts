@@ -13,6 +13,8 @@ export interface DevOptions {
   readonly host?: string
   readonly port?: number
   readonly onBuild?: (event: DevBuildEvent) => void
+  /** Messages about the session itself (the watcher falling back to polling). */
+  readonly onNotice?: (message: string) => void
 }
 
 export type DevBuildEvent =
@@ -103,27 +105,42 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     if (!running) timer = setTimeout(flush, delay)
   }
 
-  const watcher: FSWatcher = watch(config.root, {
-    ignoreInitial: true,
-    // Rebuilt output, the build cache, staging folders and dependencies are not inputs.
-    ignored: (file: string) => {
-      const abs = path.resolve(config.root, file)
-      const base = path.basename(abs)
-      return (
-        isInside(config.outDir, abs) ||
-        (config.cacheDir !== undefined && isInside(config.cacheDir, abs)) ||
-        base === 'node_modules' ||
-        base === '.git' ||
-        base.includes('.marp-site-tmp-') ||
-        base.includes('.marp-site-old-') ||
-        isInside(path.join(config.root, 'lib'), abs)
-      )
-    },
-    atomic: true,
-  })
-  watcher.on('all', (_event, file) => onChange(file))
-  watcher.on('error', () => undefined)
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+  // Rebuilt output, the build cache, staging folders and dependencies are not inputs.
+  const ignored = (file: string) => {
+    const abs = path.resolve(config.root, file)
+    const base = path.basename(abs)
+    return (
+      isInside(config.outDir, abs) ||
+      (config.cacheDir !== undefined && isInside(config.cacheDir, abs)) ||
+      base === 'node_modules' ||
+      base === '.git' ||
+      base.includes('.marp-site-tmp-') ||
+      base.includes('.marp-site-old-') ||
+      isInside(path.join(config.root, 'lib'), abs)
+    )
+  }
+  let polling = false
+  const startWatcher = async (): Promise<FSWatcher> => {
+    const w = watch(config.root, { ignoreInitial: true, ignored, atomic: true, usePolling: polling, interval: 250, binaryInterval: 500 })
+    w.on('all', (_event, file) => onChange(file))
+    w.on('error', (error) => void onWatchError(error))
+    await new Promise<void>((resolve) => w.once('ready', () => resolve()))
+    return w
+  }
+  // Out of file handles or inotify watches (a huge project, a low limit): watch by polling instead,
+  // once, rather than stop noticing saves or crash.
+  const onWatchError = async (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    if (polling || !['EMFILE', 'ENFILE', 'ENOSPC'].includes(code)) return
+    polling = true
+    options.onNotice?.(
+      `The file watcher ran out of system resources (${code}); watching by polling instead, which notices saves a little later. Raise the limit (ulimit -n, or the fs.inotify.max_user_watches sysctl) for instant updates.`,
+    )
+    const old = watcher
+    watcher = await startWatcher()
+    await old.close()
+  }
+  let watcher = await startWatcher()
 
   const s = server
   return {
