@@ -13,7 +13,8 @@ import type { Problem } from './problems.js'
 import type { DeckInput, RenderResult } from './render/deck.js'
 import { linkDecks } from './render/links.js'
 import type { RenderPool } from './render/pool.js'
-import type { WorkerSetup } from './render/worker.js'
+import type { KeyedSetup, WorkerSetup } from './render/worker.js'
+import { themesByName, themesUsed } from './render/themes.js'
 import type { Templates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import { applyRules, type RuleSettings } from './rules.js'
@@ -47,21 +48,20 @@ export interface BuildOptions {
 }
 
 /**
- * What a series of builds can share. The pool is replaced when what the workers were started with
- * (themes, marp options, time limit) changes; renders are reused only for the very same input.
+ * What a series of builds can share: warm render workers (kept while the render time limit is the
+ * same; the themes and options travel with each task), the renders of unchanged decks, the templates.
  */
 export class BuildSession {
   private pool: Promise<RenderPool> | undefined
   private poolKey = ''
-  readonly renders = new Map<string, RenderResult>()
+  readonly renders = new Map<string, RenderEntry>()
   /** The parsed templates, under the digest of their files. */
   templates: { key: string; templates: Templates } | undefined
 
-  poolFor(setup: WorkerSetup, timeoutMs: number): Promise<RenderPool> {
-    const key = digest(setup, timeoutMs)
+  poolFor(setup: KeyedSetup, timeoutMs: number): Promise<RenderPool> {
+    const key = String(timeoutMs)
     if (this.pool && key === this.poolKey) return this.pool
     void this.close()
-    this.renders.clear()
     this.pool = import('./render/pool.js').then(({ createRenderPool }) => createRenderPool(setup, { timeoutMs }))
     this.poolKey = key
     return this.pool
@@ -155,7 +155,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     }
   }
 
-  const renders = new RenderQueue(config, setup, setupKey, cache, options.session, options.threads)
+  const renders = new RenderQueue(config, setup, setupKey, tool, cache, options.session, options.threads)
   try {
     const { assets, ...result } = await buildWith(config, options, { themes, found, reads, notices, browser, renders, templatesKey })
     const final: BuildResult = { ...result, durationMs: performance.now() - started }
@@ -208,6 +208,18 @@ function withoutTransient(result: BuildResult): BuildResult {
 }
 
 /**
+ * A render as kept between builds: it stands while the themes it used (its theme and the themes that
+ * one imports, or all of them when it named an unknown one) are the same.
+ */
+export interface RenderEntry {
+  readonly result: RenderResult
+  /** Theme names the render depends on; `*` for the whole set of names. */
+  readonly themes: readonly string[]
+  /** Digest of those themes' CSS when it was made. */
+  readonly themesDigest: string
+}
+
+/**
  * Renders decks: from the dev session's memory, else from the cache, else on worker threads, which
  * are started on the first deck that needs them and sized to the decks that do.
  */
@@ -215,40 +227,51 @@ class RenderQueue {
   private pool: Promise<RenderPool> | undefined
   private ownPool = false
   rendered = 0
+  readonly keyed: KeyedSetup
+  /** Everything a render depends on but the deck and the theme CSS. */
+  private readonly baseKey: string
+  private readonly themeCss: ReadonlyMap<string, string>
 
   constructor(
     private readonly config: ResolvedConfig,
     readonly setup: WorkerSetup,
     readonly setupKey: string,
+    tool: string,
     readonly cache: Cache | undefined,
     private readonly session: BuildSession | undefined,
     private readonly threads: number | undefined,
-  ) {}
+  ) {
+    this.keyed = { key: setupKey, setup }
+    this.baseKey = digest(tool, setup.marp, setup.defaultTheme)
+    this.themeCss = themesByName(setup)
+  }
 
   keyOf(input: DeckInput): string {
-    return digest(this.setupKey, input)
+    return digest(this.baseKey, input)
+  }
+
+  private themesDigest(names: readonly string[]): string {
+    return digest(names.map((name) => (name === '*' ? [...this.themeCss.keys()].sort() : (this.themeCss.get(name) ?? null))))
   }
 
   async cached(input: DeckInput): Promise<RenderResult | undefined> {
     const key = this.keyOf(input)
     const remembered = this.session?.renders.get(key)
-    if (remembered) {
-      this.cache?.keep('renders', key)
-      return remembered
-    }
-    const stored = await this.cache?.get<RenderResult>('renders', key)
-    if (stored) this.session?.renders.set(key, stored)
-    return stored
+    const entry = remembered ?? (await this.cache?.get<RenderEntry>('renders', key))
+    if (!entry || entry.themesDigest !== this.themesDigest(entry.themes)) return undefined
+    if (remembered) this.cache?.keep('renders', key)
+    else this.session?.renders.set(key, entry)
+    return entry.result
   }
 
   /** Starts the render workers (sized to the `expected` decks to render) if they are not running. */
   start(expected: number): Promise<RenderPool> {
     // One pool for every deck of the build: made once, awaited by every deck.
     this.pool ??= this.session
-      ? this.session.poolFor(this.setup, this.config.renderTimeoutMs)
+      ? this.session.poolFor(this.keyed, this.config.renderTimeoutMs)
       : import('./render/pool.js').then(({ createRenderPool }) => {
           this.ownPool = true
-          return createRenderPool(this.setup, { timeoutMs: this.config.renderTimeoutMs, threads: this.threads ?? Math.min(expected, availableParallelism()) })
+          return createRenderPool(this.keyed, { timeoutMs: this.config.renderTimeoutMs, threads: this.threads ?? Math.min(expected, availableParallelism()) })
         })
     return this.pool
   }
@@ -258,14 +281,16 @@ class RenderQueue {
   }
 
   async render(input: DeckInput): Promise<RenderResult> {
-    const result = await (await this.start(1)).render(input)
+    const result = await (await this.start(1)).render(input, this.keyed)
     this.rendered += 1
     const key = this.keyOf(input)
     // A render that was stopped (time limit, memory) says nothing about the next try.
     const lasting = result.ok || !result.problems.some((p) => p.rule === 'render-error')
     if (lasting) {
-      this.session?.renders.set(key, result)
-      await this.cache?.set('renders', key, result)
+      const themes = themesUsed(result, input, this.themeCss)
+      const entry: RenderEntry = { result, themes, themesDigest: this.themesDigest(themes) }
+      this.session?.renders.set(key, entry)
+      await this.cache?.set('renders', key, entry)
     }
     return result
   }
@@ -420,7 +445,7 @@ async function checkThemes(config: ResolvedConfig, renders: RenderQueue): Promis
   }
   let problems: readonly Problem[]
   if (renders.started) {
-    problems = await (await renders.start(1)).started()
+    problems = await (await renders.start(1)).check(renders.keyed)
   } else {
     const { createEngine } = await import('./render/engine.js')
     problems = createEngine({ themes: renders.setup.themes, defaultTheme: config.theme, marp: config.marp }).problems

@@ -347,11 +347,12 @@ describe('render time limit', () => {
     const { discoverThemes } = await import('../src/discover/themes.js')
     const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
     // One worker, so decks queue; each takes a fraction of the limit, all together several times it.
-    const pool = createRenderPool({ themes, defaultTheme: 'marp-site', marp: {} }, { timeoutMs: 2500, threads: 1 })
+    const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
+    const pool = createRenderPool(keyed, { timeoutMs: 2500, threads: 1 })
     try {
       const markdown = Array.from({ length: 150 }, (_, i) => `## Slide ${i}\n\n- a point\n- $x^${i}$`).join('\n\n---\n\n')
       const started = Date.now()
-      const results = await Promise.all(Array.from({ length: 120 }, (_, i) => pool.render({ markdown, source: `slides/d${i}.md`, slug: `d${i}` })))
+      const results = await Promise.all(Array.from({ length: 120 }, (_, i) => pool.render({ markdown, source: `slides/d${i}.md`, slug: `d${i}` }, keyed)))
       expect(Date.now() - started).toBeGreaterThan(2500)
       expect(results.filter((r) => !r.ok)).toEqual([])
     } finally {

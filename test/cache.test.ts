@@ -128,6 +128,27 @@ describe('the build cache', () => {
     })
   }
 
+  it('renders again only the decks that use an edited theme, directly or through an @import', async () => {
+    const root = await project({
+      'themes/alpha.css': '/* @theme alpha */\nsection { background: rgb(10, 10, 10); }',
+      'themes/beta.css': '/* @theme beta */\nsection { background: rgb(20, 20, 20); }',
+      'themes/gamma.css': "/* @theme gamma */\n@import 'alpha';\nh1 { color: rgb(30, 30, 30); }",
+      'slides/uses-alpha.md': '---\ntheme: alpha\n---\n\n# Alpha',
+      'slides/uses-beta.md': '---\ntheme: beta\n---\n\n# Beta',
+      'slides/uses-gamma.md': '---\ntheme: gamma\n---\n\n# Gamma',
+      'slides/uses-default.md': '# Default theme',
+    })
+    expect((await buildProject(root)).rendered).toBe(4)
+    await writeFile(path.join(root, 'themes/alpha.css'), '/* @theme alpha */\nsection { background: rgb(11, 11, 11); }')
+    const rebuilt = await buildProject(root)
+    expect(rebuilt.rendered).toBe(2)
+    expect(await cssOf(root, 'uses-gamma')).toContain('rgb(11, 11, 11)')
+    expect(await tree(path.join(root, 'dist'))).toEqual(await cleanSerialBuild(root))
+    // A new theme: only decks that name an unknown theme could change; none here.
+    await writeFile(path.join(root, 'themes/delta.css'), '/* @theme delta */\nsection { background: rgb(40, 40, 40); }')
+    expect((await buildProject(root)).rendered).toBe(0)
+  })
+
   it('is not used with --no-cache, and a corrupt cache entry is only a miss', async () => {
     const root = await project(DECKS)
     const noCache = await buildProject(root, { cache: false })

@@ -6,14 +6,14 @@ import pLimit from 'p-limit'
 import { Piscina } from 'piscina'
 import { PACKAGE_DIR } from '../config/resolve.js'
 import type { DeckInput, RenderResult } from './deck.js'
-import type { WorkerSetup, WorkerStart } from './worker.js'
+import type { KeyedSetup, WorkerStart, WorkerTask } from './worker.js'
 import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 
 export interface RenderPool {
-  /** What the workers found when they built their engine: theme problems; throws for a bad default theme. */
-  started(): Promise<readonly Problem[]>
-  render(input: DeckInput): Promise<RenderResult>
+  /** Builds an engine for `setup` on a worker: its theme problems; throws for a default theme that is not registered. */
+  check(setup: KeyedSetup): Promise<readonly Problem[]>
+  render(input: DeckInput, setup: KeyedSetup): Promise<RenderResult>
   close(): Promise<void>
 }
 
@@ -25,7 +25,7 @@ const WORKER_HEAP_MB = 2048
  * that runs its worker out of memory) has its worker stopped and comes back as a problem, and the
  * other decks go on.
  */
-export function createRenderPool(setup: WorkerSetup, options: { timeoutMs: number; threads?: number }): RenderPool {
+export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number; threads?: number }): RenderPool {
   const threads = Math.max(1, options.threads ?? availableParallelism())
   const pool = new Piscina({
     filename: workerFile(),
@@ -40,25 +40,25 @@ export function createRenderPool(setup: WorkerSetup, options: { timeoutMs: numbe
   pool.on('error', () => undefined)
   // The time limit is for rendering, not for waiting: wait until every worker has loaded marp-core,
   // then hand out one deck per worker at a time, so a deck's clock starts when a worker takes it.
-  const ready = Promise.all(Array.from({ length: threads }, () => (pool.run(WARM_UP) as Promise<WorkerStart>).catch(() => undefined)))
+  const ready = Promise.all(Array.from({ length: threads }, () => pool.run(WARM_UP).catch(() => undefined)))
   const limit = pLimit(threads)
   return {
-    async started() {
-      const start = (await ready).find((s) => s !== undefined)
-      if (start === undefined) throw new MarpSiteError('INTERNAL', 'The render workers could not start')
+    async check(keyed) {
+      await ready
+      const start = (await limit(() => pool.run({ check: keyed } satisfies WorkerTask, { signal: AbortSignal.timeout(options.timeoutMs) }))) as WorkerStart
       if ('error' in start) throw new MarpSiteError(start.error.code, start.error.message)
       return start.problems
     },
-    async render(input) {
+    async render(input, keyed) {
       await ready
-      return limit(() => runOne(input))
+      return limit(() => runOne(input, keyed))
     },
     close: () => pool.destroy(),
   }
 
-  async function runOne(input: DeckInput): Promise<RenderResult> {
+  async function runOne(input: DeckInput, keyed: KeyedSetup): Promise<RenderResult> {
     try {
-      return (await pool.run(input, { signal: AbortSignal.timeout(options.timeoutMs) })) as RenderResult
+      return (await pool.run({ render: input, with: keyed } satisfies WorkerTask, { signal: AbortSignal.timeout(options.timeoutMs) })) as RenderResult
     } catch (error) {
       const e = error as { name?: string; code?: string; message?: string }
       const seconds = Math.round(options.timeoutMs / 1000)
@@ -74,7 +74,7 @@ export function createRenderPool(setup: WorkerSetup, options: { timeoutMs: numbe
 }
 
 /** A task that only makes sure a worker has started (see worker.ts). */
-export const WARM_UP = { warmUp: true } as const
+export const WARM_UP: WorkerTask = { warmUp: true }
 
 /** The compiled worker: lib/render/worker.js beside this file, or in the package when run from src/. */
 function workerFile(): string {
