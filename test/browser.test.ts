@@ -204,3 +204,50 @@ describe('printing a deck page', () => {
     }
   })
 })
+
+describe('--single-file', () => {
+  it('makes a deck page that works alone: copied anywhere, it shows its styles, images, math, emoji and runs', async () => {
+    const root = await project({
+      'slides/mail.md': [
+        '---\ntitle: By mail\n---\n\n<style>\nimg[alt~="center"] { display: block; margin: 0 auto; }\n</style>\n\n# Sent by mail :smile:\n\n![center a red box](pic.svg)',
+        '![bg](bg.svg)\n\n## Math $\\sqrt{x^2}$',
+      ].join('\n\n---\n\n'),
+      'slides/pic.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#c33"/></svg>',
+      'slides/bg.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9" fill="#36c"/></svg>',
+    })
+    const result = await buildProject(root, { singleFile: true })
+    expect(result.problems).toEqual([])
+    const html = await (await import('node:fs/promises')).readFile(path.join(root, 'dist/mail/index.html'), 'utf8')
+    // Nothing linked: no stylesheet, script or image from the site.
+    expect(html).not.toMatch(/<link rel="stylesheet"|<script src=|src="(?!data:)[^"]+\.svg"|_assets\//)
+    expect(html).toContain('data:image/svg+xml;base64,')
+    expect(html).toContain('data:font/woff2;base64,')
+    // Alone in another folder, over file://, with every request outside that folder refused.
+    const alone = await tempDir()
+    await (await import('node:fs/promises')).copyFile(path.join(root, 'dist/mail/index.html'), path.join(alone, 'mail.html'))
+    const { page, outside, errors } = await visit(alone, 'mail.html')
+    try {
+      expect(outside).toEqual([])
+      expect(errors).toEqual([])
+      await page.waitForSelector('svg.ms-active')
+      const first = await page.evaluate(() => {
+        const img = document.querySelector<HTMLImageElement>('svg.ms-active img[alt~="center"]')
+        const section = document.querySelector('svg.ms-active section')
+        const emoji = document.querySelector<HTMLImageElement>('svg.ms-active img.emoji')
+        return {
+          loaded: img?.naturalWidth,
+          // The centred-image idiom from the deck's <style>: equal automatic margins.
+          centred: img && section ? getComputedStyle(img).marginLeft === getComputedStyle(img).marginRight && getComputedStyle(img).marginLeft !== '0px' : false,
+          emoji: emoji?.naturalWidth ?? 0,
+        }
+      })
+      expect(first).toEqual({ loaded: 200, centred: true, emoji: expect.any(Number) })
+      expect(first.emoji).toBeGreaterThan(0)
+      await page.keyboard.press('ArrowRight')
+      await page.waitForFunction(() => document.querySelector('svg.ms-active h2')?.textContent?.includes('Math'))
+      expect(await page.evaluate(() => document.fonts.check('20px KaTeX_Main'))).toBe(true)
+    } finally {
+      await page.close()
+    }
+  })
+})

@@ -27,6 +27,7 @@ interface BuildFlags {
   pdf?: boolean
   browserPath?: string
   cache?: boolean
+  singleFile?: boolean
 }
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   withBuildFlags(program.command('build'))
     .description('Build the site: every deck in the slides dir becomes a page, plus an index and a manifest')
     .argument('[root]', 'project root', '.')
+    .option('--single-file', 'make each deck page self-contained (CSS, scripts, images and fonts inside), to send by email')
     .action(async (root: string, flags: BuildFlags) => {
       exitCode = await runBuild(root, flags, io, c)
     })
@@ -165,6 +167,7 @@ function inlineConfig(root: string, flags: BuildFlags, io: CliIO): InlineConfig 
     ...(flags.pdf === undefined ? {} : { pdf: flags.pdf }),
     ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
     ...(flags.cache === false ? { cache: false } : {}),
+    ...(flags.singleFile ? { singleFile: true } : {}),
   }
 }
 

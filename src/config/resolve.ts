@@ -46,6 +46,7 @@ export function mergeConfig(
     themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
+    singleFile: inline.singleFile ?? user.singleFile ?? false,
     cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDir(root, user.cacheDir),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
     renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,

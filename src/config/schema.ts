@@ -52,6 +52,8 @@ export const userConfigSchema = z.strictObject({
   themesDir: z.string().min(1).optional(),
   templatesDir: z.string().min(1).optional(),
   outDir: z.string().min(1).optional(),
+  /** Deck pages with their CSS, scripts, images and fonts inside, for sending one file (larger site). */
+  singleFile: z.boolean().optional(),
   /** Where renders and the last build's fingerprint are kept between runs; false turns the cache off. */
   cacheDir: z.union([z.string().min(1), z.literal(false)]).optional(),
   /** `auto` (default): a PDF per deck when a browser is found; true: required; false: none; or an object. */

@@ -11,6 +11,8 @@ export interface InlineConfig {
   outDir?: string
   /** false: no cache (--no-cache). */
   cache?: boolean
+  /** Self-contained deck pages (--single-file). */
+  singleFile?: boolean
   pdf?: 'auto' | boolean
   browserPath?: string
 }
@@ -38,6 +40,8 @@ export interface ResolvedConfig {
   readonly themesDir: string
   readonly templatesDir: string
   readonly outDir: string
+  /** Deck pages carry their CSS, scripts, images and fonts inside (no `_assets/` links). */
+  readonly singleFile: boolean
   /** The build cache folder, or undefined when caching is off. */
   readonly cacheDir: string | undefined
   readonly pdf: PdfConfig

@@ -15,6 +15,7 @@ import { manifestProblem, serializeManifest, type ManifestDeck } from './manifes
 import type { Staging } from './outdir.js'
 import { relativize, relativeUrl, rootedTargets, rootPrefix } from './relativize.js'
 import { settingFor } from '../rules.js'
+import { inlinePage } from './inline.js'
 import { contentHash, katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
 
 export type DeckOutcome =
@@ -101,6 +102,22 @@ export async function writePages(options: {
     writeHashed(runtimeCss, runtime.css)
   }
 
+  // What a self-contained page (`singleFile`) puts inside itself, by site path.
+  const sources = new Map<string, () => Promise<Uint8Array | string | undefined>>([
+    [scriptPath, async () => script],
+    [runtimeJs, async () => runtime.js],
+    [runtimeCss, async () => runtime.css],
+  ])
+  const siteFile = async (sitePath: string) => {
+    const known = sources.get(sitePath)
+    if (known) return known()
+    if (sitePath.startsWith(KATEX_FONT_DIR)) {
+      const font = (await katexFonts()).find((f) => `${KATEX_FONT_DIR}${f.name}` === sitePath)
+      return font && readFile(font.file)
+    }
+    const emojiFile = sitePath.startsWith(TWEMOJI_DIR) ? twemojiFile(path.posix.basename(sitePath)) : undefined
+    return emojiFile === undefined ? undefined : readFile(emojiFile)
+  }
   const cssFiles = new Set<string>()
   const emoji = new Set<string>()
   let needsKatex = false
@@ -123,6 +140,8 @@ export async function writePages(options: {
     const pageDir = deck.slug
     const derived = derive(deck)
     const { cssPath } = derived
+    sources.set(cssPath, async () => derived.css)
+    for (const asset of outcome.copies) sources.set(asset.target, () => readFile(asset.from))
     if (!cssFiles.has(cssPath)) {
       cssFiles.add(cssPath)
       writeHashed(cssPath, derived.css)
@@ -162,10 +181,11 @@ export async function writePages(options: {
     const key =
       templatesKey === undefined
         ? undefined
-        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, config.rules, withPdf ? pdfPath : null, page(true), page(false)]))
+        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, config.rules, config.singleFile, withPdf ? pdfPath : null, page(true), page(false)]))
     const before = key === undefined ? undefined : options.previous?.[deck.slug]
     const makePages = async (): Promise<string> => {
-      const html = await renderPage(withPdf ? pdfPath : undefined)
+      let html = await renderPage(withPdf ? pdfPath : undefined)
+      if (config.singleFile) html = await inlinePage(html, pageDir, siteFile)
       rendered += 1
       await Promise.all([staging.write(pagePaths[0], html), staging.write(pagePaths[1], await templates.thumbPage(thumbData()))])
       return html
