@@ -19,7 +19,7 @@ import type { Templates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import { applyRules, type RuleSettings } from './rules.js'
 import type { ManifestDeck } from './write/manifest.js'
-import { openInPlace, openStaging } from './write/outdir.js'
+import { openInPlace, openStaging, type Staging } from './write/outdir.js'
 import { writePages, type DeckOutcome, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
@@ -332,11 +332,23 @@ async function buildWith(
   // Workers load marp-core while this thread loads the templates.
   if (toRender > 0) void renders.start(toRender)
   const templates = await loadTemplatesOnce(config, templatesKey, options.session)
-  // The themes (and the config's default theme) are checked before anything is written.
-  const themeProblems = await checkThemes(config, renders)
-  signal?.throwIfAborted()
+  // Decks that render again will most likely print again: the browser starts now, while they render.
+  // The printer closes it; every other path (nothing to print, an error, Ctrl-C) closes it below.
+  const early = browser && toRender > 0 ? import('./pdf/print.js').then((m) => m.launchPrintBrowser(browser.path, config.pdf.timeoutMs)) : undefined
+  early?.catch(() => undefined)
+  const closeEarly = async () => void (await early?.then((c) => c.close(), () => undefined))
 
-  const staging = await (options.inPlace ? openInPlace(config.outDir) : openStaging(config.outDir))
+  let themeProblems: readonly Problem[]
+  let staging: Staging
+  try {
+    // The themes (and the config's default theme) are checked before anything is written.
+    themeProblems = await checkThemes(config, renders)
+    signal?.throwIfAborted()
+    staging = await (options.inPlace ? openInPlace(config.outDir) : openStaging(config.outDir))
+  } catch (error) {
+    await closeEarly()
+    throw error
+  }
   // A build's own pool is stopped on abort, so that a long render does not hold up Ctrl-C.
   const stop = () => void renders.close()
   signal?.addEventListener('abort', stop)
@@ -382,6 +394,7 @@ async function buildWith(
         generator: GENERATOR,
         signal,
         cache: renders.cache,
+        prelaunched: early,
         onProgress: options.onPdf && ((done, total, source) => options.onPdf?.({ done, total, source })),
       })
     }
@@ -419,6 +432,7 @@ async function buildWith(
     throw error
   } finally {
     signal?.removeEventListener('abort', stop)
+    await closeEarly()
   }
 }
 

@@ -5,6 +5,7 @@ import type { PdfConfig } from '../config/types.js'
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
+import type { Chromium } from './chromium.js'
 import type { Staging } from '../write/outdir.js'
 import type { PrintableDeck } from '../write/site.js'
 import type { FoundBrowser } from './browser.js'
@@ -33,6 +34,8 @@ export async function makePdfs(options: {
   browser: FoundBrowser
   generator: string
   signal?: AbortSignal | undefined
+  /** A browser started early by the build; closed here when nothing needs printing. */
+  prelaunched?: Promise<Chromium> | undefined
   /** Keeps each PDF's print-time problems (overflow, blocked requests), so a reused PDF still reports them. */
   cache?: Cache | undefined
   onProgress?: ((done: number, total: number, source: string) => void) | undefined
@@ -62,7 +65,10 @@ export async function makePdfs(options: {
     } else toPrint.push(deck)
   }
   let done = decks.length - toPrint.length
-  if (toPrint.length === 0) return { pdfs, problems, printed: 0, reused: done }
+  if (toPrint.length === 0) {
+    await options.prelaunched?.then((c) => c.close(), () => undefined)
+    return { pdfs, problems, printed: 0, reused: done }
+  }
 
   const server = await serveDir(staging.dir)
   try {
@@ -80,6 +86,7 @@ export async function makePdfs(options: {
         base: server.base,
         timeoutMs: pdf.timeoutMs,
         signal: options.signal,
+        prelaunched: options.prelaunched,
         onDone: (_, __, job) => {
           done += 1
           options.onProgress?.(done, decks.length, job.source)

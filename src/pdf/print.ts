@@ -26,6 +26,13 @@ export interface PrintOptions {
   readonly concurrency?: number
   readonly signal?: AbortSignal | undefined
   readonly onDone?: (done: number, total: number, job: PrintJob) => void
+  /** A browser started earlier (see launchPrintBrowser), used instead of starting one; closed with the rest. */
+  readonly prelaunched?: Promise<Chromium> | undefined
+}
+
+/** Starts the browser decks are printed with. A build starts it while its decks render, to save the wait. */
+export function launchPrintBrowser(browserPath: string, timeoutMs: number): Promise<Chromium> {
+  return launchChromium({ browserPath, profilePrefix: 'marp-site-pdf-', protocolTimeout: Math.max(timeoutMs * 2, 60_000) })
 }
 
 
@@ -40,6 +47,7 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
   let generation = 0
   let restarts = 0
   let launching: Promise<Browser> | undefined
+  let prelaunched = options.prelaunched
 
   /** Starts a browser (a fresh profile each time, so a killed one's lock is no obstacle). */
   const launch = (): Promise<Browser> => {
@@ -47,11 +55,10 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
       const old = chromium
       chromium = undefined
       await old?.close()
-      chromium = await launchChromium({
-        browserPath: options.browserPath,
-        profilePrefix: 'marp-site-pdf-',
-        protocolTimeout: Math.max(options.timeoutMs * 2, 60_000),
-      })
+      // The first time, the browser started early, if it did start.
+      const early = await prelaunched?.catch(() => undefined)
+      prelaunched = undefined
+      chromium = early ?? (await launchPrintBrowser(options.browserPath, options.timeoutMs))
       generation += 1
       return chromium.browser
     })().finally(() => {
