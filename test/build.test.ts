@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { build } from '../src/build.js'
+import { build, workersFor } from '../src/build.js'
 import { resolveConfig } from '../src/config/resolve.js'
 import { buildProject, exists, project, readManifest, readOut, REPO, slideCount } from './helpers/project.js'
 
@@ -375,5 +375,13 @@ describe('a kept page keeps its look', () => {
     for (const link of links) if (!(await exists(link.file))) dangling.push(`${link.from} → ${link.url}`)
     expect(dangling).toEqual([])
     expect(links.some((l) => l.from === path.join('talk', 'index.html') && l.url.includes('_assets/css/'))).toBe(true)
+  })
+})
+
+describe('render workers', () => {
+  it('leave a core to the main thread, start only as many as there are decks to render, and take two on two cores for big sites', () => {
+    expect([workersFor(1, 2), workersFor(50, 2), workersFor(199, 2), workersFor(200, 2), workersFor(500, 2)]).toEqual([1, 1, 1, 2, 2])
+    expect([workersFor(3, 8), workersFor(50, 8), workersFor(500, 8)]).toEqual([3, 7, 7])
+    expect([workersFor(50, 1), workersFor(500, 1)]).toEqual([1, 1])
   })
 })
