@@ -91,7 +91,8 @@ async function devLatency(dir) {
     for (let i = 0; i < 7; i += 1) {
       const marker = `Edited ${i} ${Date.now()}`
       const text = original.replace(/^## Math 3$/m, `## ${marker}`)
-      await new Promise((r) => setTimeout(r, 600))
+      // Saves a second apart, as an editor's auto-save makes them; the page measures itself for overflow in between.
+      await new Promise((r) => setTimeout(r, 1000))
       await writeFile(file, text)
       const saved = performance.now()
       await page.waitForFunction((m) => document.querySelector('svg.ms-active h2')?.textContent === m, { polling: 'raf', timeout: 20_000 }, marker)

@@ -14,6 +14,8 @@ interface LiveProblem {
 }
 
 const OVERLAY_ID = 'marp-site-dev-overlay'
+/** Quiet time after an update before the page measures itself for overflow. */
+const MEASURE_DELAY_MS = 300
 
 function pageDeck(): string | undefined {
   const el = document.getElementById('marp-site-deck')
@@ -151,7 +153,7 @@ async function patchDeck(): Promise<boolean> {
  * hidden frame without the runtime (`?view=measure`: every slide at its size), and measured as
  * `marp-site check` measures it. Runs after each load and update of a deck page.
  */
-async function measureDeck(): Promise<LiveProblem[]> {
+async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
   let data: { slug?: string; source?: string; overflow?: string } = {}
   try {
     data = JSON.parse(document.getElementById('marp-site-deck')?.textContent ?? '{}') as typeof data
@@ -166,6 +168,9 @@ async function measureDeck(): Promise<LiveProblem[]> {
   frame.tabIndex = -1
   // Wide and tall enough that the page's own CSS shows each slide at 1:1.
   frame.style.cssText = `position:fixed;left:-100000px;top:0;width:${box.width + 64}px;height:${box.height + 128}px;border:0;visibility:hidden;pointer-events:none`
+  // A newer update stops the measurement: removing the frame stops its loading at once.
+  const stop = () => frame.remove()
+  signal.addEventListener('abort', stop, { once: true })
   try {
     const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }))
     frame.src = `${location.pathname}?view=measure`
@@ -173,12 +178,14 @@ async function measureDeck(): Promise<LiveProblem[]> {
     await loaded
     const doc = frame.contentDocument
     const win = frame.contentWindow
-    if (!doc || !win) return []
+    if (!doc || !win || signal.aborted) return []
     await doc.fonts.ready
     await new Promise((resolve) => win.requestAnimationFrame(() => win.requestAnimationFrame(resolve)))
+    if (signal.aborted) return []
     const severity = data.overflow === 'warning' ? 'warning' : 'error'
     return overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)).map((p) => ({ deck: data.slug ?? '', file: p.file, rule: p.rule, severity, message: p.message }))
   } finally {
+    signal.removeEventListener('abort', stop)
     frame.remove()
   }
 }
@@ -191,26 +198,24 @@ function live(): void {
   const show = () => {
     if (!reloading) showProblems([...fromServer, ...measured])
   }
-  // One measurement at a time; a request during one runs once more after it.
-  let measuring: Promise<void> | undefined
-  let again = false
-  const measure = () => {
-    if (measuring) {
-      again = true
-      return
-    }
-    measuring = measureDeck()
-      .then((found) => {
+  // Measured a moment after the page settles, so that a run of saves is measured once, after the
+  // last; an update stops a measurement in progress, so the measuring never slows the update.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let current: AbortController | undefined
+  const cancel = () => {
+    clearTimeout(timer)
+    current?.abort()
+  }
+  const measure = (delay = MEASURE_DELAY_MS) => {
+    cancel()
+    timer = setTimeout(() => {
+      const controller = (current = new AbortController())
+      measureDeck(controller.signal).then((found) => {
+        if (controller.signal.aborted) return
         measured = found
         show()
       }, () => undefined)
-      .finally(() => {
-        measuring = undefined
-        if (again) {
-          again = false
-          measure()
-        }
-      })
+    }, delay)
   }
   const reload = () => {
     // The reloaded page gets the current problems when it connects.
@@ -220,6 +225,7 @@ function live(): void {
   }
   let patching = Promise.resolve()
   events.addEventListener('reload', () => {
+    cancel()
     // One update at a time, in order; a failed or impossible patch falls back to a reload.
     patching = patching.then(() =>
       patchDeck().then(
@@ -229,7 +235,8 @@ function live(): void {
     )
   })
   events.addEventListener('css', () => {
-    swapStyles().then(measure, () => location.reload())
+    cancel()
+    swapStyles().then(() => measure(), () => location.reload())
   })
   events.addEventListener('problems', (event) => {
     try {
@@ -239,8 +246,8 @@ function live(): void {
       // ignore a malformed message
     }
   })
-  if (document.readyState === 'complete') measure()
-  else window.addEventListener('load', measure, { once: true })
+  if (document.readyState === 'complete') measure(0)
+  else window.addEventListener('load', () => measure(0), { once: true })
 }
 
 // The hidden copy a deck page measures itself with needs no live reload of its own.
