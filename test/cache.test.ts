@@ -149,6 +149,17 @@ describe('the build cache', () => {
     expect((await buildProject(root)).rendered).toBe(0)
   })
 
+  it('remembers a valid config by its content only: a changed config is validated again', async () => {
+    const root = await project({ ...DECKS, 'marp-site.config.json': JSON.stringify({ title: 'Valid' }) })
+    await buildProject(root)
+    expect((await readdir(path.join(root, '.marp-site-cache', 'configs'))).length).toBe(1)
+    expect((await buildProject(root)).upToDate).toBe(true)
+    await writeFile(path.join(root, 'marp-site.config.json'), JSON.stringify({ title: 'Valid', titel: 'typo' }))
+    await expect(buildProject(root)).rejects.toThrow(/unknown key "titel" \(did you mean "title"\?\)/)
+    await writeFile(path.join(root, 'marp-site.config.json'), JSON.stringify({ title: 42 }))
+    await expect(buildProject(root)).rejects.toThrow(/"title"/)
+  })
+
   it('is not used with --no-cache, and a corrupt cache entry is only a miss', async () => {
     const root = await project(DECKS)
     const noCache = await buildProject(root, { cache: false })

@@ -1,8 +1,11 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { MarpSiteError, reason } from '../errors.js'
-import { USER_CONFIG_KEYS, userConfigSchema, type UserConfig } from './schema.js'
+import type { UserConfig } from './schema.js'
+import { Cache } from '../cache/store.js'
 
 export const CONFIG_FILE_NAMES = ['marp-site.config.js', 'marp-site.config.mjs', 'marp-site.config.json'] as const
 
@@ -15,13 +18,14 @@ export interface LoadedConfig {
  * Finds and loads the project's config: an explicit `--config` file, else one of
  * `marp-site.config.{js,mjs,json}` in the root, else `package.json#marpSite`, else none.
  */
-export async function loadUserConfig(root: string, explicit?: string): Promise<LoadedConfig> {
+export async function loadUserConfig(root: string, explicit?: string, options: { cache?: boolean } = {}): Promise<LoadedConfig> {
+  const validate = (value: unknown, where: string) => validateOnce(value, where, options.cache === false ? undefined : root)
   if (explicit !== undefined) {
     const file = path.resolve(root, explicit)
     if (!(await isFile(file))) {
       throw new MarpSiteError('CONFIG', `Config file not found: ${explicit}`, { file: explicit })
     }
-    return { file, config: validate(await loadFile(file), displayName(root, file)) }
+    return { file, config: await validate(await loadFile(file), displayName(root, file)) }
   }
 
   const found: string[] = []
@@ -36,13 +40,13 @@ export async function loadUserConfig(root: string, explicit?: string): Promise<L
     )
   }
   const [file] = found
-  if (file !== undefined) return { file, config: validate(await loadFile(file), displayName(root, file)) }
+  if (file !== undefined) return { file, config: await validate(await loadFile(file), displayName(root, file)) }
 
   const pkgFile = path.join(root, 'package.json')
   if (await isFile(pkgFile)) {
     const pkg = parseJson(await readText(pkgFile), 'package.json') as Record<string, unknown> | null
     if (pkg && typeof pkg === 'object' && 'marpSite' in pkg) {
-      return { file: pkgFile, config: validate(pkg['marpSite'], 'package.json#marpSite') }
+      return { file: pkgFile, config: await validate(pkg['marpSite'], 'package.json#marpSite') }
     }
   }
   return { file: undefined, config: {} }
@@ -86,7 +90,39 @@ function parseJson(text: string, name: string): unknown {
   }
 }
 
-function validate(value: unknown, where: string): UserConfig {
+/**
+ * The cache goes where JavaScript tools keep theirs (`node_modules/.cache/marp-site`) when the project
+ * has a node_modules folder, else in `.marp-site-cache` at the root (a dot folder: never a deck).
+ */
+export function cacheDirFor(root: string, fromFile: string | undefined): string {
+  if (fromFile !== undefined) return path.resolve(root, fromFile)
+  const modules = path.join(root, 'node_modules')
+  return existsSync(modules) ? path.join(modules, '.cache', 'marp-site') : path.join(root, '.marp-site-cache')
+}
+
+const SCHEMA_FILE = fileURLToPath(new URL('./schema.js', import.meta.url))
+
+/**
+ * Validates a config with the schema; a config exactly like one that was valid before (same JSON, same
+ * schema file) is taken as it is, without loading the validator, which is a good part of a no-change
+ * build's start-up. The mark of a valid config lives in the build cache (`root` undefined: no cache).
+ */
+async function validateOnce(value: unknown, where: string, root: string | undefined): Promise<UserConfig> {
+  const raw = (value ?? {}) as Record<string, unknown>
+  const dir = root === undefined || raw['cacheDir'] === false ? undefined : cacheDirFor(root, typeof raw['cacheDir'] === 'string' ? raw['cacheDir'] : undefined)
+  let mark: string | undefined
+  if (dir !== undefined) {
+    const schema = await stat(SCHEMA_FILE).then((s) => `${s.size} ${s.mtimeMs}`, () => 'unknown')
+    mark = createHash('sha256').update(`${schema}\0${JSON.stringify(raw)}`).digest('hex').slice(0, 32)
+    if (await new Cache(dir).get<boolean>('configs', mark)) return raw as UserConfig
+  }
+  const config = await validate(raw, where)
+  if (dir !== undefined && mark !== undefined) await new Cache(dir).set('configs', mark, true)
+  return config
+}
+
+async function validate(value: unknown, where: string): Promise<UserConfig> {
+  const { USER_CONFIG_KEYS, userConfigSchema } = await import('./schema.js')
   const result = userConfigSchema.safeParse(value ?? {})
   if (result.success) return result.data
   const lines = result.error.issues.map((issue) => {

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MarpSiteError } from '../errors.js'
 import { isInside } from '../paths.js'
-import { loadUserConfig } from './load.js'
+import { cacheDirFor, loadUserConfig } from './load.js'
 import type { UserConfig } from './schema.js'
 import type { InlineConfig, PdfConfig, ResolvedConfig } from './types.js'
 
@@ -19,7 +18,7 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
   if (!(await isDirectory(root))) {
     throw new MarpSiteError('USAGE', `Project root is not a directory: ${inline.root ?? root}`)
   }
-  const { file, config } = await loadUserConfig(root, inline.config)
+  const { file, config } = await loadUserConfig(root, inline.config, { cache: inline.cache !== false })
   return mergeConfig(root, file, config, inline)
 }
 
@@ -47,7 +46,7 @@ export function mergeConfig(
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
     singleFile: inline.singleFile ?? user.singleFile ?? false,
-    cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDir(root, user.cacheDir),
+    cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDirFor(root, user.cacheDir),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
     renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,
     marp: Object.freeze({ ...user.marp }),
@@ -59,16 +58,6 @@ export function mergeConfig(
   }
   checkOutDir(resolved)
   return Object.freeze(resolved)
-}
-
-/**
- * The cache goes where JavaScript tools keep theirs (`node_modules/.cache/marp-site`) when the project
- * has a node_modules folder, else in `.marp-site-cache` at the root (a dot folder: never a deck).
- */
-function cacheDir(root: string, fromFile: string | undefined): string {
-  if (fromFile !== undefined) return path.resolve(root, fromFile)
-  const modules = path.join(root, 'node_modules')
-  return existsSync(modules) ? path.join(modules, '.cache', 'marp-site') : path.join(root, '.marp-site-cache')
 }
 
 function resolvePdf(root: string, user: UserConfig, inline: InlineConfig): PdfConfig {
