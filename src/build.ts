@@ -263,8 +263,17 @@ class RenderQueue {
     return digest(this.baseKey, input)
   }
 
+  /** Most decks use the same theme: each set of names is hashed once per build. */
+  private readonly digests = new Map<string, string>()
+
   private themesDigest(names: readonly string[]): string {
-    return digest(names.map((name) => (name === '*' ? [...this.themeCss.keys()].sort() : (this.themeCss.get(name) ?? null))))
+    const id = names.join('\0')
+    let known = this.digests.get(id)
+    if (known === undefined) {
+      known = digest(names.map((name) => (name === '*' ? [...this.themeCss.keys()].sort() : (this.themeCss.get(name) ?? null))))
+      this.digests.set(id, known)
+    }
+    return known
   }
 
   async cached(input: DeckInput): Promise<RenderResult | undefined> {

@@ -246,52 +246,44 @@ describe('live reload', () => {
       await page.close()
     }
   })
-})
 
-describe('a broken theme or config while running', () => {
-  let chromium: TestBrowser
-  beforeAll(async () => {
-    chromium = await launchBrowser()
-  })
-  afterAll(async () => {
-    await chromium?.close()
-  })
+  describe('a broken theme or config while running', () => {
+    it('shows the config error in the overlay and the terminal event, keeps serving, and clears it when fixed', async () => {
+      const page = await chromium.browser.newPage()
+      try {
+        await dev.settled()
+        await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
+        await page.waitForSelector('svg.ms-active')
+        await writeFile(path.join(root, 'marp-site.config.json'), '{ "theme": "house", "titel": "typo" }')
+        await until(page, () => /marp-site\.config\.json[\s\S]*titel/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''))
+        const failed = builds.at(-1)
+        expect(failed?.ok === false && failed.error.code).toBe('CONFIG')
+        expect((await get(port, '/live/index.html')).status).toBe(200)
+        await writeFile(path.join(root, 'marp-site.config.json'), '{ "theme": "house" }')
+        await until(page, () => document.getElementById('marp-site-dev-overlay') === null)
+        expect(builds.at(-1)?.ok).toBe(true)
+      } finally {
+        await page.close()
+      }
+    })
 
-  it('shows the config error in the overlay and the terminal event, keeps serving, and clears it when fixed', async () => {
-    const page = await chromium.browser.newPage()
-    try {
-      await dev.settled()
-      await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
-      await page.waitForSelector('svg.ms-active')
-      await writeFile(path.join(root, 'marp-site.config.json'), '{ "theme": "house", "titel": "typo" }')
-      await until(page, () => /marp-site\.config\.json[\s\S]*titel/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''))
-      const failed = builds.at(-1)
-      expect(failed?.ok === false && failed.error.code).toBe('CONFIG')
-      expect((await get(port, '/live/index.html')).status).toBe(200)
-      await writeFile(path.join(root, 'marp-site.config.json'), '{ "theme": "house" }')
-      await until(page, () => document.getElementById('marp-site-dev-overlay') === null)
-      expect(builds.at(-1)?.ok).toBe(true)
-    } finally {
-      await page.close()
-    }
-  })
-
-  it('shows a theme that does not parse in the overlay of every page, and clears it when fixed', async () => {
-    const page = await chromium.browser.newPage()
-    const good = '/* @theme house */\n@import "marp-site";\nh1 { color: rgb(0, 0, 255); }\n'
-    try {
-      await writeFile(path.join(root, 'themes/house.css'), good)
-      await dev.settled()
-      await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
-      await page.waitForSelector('svg.ms-active')
-      await writeFile(path.join(root, 'themes/broken.css'), '/* @theme broken */\nsection { color: red;')
-      await until(page, () => /themes\/broken\.css/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''))
-      expect((await get(port, '/')).status).toBe(200)
-      await rm(path.join(root, 'themes/broken.css'))
-      await until(page, () => document.getElementById('marp-site-dev-overlay') === null)
-    } finally {
-      await page.close()
-    }
+    it('shows a theme that does not parse in the overlay of every page, and clears it when fixed', async () => {
+      const page = await chromium.browser.newPage()
+      const good = '/* @theme house */\n@import "marp-site";\nh1 { color: rgb(0, 0, 255); }\n'
+      try {
+        await writeFile(path.join(root, 'themes/house.css'), good)
+        await dev.settled()
+        await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
+        await page.waitForSelector('svg.ms-active')
+        await writeFile(path.join(root, 'themes/broken.css'), '/* @theme broken */\nsection { color: red;')
+        await until(page, () => /themes\/broken\.css/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''))
+        expect((await get(port, '/')).status).toBe(200)
+        await rm(path.join(root, 'themes/broken.css'))
+        await until(page, () => document.getElementById('marp-site-dev-overlay') === null)
+      } finally {
+        await page.close()
+      }
+    })
   })
 })
 

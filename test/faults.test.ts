@@ -11,12 +11,23 @@ const isRoot = process.getuid?.() === 0
 const WITHOUT_ROOT_OVERRIDE = ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search']
 
 /** Runs the real CLI, optionally subject to file permissions even as root, or under shell limits. */
-function cli(args: string[], options: { permissions?: boolean; shell?: string } = {}): SpawnSyncReturns<string> {
+function cli(args: string[], options: CliOptions = {}): SpawnSyncReturns<string> {
+  const [command, ...rest] = cliCommand(args, options)
+  return spawnSync(command, rest, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+}
+
+interface CliOptions {
+  readonly permissions?: boolean
+  readonly shell?: string
+}
+
+/** The command line that runs the CLI with `args`, under the shell limits and permissions asked for. */
+function cliCommand(args: string[], options: CliOptions): [string, ...string[]] {
   let argv = [process.execPath, BIN, ...args]
   if (options.shell) argv = ['bash', '-c', `${options.shell}; exec "$0" "$@"`, ...argv]
   if (options.permissions && isRoot) argv = [...WITHOUT_ROOT_OVERRIDE, ...argv]
   const [command = '', ...rest] = argv
-  return spawnSync(command, rest, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return [command, ...rest]
 }
 
 describe('filesystem faults', () => {
@@ -151,12 +162,9 @@ describe('dev under faults', () => {
 })
 
 /** `marp-site dev` as a child process on a free port, optionally subject to file permissions or shell limits. */
-async function devProcess(root: string, options: { permissions?: boolean; shell?: string }) {
+async function devProcess(root: string, options: CliOptions) {
   const port = await freePort()
-  let argv = [process.execPath, BIN, 'dev', root, '--port', String(port)]
-  if (options.shell) argv = ['bash', '-c', `${options.shell}; exec "$0" "$@"`, ...argv]
-  if (options.permissions && isRoot) argv = [...WITHOUT_ROOT_OVERRIDE, ...argv]
-  const [command = '', ...rest] = argv
+  const [command, ...rest] = cliCommand(['dev', root, '--port', String(port)], options)
   const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
   let output = ''
   child.stdout.on('data', (d: Buffer) => (output += d.toString()))

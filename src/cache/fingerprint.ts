@@ -97,8 +97,13 @@ export async function treeContents(dirs: readonly string[]): Promise<string> {
 export async function fileState(file: string): Promise<string> {
   try {
     const info = await stat(file)
-    return info.isFile() ? `${info.ino} ${info.size} ${info.mtimeMs}` : 'not a file'
+    return info.isFile() ? statStamp(info) : 'not a file'
   } catch (error) {
     return `missing ${(error as NodeJS.ErrnoException).code ?? ''}`
   }
+}
+
+/** A file's identity, size and time in one string: equal stamps, same file as far as a build can tell. */
+export function statStamp(info: { readonly ino: number; readonly size: number; readonly mtimeMs: number }): string {
+  return `${info.ino} ${info.size} ${info.mtimeMs}`
 }

@@ -9,7 +9,7 @@ import { findBrowser } from '../pdf/browser.js'
 import { isInside, toPosix } from '../paths.js'
 import type { Problem } from '../problems.js'
 import { findOverflow } from './overflow.js'
-import { applyRules } from '../rules.js'
+import { applyRules, settingFor } from '../rules.js'
 
 /** One problem as `check --format json` prints it (the contract in ARCHITECTURE.md, plus file and line). */
 export interface CheckProblem {
@@ -30,8 +30,6 @@ export interface CheckResult {
   readonly decks: number
 }
 
-const OVERFLOW_PROBE: Problem = { file: '', rule: 'overflow', severity: 'error', message: '' }
-
 /**
  * `marp-site check`: builds the site into a temporary folder (the real out dir is not touched),
  * collects every problem the build finds, then measures overflow in a browser when one is found.
@@ -47,7 +45,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)
     if (browser) {
       // Decks whose rules switch overflow off are not measured; the others follow the switches too.
-      const measured = result.decks.filter((d) => applyRules([OVERFLOW_PROBE], config.rules, result.deckRules[d.source]).length > 0)
+      const measured = result.decks.filter((d) => settingFor('overflow', 'error', config.rules, result.deckRules[d.source]) !== 'off')
       const overflow = await findOverflow({ siteDir: outDir, decks: measured.map((d) => ({ slug: d.slug, source: d.source })), browserPath: browser.path, timeoutMs: config.pdf.timeoutMs })
       raw.push(...overflow.flatMap((p) => applyRules([p], config.rules, result.deckRules[p.file])))
     } else {

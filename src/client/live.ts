@@ -17,13 +17,17 @@ const OVERLAY_ID = 'marp-site-dev-overlay'
 /** Quiet time after an update before the page measures itself for overflow. */
 const MEASURE_DELAY_MS = 300
 
-function pageDeck(): string | undefined {
-  const el = document.getElementById('marp-site-deck')
+/** The deck page's data block (see deck.liquid); empty on other pages. */
+function deckData(): { slug?: string; source?: string; overflow?: string } {
   try {
-    return el?.textContent ? ((JSON.parse(el.textContent) as { slug?: string }).slug ?? undefined) : undefined
+    return JSON.parse(document.getElementById('marp-site-deck')?.textContent || '{}') as ReturnType<typeof deckData>
   } catch {
-    return undefined
+    return {}
   }
+}
+
+function pageDeck(): string | undefined {
+  return deckData().slug
 }
 
 /** On the index, a badge on each deck's card with its number of errors and warnings. */
@@ -154,12 +158,7 @@ async function patchDeck(): Promise<boolean> {
  * `marp-site check` measures it. Runs after each load and update of a deck page.
  */
 async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
-  let data: { slug?: string; source?: string; overflow?: string } = {}
-  try {
-    data = JSON.parse(document.getElementById('marp-site-deck')?.textContent ?? '{}') as typeof data
-  } catch {
-    return []
-  }
+  const data = deckData()
   const first = document.querySelector<SVGSVGElement>('div.marpit > svg[data-marpit-svg]')
   if (!first || !data.slug || !data.source || data.overflow === 'off') return []
   const box = first.viewBox.baseVal

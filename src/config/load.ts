@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { MarpSiteError, reason } from '../errors.js'
 import type { UserConfig } from './schema.js'
 import { Cache } from '../cache/store.js'
+import { digest } from '../cache/fingerprint.js'
 
 export const CONFIG_FILE_NAMES = ['marp-site.config.js', 'marp-site.config.mjs', 'marp-site.config.json'] as const
 
@@ -113,7 +113,7 @@ async function validateOnce(value: unknown, where: string, root: string | undefi
   let mark: string | undefined
   if (dir !== undefined) {
     const schema = await stat(SCHEMA_FILE).then((s) => `${s.size} ${s.mtimeMs}`, () => 'unknown')
-    mark = createHash('sha256').update(`${schema}\0${JSON.stringify(raw)}`).digest('hex').slice(0, 32)
+    mark = digest(schema, raw)
     if (await new Cache(dir).get<boolean>('configs', mark)) return raw as UserConfig
   }
   const config = await validate(raw, where)

@@ -3,6 +3,7 @@ import { cp, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import path from 'node:path'
 import { MarpSiteError, reason } from '../errors.js'
 import type { Manifest } from './manifest.js'
+import { statStamp } from '../cache/fingerprint.js'
 
 /**
  * A build writes a staging folder beside the out dir and swaps it in when everything is written, so
@@ -105,12 +106,12 @@ export async function openStaging(outDir: string): Promise<Staging> {
     async reuse(sitePath, expected) {
       const from = path.join(outDir, ...sitePath.split('/'))
       const info = await stat(from).catch(() => undefined)
-      if (!info?.isFile() || fileStamp(info) !== expected) return false
+      if (!info?.isFile() || statStamp(info) !== expected) return false
       return linkFrom(from, sitePath)
     },
     async stateOf(sitePath) {
       const info = await stat(full(sitePath)).catch(() => undefined)
-      return info && fileStamp(info)
+      return info && statStamp(info)
     },
     async carryOver(sitePath) {
       const from = path.join(outDir, ...sitePath.split('/'))
@@ -152,10 +153,6 @@ export async function openStaging(outDir: string): Promise<Staging> {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined)
     },
   }
-}
-
-function fileStamp(info: { size: number; mtimeMs: number; ino: number }): string {
-  return `${info.ino} ${info.size} ${info.mtimeMs}`
 }
 
 const LINKED = /(?:src|href)="([^"#?]+)|url\((?:&quot;|['"])?([^'")&?#]+)/g
@@ -252,10 +249,10 @@ export async function openInPlace(outDir: string): Promise<Staging> {
       if (await unchanged(sitePath, (info) => info.size === source.size && Math.abs(info.mtimeMs - source.mtimeMs) < 1)) return
       await replace(sitePath, (tmp) => cp(from, tmp, { dereference: true, preserveTimestamps: true }), `copy ${from} to`)
     },
-    reuse: (sitePath, expected) => unchanged(sitePath, (info) => fileStamp(info) === expected),
+    reuse: (sitePath, expected) => unchanged(sitePath, (info) => statStamp(info) === expected),
     async stateOf(sitePath) {
       const info = await stat(full(sitePath)).catch(() => undefined)
-      return info && fileStamp(info)
+      return info && statStamp(info)
     },
     async carryOver(sitePath) {
       const dir = full(sitePath)

@@ -102,6 +102,9 @@ export async function writePages(options: {
     writeHashed(runtimeCss, runtime.css)
   }
 
+  // KaTeX's font files, listed once for the copies and for self-contained pages.
+  let fontList: ReturnType<typeof katexFonts> | undefined
+  const fonts = () => (fontList ??= katexFonts())
   // What a self-contained page (`singleFile`) puts inside itself, by site path.
   const sources = new Map<string, () => Promise<Uint8Array | string | undefined>>([
     [scriptPath, async () => script],
@@ -112,7 +115,7 @@ export async function writePages(options: {
     const known = sources.get(sitePath)
     if (known) return known()
     if (sitePath.startsWith(KATEX_FONT_DIR)) {
-      const font = (await katexFonts()).find((f) => `${KATEX_FONT_DIR}${f.name}` === sitePath)
+      const font = (await fonts()).find((f) => `${KATEX_FONT_DIR}${f.name}` === sitePath)
       return font && readFile(font.file)
     }
     const emojiFile = sitePath.startsWith(TWEMOJI_DIR) ? twemojiFile(path.posix.basename(sitePath)) : undefined
@@ -227,7 +230,7 @@ export async function writePages(options: {
     }
   }
 
-  if (needsKatex) for (const font of await katexFonts()) copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
+  if (needsKatex) for (const font of await fonts()) copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
   for (const target of emoji) {
     const file = twemojiFile(path.posix.basename(target))
     if (file) copy(file, target)
