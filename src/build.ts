@@ -356,7 +356,12 @@ async function buildWith(
   const templates = await loadTemplatesOnce(config, templatesKey, options.session)
   // Decks that render again will most likely print again: the browser starts now, while they render.
   // The printer closes it; every other path (nothing to print, an error, Ctrl-C) closes it below.
-  const early = browser && toRender > 0 ? import('./pdf/print.js').then((m) => m.launchPrintBrowser(browser.path, config.pdf.timeoutMs)) : undefined
+  // The printer's modules (pdf-lib among them) load meanwhile too.
+  const early = browser && toRender > 0 ? import('./pdf/print.js').then((m) => {
+    const launched = m.launchPrintBrowser(browser.path, config.pdf.timeoutMs)
+    void import('./pdf/index.js').catch(() => undefined)
+    return launched
+  }) : undefined
   early?.catch(() => undefined)
   const closeEarly = async () => void (await early?.then((c) => c.close(), () => undefined))
 

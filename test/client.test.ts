@@ -37,6 +37,7 @@ describe('deep-link hashes', () => {
     expect(viewFromSearch('')).toBe('audience')
     expect(viewFromSearch('?view=other')).toBe('audience')
     expect(viewFromSearch('?view=measure')).toBe('measure')
+    expect(viewFromSearch('?view=print')).toBe('measure')
   })
 })
 

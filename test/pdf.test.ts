@@ -125,6 +125,38 @@ describe('PDF export', { timeout: 120_000 }, () => {
     expect(await readOut(root, 'deck/index.html')).toContain('"pdfHref":"deck.pdf"')
   })
 
+  it('prints every deck as its own page would, also decks that share one loaded page in the printer', async () => {
+    // x and y have the same page frame (styles, scripts), so the printer swaps y into the page it
+    // loaded for x; each has its own pic.png at the same relative path. z (4:3) has another frame.
+    const bullets = Array.from({ length: 30 }, (_, i) => `- Point ${i + 1}`).join('\n')
+    const root = await project({
+      'slides/x/deck.md': '---\ntitle: Deck X\n---\n# Heading X\n\n![center A wide picture](pic.png)\n\n---\n\n## Second of X\n\n- one\n- two',
+      'slides/x/pic.png': png(60, 40),
+      'slides/y/deck.md': `---\ntitle: Deck Y\n---\n# Heading Y\n\n![center A tall picture](pic.png)\n\n---\n\n## Too long in Y\n\n${bullets}`,
+      'slides/y/pic.png': png(30, 50),
+      'slides/z.md': '---\nsize: 4:3\ntitle: Deck Z\n---\n# Heading Z',
+    })
+    const result = await buildProject(root, { pdf: true })
+    expect(result.problems.map((p) => [p.file, p.slide, p.rule])).toEqual([['slides/y/deck.md', 2, 'overflow']])
+
+    const x = await readPdf(path.join(root, 'dist/x/deck/deck.pdf'))
+    const y = await readPdf(path.join(root, 'dist/y/deck/deck.pdf'))
+    const z = await readPdf(path.join(root, 'dist/z/z.pdf'))
+    expect(x.info['Title']).toBe('Deck X')
+    expect(y.info['Title']).toBe('Deck Y')
+    expect(x.pages.map((p) => p.imageSizes)).toEqual([['60x40'], []])
+    expect(y.pages.map((p) => p.imageSizes)).toEqual([['30x50'], []])
+    expect(y.pages[0]?.text).toContain('Heading Y')
+    expect(y.pages[0]?.text).not.toContain('Heading X')
+    expect(y.pages[1]?.text).toContain('Point 1')
+    expect(z.pages.map((p) => [p.width, p.height, p.text.trim()])).toEqual([[720, 540, 'Heading Z']])
+    // Tagged for assistive technology on every page, not only the first slide's.
+    for (const pdf of [x, y]) {
+      expect(pdf.pages[0]?.roles).toContain('H1')
+      expect(pdf.pages[1]?.roles).toEqual(expect.arrayContaining(['L', 'LI']))
+    }
+  })
+
   it('adds speaker notes as annotations when pdf.notes is set', async () => {
     const root = await project({ 'slides/deck.md': DECK, 'slides/pic.png': PIC, 'marp-site.config.json': '{ "pdf": { "notes": true } }' })
     await buildProject(root, { pdf: true })

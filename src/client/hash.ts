@@ -14,10 +14,12 @@ export function hashForSlide(index: number): string {
 }
 
 /**
- * `?view=presenter` opens the presenter view; `?view=measure` leaves the page as it is without the
- * runtime (every slide at its size, one under the other), for the dev server's overflow measurement.
+ * `?view=presenter` opens the presenter view; `?view=measure` and `?view=print` leave the page as it
+ * is without the runtime (every slide at its size, one under the other, nothing hidden from assistive
+ * technology), for the dev server's overflow measurement and for printing PDFs.
  */
 export function viewFromSearch(search: string): 'presenter' | 'audience' | 'measure' {
   const view = new URLSearchParams(search).get('view')
+  if (view === 'print') return 'measure'
   return view === 'presenter' || view === 'measure' ? view : 'audience'
 }

@@ -5,12 +5,11 @@ import type { PdfConfig } from '../config/types.js'
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
-import type { Chromium } from './chromium.js'
 import type { Staging } from '../write/outdir.js'
 import type { PrintableDeck } from '../write/site.js'
 import type { FoundBrowser } from './browser.js'
 import { finishPdf, readPdfKey } from './document.js'
-import { printDecks } from './print.js'
+import { printDecks, type PrintBrowser, type PrintResult } from './print.js'
 import { serveDir } from './server.js'
 
 export interface PdfOutcome {
@@ -35,7 +34,7 @@ export async function makePdfs(options: {
   generator: string
   signal?: AbortSignal | undefined
   /** A browser started early by the build; closed here when nothing needs printing. */
-  prelaunched?: Promise<Chromium> | undefined
+  prelaunched?: Promise<PrintBrowser> | undefined
   /** Keeps each PDF's print-time problems (overflow, blocked requests), so a reused PDF still reports them. */
   cache?: Cache | undefined
   onProgress?: ((done: number, total: number, source: string) => void) | undefined
@@ -73,31 +72,13 @@ export async function makePdfs(options: {
   const server = await serveDir(staging.dir)
   try {
     const bySlug = new Map(toPrint.map((d) => [d.deck.slug, d]))
-    const results = await printDecks(
-      toPrint.map((d) => ({
-        slug: d.deck.slug,
-        source: d.deck.source,
-        page: encodePath(d.page),
-        width: d.deck.meta.width,
-        height: d.deck.meta.height,
-      })),
-      {
-        browserPath: browser.path,
-        base: server.base,
-        timeoutMs: pdf.timeoutMs,
-        signal: options.signal,
-        prelaunched: options.prelaunched,
-        onDone: (_, __, job) => {
-          done += 1
-          options.onProgress?.(done, decks.length, job.source)
-        },
-      },
-    )
-    for (const result of results) {
+    // Each PDF is finished (metadata, outline, notes) and written while the browser prints the next.
+    const finishing: Promise<void>[] = []
+    const finish = async (result: PrintResult): Promise<void> => {
       const deck = bySlug.get(result.slug)
-      if (!deck) continue
+      if (!deck) return
       if (result.problems.length > 0) problems.set(result.slug, [...result.problems])
-      if (!result.ok) continue
+      if (!result.ok) return
       const { meta } = deck.deck
       const bytes = await finishPdf(result.bytes, {
         title: meta.title,
@@ -114,6 +95,33 @@ export async function makePdfs(options: {
       await options.cache?.set('prints', keyOf(deck), result.problems)
       pdfs.set(result.slug, deck.pdf)
     }
+    try {
+      await printDecks(
+        toPrint.map((d) => ({
+          slug: d.deck.slug,
+          source: d.deck.source,
+          page: encodePath(d.page),
+          width: d.deck.meta.width,
+          height: d.deck.meta.height,
+        })),
+        {
+          browserPath: browser.path,
+          base: server.base,
+          timeoutMs: pdf.timeoutMs,
+          signal: options.signal,
+          prelaunched: options.prelaunched,
+          onDone: (_, __, job) => {
+            done += 1
+            options.onProgress?.(done, decks.length, job.source)
+          },
+          onResult: (result) => finishing.push(finish(result)),
+        },
+      )
+    } finally {
+      // Settled before the staging folder can go away, also when printing stopped.
+      await Promise.allSettled(finishing)
+    }
+    await Promise.all(finishing)
     return { pdfs, problems, printed: toPrint.length, reused: decks.length - toPrint.length }
   } finally {
     await server.close()

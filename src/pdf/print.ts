@@ -4,6 +4,7 @@ import { reason } from '../errors.js'
 import { isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
 import type { Problem } from '../problems.js'
 import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../check/measure.js'
+import { deckFrame } from './frame.js'
 
 export interface PrintJob {
   readonly slug: string
@@ -26,13 +27,22 @@ export interface PrintOptions {
   readonly concurrency?: number
   readonly signal?: AbortSignal | undefined
   readonly onDone?: (done: number, total: number, job: PrintJob) => void
+  /** Each deck's result as soon as it is printed (the caller finishes the PDF while the next prints). */
+  readonly onResult?: (result: PrintResult) => void
   /** A browser started earlier (see launchPrintBrowser), used instead of starting one; closed with the rest. */
-  readonly prelaunched?: Promise<Chromium> | undefined
+  readonly prelaunched?: Promise<PrintBrowser> | undefined
+}
+
+/** A browser for printing, with its first tab (a browser context and its renderer) opening already. */
+export interface PrintBrowser extends Chromium {
+  readonly firstTab: Promise<Tab | undefined>
 }
 
 /** Starts the browser decks are printed with. A build starts it while its decks render, to save the wait. */
-export function launchPrintBrowser(browserPath: string, timeoutMs: number): Promise<Chromium> {
-  return launchChromium({ browserPath, profilePrefix: 'marp-site-pdf-', protocolTimeout: Math.max(timeoutMs * 2, 60_000) })
+export async function launchPrintBrowser(browserPath: string, timeoutMs: number): Promise<PrintBrowser> {
+  const chromium = await launchChromium({ browserPath, profilePrefix: 'marp-site-pdf-', protocolTimeout: Math.max(timeoutMs * 2, 60_000) })
+  const firstTab = openTab(chromium.browser).catch(() => undefined)
+  return { ...chromium, firstTab }
 }
 
 
@@ -48,6 +58,8 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
   let restarts = 0
   let launching: Promise<Browser> | undefined
   let prelaunched = options.prelaunched
+  /** The tab the browser opened as it started, for the first slot to take. */
+  let spare: Promise<Tab | undefined> | undefined
 
   /** Starts a browser (a fresh profile each time, so a killed one's lock is no obstacle). */
   const launch = (): Promise<Browser> => {
@@ -58,7 +70,9 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
       // The first time, the browser started early, if it did start.
       const early = await prelaunched?.catch(() => undefined)
       prelaunched = undefined
-      chromium = early ?? (await launchPrintBrowser(options.browserPath, options.timeoutMs))
+      const started = early ?? (await launchPrintBrowser(options.browserPath, options.timeoutMs))
+      chromium = started
+      spare = started.firstTab
       generation += 1
       return chromium.browser
     })().finally(() => {
@@ -87,6 +101,11 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
           const [index, job] = next
           options.signal?.throwIfAborted()
           const seen = generation
+          if (!tab && spare) {
+            const opened = spare
+            spare = undefined
+            tab = await opened
+          }
           tab ??= await openTab(await current())
           let result = await printOne(tab, job, options)
           if (!result.ok) {
@@ -114,6 +133,7 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
           done += 1
           options.onDone?.(done, jobs.length, job)
           results[index] = result.ok ? result : { slug: job.slug, ok: false, problems: result.problems }
+          options.onResult?.(results[index])
         }
       } finally {
         await tab?.close()
@@ -124,6 +144,7 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
     return results
   } finally {
     options.signal?.removeEventListener('abort', onAbort)
+    await spare?.then((t) => t?.close())
     await launching?.catch(() => undefined)
     await chromium?.close()
   }
@@ -136,6 +157,8 @@ interface Tab {
   readonly page: Page
   /** The request handler of the deck being printed. */
   onRequest: ((request: HTTPRequest) => void) | undefined
+  /** The page holds a deck page whose frame is recorded, so the next deck can be swapped in (see frame.ts). */
+  framed: boolean
   close(): Promise<void>
 }
 
@@ -149,6 +172,7 @@ async function openTab(browser: Browser): Promise<Tab> {
     browser,
     page,
     onRequest: undefined,
+    framed: false,
     // A page stuck in a script may not close; do not wait for it longer than a moment.
     close: () => withTimeout(context.close().catch(() => undefined), 3000),
   }
@@ -182,12 +206,24 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
     let overflow: Overflow[] = []
     const work = (async () => {
       const p = tab.page
+      const url = `${options.base}/${job.page}`
       await p.setViewport({ width: job.width, height: job.height })
-      await p.goto(`${options.base}/${job.page}`, { waitUntil: 'load', timeout: 0 })
+      // The deck is swapped into the page already loaded when it shares its frame; else loaded, with
+      // the runtime off (`?view=print`: every slide showing, none hidden from the PDF's tags).
+      const swapped = tab.framed && (await p.evaluate(deckFrame, 'swap', url).catch(() => false))
+      if (!swapped) {
+        tab.framed = false
+        await p.goto(`${url}?view=print`, { waitUntil: 'load', timeout: 0 })
+        tab.framed = await p.evaluate(deckFrame, 'remember', url).catch(() => false)
+      }
       await p.evaluate(async () => {
         await document.fonts.ready
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
         await Promise.all(Array.from(document.images).map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))))
+        await document.fonts.ready
       })
+      // Backgrounds and fonts that layout asked for are in before printing.
+      await p.waitForNetworkIdle({ idleTime: 0, concurrency: 0, timeout: 0 })
       // The overflow rule, measured on the page as laid out for printing, before auto-scaled parts are flattened.
       overflow = await p.evaluate(measureOverflow, TOLERANCE_PX)
       await p.evaluate(flattenAutoScaling)
