@@ -384,4 +384,19 @@ describe('render workers', () => {
     expect([workersFor(3, 8), workersFor(50, 8), workersFor(500, 8)]).toEqual([3, 7, 7])
     expect([workersFor(50, 1), workersFor(500, 1)]).toEqual([1, 1])
   })
+
+  it('render MathJax when the config asks for it (its modules load on first use), and KaTeX by default', async () => {
+    const deck = '# Math\n\n$x^2 + y^2$\n\n$$\n\\frac{a}{b}\n$$'
+    const mathjax = await project({ 'slides/m.md': deck, 'marp-site.config.json': '{ "marp": { "math": "mathjax" } }' })
+    expect((await buildProject(mathjax)).problems).toEqual([])
+    const page = await readOut(mathjax, 'm/index.html')
+    expect(page).toMatch(/<mjx-container[^>]*>\s*<svg/)
+    expect(page).not.toContain('class="katex"')
+
+    const katex = await project({ 'slides/k.md': deck })
+    await buildProject(katex)
+    const katexPage = await readOut(katex, 'k/index.html')
+    expect(katexPage).toContain('class="katex"')
+    expect(katexPage).not.toContain('<mjx-container')
+  })
 })

@@ -4,6 +4,8 @@
  * rebuilds the engine (tens of milliseconds) instead of restarting the worker (about a second).
  * Runs in a worker so that a deck on one of Marpit's slow paths can be stopped without stopping the build.
  */
+// First: marp-core's MathJax modules load only when a deck uses MathJax.
+import './lazy-mathjax.js'
 import { Piscina } from 'piscina'
 import type { MarpOptionsConfig } from '../config/schema.js'
 import type { ThemeSource } from '../discover/themes.js'
