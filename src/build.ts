@@ -20,7 +20,7 @@ import { GENERATOR } from './version.js'
 import { applyRules, type RuleSettings } from './rules.js'
 import type { ManifestDeck } from './write/manifest.js'
 import { openInPlace, openStaging, type Staging } from './write/outdir.js'
-import { writePages, type DeckOutcome, type PageRecords } from './write/site.js'
+import { openSiteWriter, type DeckOutcome, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
 
@@ -382,15 +382,25 @@ async function buildWith(
   try {
     const checkAssets = createAssetChecker(config.root)
     const slugs = new Map(decks.decks.map((d) => [d.source, d.slug]))
+    // Each deck's pages are written as soon as its render arrives, while the others render.
+    const writer = await openSiteWriter({ config, staging, templates, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous })
     let done = 0
-    const outcomes: DeckOutcome[] = await Promise.all(
+    const settled = await Promise.allSettled(
       decks.decks.map(async (source, i): Promise<DeckOutcome> => {
         const outcome = await renderOne(source, i)
+        await writer.add(outcome, i)
         done += 1
         options.onDeck?.({ done, total: decks.decks.length, source: source.source })
         return outcome
       }),
     )
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) {
+      // Every write settles before the staging folder is thrown away.
+      await writer.close().catch(() => undefined)
+      throw failed.reason
+    }
+    const outcomes = settled.map((r) => (r as PromiseFulfilledResult<DeckOutcome>).value)
     async function renderOne(source: DeckSource, i: number): Promise<DeckOutcome> {
       signal?.throwIfAborted()
       const read = reads[i]
@@ -407,7 +417,7 @@ async function buildWith(
     await renders.close()
     if (options.session) pruneRenders(options.session, decks.decks.length)
 
-    const pages = await writePages({ config, staging, templates, outcomes, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous })
+    const pages = await writer.close()
     let pdf = { pdfs: new Map<string, string>(), problems: new Map<string, Problem[]>(), printed: 0, reused: 0 }
     if (browser && pages.printable.length > 0) {
       // Loaded only when PDFs are made: HTML-only builds never load the browser driver.

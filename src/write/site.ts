@@ -57,30 +57,47 @@ export interface WrittenSite {
 const CSS_DIR = '_assets/css'
 const JS_DIR = '_assets/js'
 
-/**
- * Writes every deck page, stylesheet and asset into the staging folder. Pages link their PDF when
- * `withPdf` says PDFs will be made; `finish` writes the index and manifest once they are.
- */
-export async function writePages(options: {
+export interface SiteWriterOptions {
   config: ResolvedConfig
   staging: Staging
   templates: Templates
-  outcomes: readonly DeckOutcome[]
   generator: string
   withPdf: boolean
   signal?: AbortSignal | undefined
   /** Digest of the template files: with `previous`, lets unchanged pages be reused. */
   templatesKey?: string
   previous?: PageRecords | undefined
-}): Promise<WrittenPages> {
-  const { config, staging, templates, outcomes, generator, signal, withPdf, templatesKey } = options
+}
+
+/** Writes the pages of each deck as its render arrives, while the other decks still render. */
+export interface SiteWriter {
+  /** Writes (or reuses, or carries over) the pages of one deck; `order` is its place among the decks. */
+  add(outcome: DeckOutcome, order: number): Promise<void>
+  /** After the last deck: the shared files; then the decks to print, and `finish` for the index and manifest. */
+  close(): Promise<WrittenPages>
+}
+
+/**
+ * Writes every deck page, stylesheet and asset into the staging folder, deck by deck (see
+ * SiteWriter). Pages link their PDF when `withPdf` says PDFs will be made; `finish` writes the index
+ * and manifest once they are.
+ */
+export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWriter> {
+  const { config, staging, templates, generator, signal, withPdf, templatesKey } = options
   const records: Record<string, { key: string; files: Record<string, string> }> = {}
   let rendered = 0
   const limit = pLimit(16)
   let pending: Promise<void>[] = []
-  const write = (sitePath: string, data: string | Uint8Array) => pending.push(limit(() => staging.write(sitePath, data)))
-  const writeHashed = (sitePath: string, data: string | Uint8Array) => pending.push(limit(() => staging.writeHashed(sitePath, data)))
-  const copy = (from: string, sitePath: string) => pending.push(limit(() => staging.copy(from, sitePath)))
+  // Failures are reported by settle(), which may come long after (decks are still rendering), so
+  // each write is marked handled at once.
+  const queue = (work: () => Promise<void>) => {
+    const done = limit(work)
+    done.catch(() => undefined)
+    pending.push(done)
+  }
+  const write = (sitePath: string, data: string | Uint8Array) => queue(() => staging.write(sitePath, data))
+  const writeHashed = (sitePath: string, data: string | Uint8Array) => queue(() => staging.writeHashed(sitePath, data))
+  const copy = (from: string, sitePath: string) => queue(() => staging.copy(from, sitePath))
   // Settle every write before reporting the first failure, so none is left running.
   const settle = async () => {
     const results = await Promise.allSettled(pending)
@@ -97,10 +114,8 @@ export async function writePages(options: {
   const runtime = await runtimeFiles(PACKAGE_DIR)
   const runtimeJs = `${JS_DIR}/runtime.${contentHash(runtime.js)}.js`
   const runtimeCss = `${CSS_DIR}/runtime.${contentHash(runtime.css)}.css`
-  if (outcomes.some((o) => o.kind === 'rendered')) {
-    writeHashed(runtimeJs, runtime.js)
-    writeHashed(runtimeCss, runtime.css)
-  }
+  // Written with the first page that needs them.
+  let runtimeWritten = false
 
   // KaTeX's font files, listed once for the copies and for self-contained pages.
   let fontList: ReturnType<typeof katexFonts> | undefined
@@ -124,19 +139,25 @@ export async function writePages(options: {
   const cssFiles = new Set<string>()
   const emoji = new Set<string>()
   let needsKatex = false
-  const entries: { manifest: ManifestDeck; summary: DeckSummary; problems: readonly Problem[]; kept: boolean }[] = []
-  const printable: PrintableDeck[] = []
+  // By the decks' order, whichever order their renders arrive in.
+  const entries: ({ manifest: ManifestDeck; summary: DeckSummary; problems: readonly Problem[]; kept: boolean } | undefined)[] = []
+  const printables: (PrintableDeck | undefined)[] = []
   const rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
   const previous = new Map((staging.previous?.decks ?? []).map((d) => [d.source, d]))
 
-  for (const outcome of outcomes) {
+  async function add(outcome: DeckOutcome, order: number): Promise<void> {
     signal?.throwIfAborted()
     if (outcome.kind === 'failed') {
       const before = previous.get(outcome.source.source)
       if (before && before.slug === outcome.source.slug && (await staging.carryOver(before.slug))) {
-        entries.push({ manifest: before, summary: summaryFromManifest(before, outcome.problems), problems: outcome.problems, kept: true })
+        entries[order] = { manifest: before, summary: summaryFromManifest(before, outcome.problems), problems: outcome.problems, kept: true }
       }
-      continue
+      return
+    }
+    if (!runtimeWritten) {
+      runtimeWritten = true
+      writeHashed(runtimeJs, runtime.js)
+      writeHashed(runtimeCss, runtime.css)
     }
 
     const { deck } = outcome
@@ -199,16 +220,14 @@ export async function writePages(options: {
     else {
       const record = { key, files: {} as Record<string, string> }
       records[deck.slug] = record
-      pending.push(
-        limit(async () => {
-          if (before?.key === key && (await reuseAll(staging, pagePaths, before.files))) record.files = { ...before.files }
-          else await makePages()
-        }),
-      )
+      queue(async () => {
+        if (before?.key === key && (await reuseAll(staging, pagePaths, before.files))) record.files = { ...before.files }
+        else await makePages()
+      })
     }
     for (const asset of outcome.copies) copy(asset.from, asset.target)
 
-    entries.push({
+    entries[order] = {
       manifest: {
         slug: deck.slug,
         source: deck.source,
@@ -222,58 +241,64 @@ export async function writePages(options: {
       summary,
       problems: outcome.problems,
       kept: false,
-    })
+    }
     if (withPdf) {
       const files = await Promise.all(outcome.copies.map(async (c) => `${c.target}:${contentHash(await readFile(c.from))}`))
       // `key` stands for the page (same key, same page), whether it was made or reused.
-      printable.push({ deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, key ?? html ?? '', derived.css, ...files].join('\n')) })
+      printables[order] = { deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, key ?? html ?? '', derived.css, ...files].join('\n')) }
     }
   }
 
-  if (needsKatex) for (const font of await fonts()) copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
-  for (const target of emoji) {
-    const file = twemojiFile(path.posix.basename(target))
-    if (file) copy(file, target)
-  }
-  await settle()
+  async function close(): Promise<WrittenPages> {
+    if (needsKatex) for (const font of await fonts()) copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
+    for (const target of emoji) {
+      const file = twemojiFile(path.posix.basename(target))
+      if (file) copy(file, target)
+    }
+    await settle()
+    const printable = printables.filter((p) => p !== undefined)
 
-  return {
-    printable,
-    async finish(pdfs, extraProblems) {
-      const decks: ManifestDeck[] = []
-      const summaries: DeckSummary[] = []
-      for (const entry of entries) {
-        const slug = entry.manifest.slug
-        const problems = [...entry.problems, ...(extraProblems.get(slug) ?? [])]
-        const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? null)
-        if (!entry.kept && withPdf && pdf === null) {
-          // Printing failed: this page must not link a PDF that does not exist.
-          const renderPage = rewrite.get(slug)
-          if (renderPage) write(`${slug}/index.html`, await renderPage(undefined))
-          // Not the page its key describes: the next build must make it again.
-          delete records[slug]
-        }
-        decks.push({ ...entry.manifest, pdf, problems: problems.map((p) => manifestProblem(slug, p)) })
-        const { errors, warnings } = countBySeverity(problems)
-        summaries.push({ ...entry.summary, pdfHref: pdf === null ? undefined : encodePath(pdf), errors, warnings })
-      }
-      const listed = sortForIndex(summaries.filter((s) => !s.draft))
-      write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
-      write('manifest.json', serializeManifest({ generator, decks }))
-      await settle()
-      // Pages made this time are recorded as written; reused ones kept their record.
-      await Promise.all(
-        Object.entries(records).map(async ([slug, record]) => {
-          if (Object.keys(record.files).length > 0) return
-          for (const name of ['index.html', 'thumb.html']) {
-            const state = await staging.stateOf(`${slug}/${name}`)
-            if (state !== undefined) record.files[`${slug}/${name}`] = state
+    return {
+      printable,
+      async finish(pdfs, extraProblems) {
+        const decks: ManifestDeck[] = []
+        const summaries: DeckSummary[] = []
+        for (const entry of entries) {
+          if (!entry) continue
+          const slug = entry.manifest.slug
+          const problems = [...entry.problems, ...(extraProblems.get(slug) ?? [])]
+          const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? null)
+          if (!entry.kept && withPdf && pdf === null) {
+            // Printing failed: this page must not link a PDF that does not exist.
+            const renderPage = rewrite.get(slug)
+            if (renderPage) write(`${slug}/index.html`, await renderPage(undefined))
+            // Not the page its key describes: the next build must make it again.
+            delete records[slug]
           }
-        }),
-      )
-      return { decks, kept: entries.filter((e) => e.kept).map((e) => e.manifest.source), pages: records, rendered }
-    },
+          decks.push({ ...entry.manifest, pdf, problems: problems.map((p) => manifestProblem(slug, p)) })
+          const { errors, warnings } = countBySeverity(problems)
+          summaries.push({ ...entry.summary, pdfHref: pdf === null ? undefined : encodePath(pdf), errors, warnings })
+        }
+        const listed = sortForIndex(summaries.filter((s) => !s.draft))
+        write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
+        write('manifest.json', serializeManifest({ generator, decks }))
+        await settle()
+        // Pages made this time are recorded as written; reused ones kept their record.
+        await Promise.all(
+          Object.entries(records).map(async ([slug, record]) => {
+            if (Object.keys(record.files).length > 0) return
+            for (const name of ['index.html', 'thumb.html']) {
+              const state = await staging.stateOf(`${slug}/${name}`)
+              if (state !== undefined) record.files[`${slug}/${name}`] = state
+            }
+          }),
+        )
+        return { decks, kept: entries.flatMap((e) => (e?.kept ? [e.manifest.source] : [])), pages: records, rendered }
+      },
+    }
   }
+
+  return { add, close }
 }
 
 /** What the pages of a deck need from its render, worked out once per render (dev reuses renders). */
