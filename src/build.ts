@@ -432,6 +432,7 @@ async function buildWith(
         signal,
         cache: renders.cache,
         prelaunched: early,
+        baseUrl: config.baseUrl,
         onProgress: options.onPdf && ((done, total, source) => options.onPdf?.({ done, total, source })),
       })
     }

@@ -157,6 +157,17 @@ describe('PDF export', { timeout: 120_000 }, () => {
     }
   })
 
+  it('links from a PDF to other decks lead into the site, not to the printer’s private server', async () => {
+    const files = { 'slides/a.md': '# A\n\n[to B](b.md) and [elsewhere](https://example.com/x)', 'slides/b.md': '# B' }
+    const links = async (root: string) => (await readPdf(path.join(root, 'dist/a/a.pdf'))).pages[0]?.annotations.map((a) => a.url)
+    const relative = await project(files)
+    await buildProject(relative, { pdf: true })
+    expect(await links(relative)).toEqual(['../b/index.html', 'https://example.com/x'])
+    const hosted = await project({ ...files, 'marp-site.config.json': '{ "baseUrl": "https://talks.example.org/team" }' })
+    await buildProject(hosted, { pdf: true })
+    expect(await links(hosted)).toEqual(['https://talks.example.org/team/b/index.html', 'https://example.com/x'])
+  })
+
   it('adds speaker notes as annotations when pdf.notes is set', async () => {
     const root = await project({ 'slides/deck.md': DECK, 'slides/pic.png': PIC, 'marp-site.config.json': '{ "pdf": { "notes": true } }' })
     await buildProject(root, { pdf: true })

@@ -1,4 +1,5 @@
-import { PDFDocument, PDFName, PDFNumber, PDFString, PDFHexString, type PDFDict, type PDFRef } from 'pdf-lib'
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString, type PDFRef } from 'pdf-lib'
+import { relativeUrl } from '../write/relativize.js'
 
 export interface PdfMeta {
   readonly title: string
@@ -13,6 +14,12 @@ export interface PdfMeta {
   readonly generator: string
   /** Content key of what was printed; a later build reuses the PDF when its key is the same. */
   readonly key: string
+  /**
+   * Links into the site are printed as URLs of the printer's private server (`origin`, with its
+   * slash). They become the site's public URLs under `baseUrl` when there is one, else URLs
+   * relative to the PDF's folder (`pdfDir`, encoded), which is also its page's folder.
+   */
+  readonly siteLinks?: { readonly origin: string; readonly pdfDir: string; readonly baseUrl: string | undefined } | undefined
 }
 
 const KEY_NAME = 'MarpSiteKey'
@@ -35,6 +42,7 @@ export async function finishPdf(bytes: Uint8Array, meta: PdfMeta): Promise<Uint8
   ;(doc as unknown as { getInfoDict(): PDFDict }).getInfoDict().set(PDFName.of(KEY_NAME), PDFString.of(meta.key))
 
   const pages = doc.getPages()
+  if (meta.siteLinks) rewriteSiteLinks(doc, meta.siteLinks)
   addOutline(doc, pages.map((p) => p.ref), meta.outline)
   if (meta.notes) {
     pages.forEach((page, i) => {
@@ -54,6 +62,20 @@ export async function finishPdf(bytes: Uint8Array, meta: PdfMeta): Promise<Uint8
   }
   // No object streams: keeps the info dictionary readable by readPdfKey without parsing the file.
   return doc.save({ useObjectStreams: false, updateFieldAppearances: false })
+}
+
+function rewriteSiteLinks(doc: PDFDocument, links: NonNullable<PdfMeta['siteLinks']>): void {
+  for (const page of doc.getPages()) {
+    const annots = page.node.Annots()
+    for (let i = 0; annots && i < annots.size(); i += 1) {
+      const action = annots.lookupMaybe(i, PDFDict)?.lookupMaybe(PDFName.of('A'), PDFDict)
+      const uri = action?.lookupMaybe(PDFName.of('URI'), PDFString, PDFHexString)?.decodeText()
+      if (!action || !uri?.startsWith(links.origin)) continue
+      const sitePath = uri.slice(links.origin.length)
+      const target = links.baseUrl ? `${links.baseUrl}${sitePath}` : relativeUrl(links.pdfDir, sitePath)
+      action.set(PDFName.of('URI'), PDFString.of(target))
+    }
+  }
 }
 
 function addOutline(doc: PDFDocument, pageRefs: PDFRef[], titles: readonly (string | undefined)[]): void {

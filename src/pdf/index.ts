@@ -38,6 +38,8 @@ export async function makePdfs(options: {
   /** Keeps each PDF's print-time problems (overflow, blocked requests), so a reused PDF still reports them. */
   cache?: Cache | undefined
   onProgress?: ((done: number, total: number, source: string) => void) | undefined
+  /** The site's public URL (config `baseUrl`), for links from a PDF into the site. */
+  baseUrl?: string | undefined
 }): Promise<PdfOutcome> {
   const { decks, staging, pdf, browser, generator } = options
   const epoch = process.env['SOURCE_DATE_EPOCH']
@@ -90,6 +92,7 @@ export async function makePdfs(options: {
         date,
         generator,
         key: keyOf(deck),
+        siteLinks: { origin: `${server.base}/`, pdfDir: encodePath(path.posix.dirname(deck.pdf)), baseUrl: options.baseUrl },
       })
       await staging.write(deck.pdf, bytes)
       await options.cache?.set('prints', keyOf(deck), result.problems)

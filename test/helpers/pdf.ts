@@ -23,7 +23,11 @@ export async function readPdf(file: string) {
       for (const child of node.children ?? []) walk(child as { role?: string; children?: unknown[] })
     }
     walk((await page.getStructTree()) as { role?: string; children?: unknown[] } | null)
-    const annotations = (await page.getAnnotations()).map((a: { subtype?: string; contentsObj?: { str?: string } }) => ({ subtype: a.subtype, contents: a.contentsObj?.str }))
+    const annotations = (await page.getAnnotations()).map((a: { subtype?: string; contentsObj?: { str?: string }; unsafeUrl?: string }) => ({
+      subtype: a.subtype,
+      contents: a.contentsObj?.str,
+      ...(a.unsafeUrl === undefined ? {} : { url: a.unsafeUrl }),
+    }))
     pages.push({ width: Math.round(x1 - x0), height: Math.round(y1 - y0), text, images, imageSizes, roles, annotations })
   }
   const { info } = (await doc.getMetadata()) as unknown as { info: Record<string, unknown> }
