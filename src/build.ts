@@ -148,7 +148,9 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
     (options.env ?? process.env)['SOURCE_DATE_EPOCH'] ?? null,
   )
   const stampKey = digest(config.outDir)
-  if (cache && options.stamp !== false) {
+  // A session (dev) never stops at "up to date": its first build loads the templates and the cached
+  // renders it keeps for the edits that follow.
+  if (cache && options.stamp !== false && !options.session) {
     const stamp = await cache.get<Stamp>('sites', stampKey)
     if (stamp && (await upToDate(stamp, inputs, config.outDir))) {
       return { ...stamp.result, upToDate: true, rendered: 0, durationMs: performance.now() - started }
@@ -159,6 +161,11 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   try {
     const { assets, ...result } = await buildWith(config, options, { themes, found, reads, notices, browser, renders, templatesKey })
     const final: BuildResult = { ...result, durationMs: performance.now() - started }
+    // In dev, a render worker is kept warm even when every deck came from the cache, so that the
+    // first edit does not wait for one to start (about a second); started now, in the background.
+    if (options.session && !renders.started) {
+      void options.session.poolFor(renders.keyed, config.renderTimeoutMs, options.threads ?? workersFor(found.decks.length, availableParallelism())).catch(() => undefined)
+    }
     if (cache) {
       // A deck stopped by a time limit (render or print) may succeed next time: such a build is never "up to date".
       const stopped = final.problems.some((p) => p.rule === 'render-error' || p.rule === 'pdf-error')

@@ -217,10 +217,12 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
         tab.framed = await p.evaluate(deckFrame, 'remember', url).catch(() => false)
       }
       await p.evaluate(async () => {
+        // Laid out once (which requests the fonts and images it needs), those loaded, then two frames
+        // for marp-core's auto-scaling to settle on the final layout.
+        await new Promise((resolve) => requestAnimationFrame(resolve))
         await document.fonts.ready
-        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
         await Promise.all(Array.from(document.images).map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))))
-        await document.fonts.ready
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
       })
       // Backgrounds and fonts that layout asked for are in before printing.
       await p.waitForNetworkIdle({ idleTime: 0, concurrency: 0, timeout: 0 })
@@ -267,11 +269,10 @@ class PrintTimeout extends Error {}
 
 /**
  * marp-core scales fitting headings, code blocks and display math with an SVG inside the element's
- * shadow DOM, and Chromium leaves those out of printed pages. In the page, before printing: measure
- * the scale each one got, drop the SVG, and apply the same scale with CSS zoom.
+ * shadow DOM, and Chromium leaves those out of printed pages. In the page, once laid out, before
+ * printing: measure the scale each one got, drop the SVG, and apply the same scale with CSS zoom.
  */
-async function flattenAutoScaling(): Promise<void> {
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+function flattenAutoScaling(): void {
   for (const host of Array.from(document.querySelectorAll<HTMLElement>('[data-auto-scaling]'))) {
     const svg = host.shadowRoot?.querySelector('marp-auto-scaling')?.shadowRoot?.querySelector('svg')
     const box = svg?.viewBox.baseVal

@@ -48,8 +48,23 @@ function engineFor({ key, setup }: KeyedSetup): Engine | Error {
   return current.engine
 }
 
-// Built when the worker starts, before the first deck arrives.
-engineFor(Piscina.workerData as KeyedSetup)
+// Built when the worker starts, before the first deck arrives, and warmed up with a small deck:
+// the first render loads what marp-core loads lazily (highlight.js's languages, KaTeX) and packs
+// the default theme, about half a second that would otherwise fall on the first deck (in `dev`,
+// started on a cached site, on the first edit).
+const WARM_UP_DECK = [
+  '---', 'paginate: true', '---', '<!-- _class: lead -->', '# Warm-up', '', '- a *list* with **marks**', '- `code`', '',
+  '| a | b |', '|---|---|', '| 1 | 2 |', '', '> quote', '', '![center a picture](warm-up.png)', '', '<!-- notes -->', '',
+  '---', '', '## Code and math :smile:', '', '```js', 'const x = 1', '```', '', '$x^2$', '', '$$', '\\frac{a}{b}', '$$', '',
+].join('\n')
+const initial = engineFor(Piscina.workerData as KeyedSetup)
+if (!(initial instanceof Error)) {
+  try {
+    renderDeck(initial, { markdown: WARM_UP_DECK, source: 'warm-up.md', slug: 'warm-up' })
+  } catch {
+    // Only a warm-up: a real deck reports its own problems.
+  }
+}
 
 function started(engine: Engine | Error): WorkerStart {
   if (!(engine instanceof Error)) return { problems: engine.problems }
