@@ -66,6 +66,12 @@ describe('config files', () => {
     expect(error.message).toContain('"marp.math"')
   })
 
+  it('reads pdf.notes as annotations (true) or a handout, and names a wrong value', async () => {
+    const notes = async (value: string) => (await resolveConfig({ root: await project({ 'marp-site.config.json': `{ "pdf": { "notes": ${value} } }` }) })).pdf.notes
+    expect([await notes('true'), await notes('"annotations"'), await notes('"handout"'), await notes('false')]).toEqual(['annotations', 'annotations', 'handout', false])
+    await expect(notes('"slides"')).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('"pdf.notes"') })
+  })
+
   it('rejects a bad lang and a non-http base URL', async () => {
     const root = await project({ 'marp-site.config.json': '{ "lang": "en_US!", "baseUrl": "ftp://x" }' })
     const error = (await resolveConfig({ root }).then(

@@ -176,6 +176,34 @@ describe('PDF export', { timeout: 120_000 }, () => {
     expect(pdf.pages[1]?.annotations).toEqual([])
   })
 
+  it('prints a handout with pdf.notes "handout": each slide on an A4 page above its notes', async () => {
+    const root = await project({
+      'slides/deck.md': DECK,
+      'slides/pic.png': PIC,
+      'slides/other.md': '# Other deck\n\n<!-- Notes of the other deck -->',
+      'marp-site.config.json': '{ "pdf": { "notes": "handout" } }',
+    })
+    expect((await buildProject(root, { pdf: true })).problems).toEqual([])
+    const pdf = await readPdf(path.join(root, 'dist/deck/deck.pdf'))
+    // A4 portrait in points, one page per slide, the slide's text and image above its notes.
+    expect(pdf.pages.map((p) => [p.width, p.height])).toEqual([
+      [595, 842],
+      [595, 842],
+      [595, 842],
+    ])
+    // Compared without spaces: pdf.js splits text at ligatures ("fi").
+    const compact = (text: string | undefined) => (text ?? '').replace(/\s+/g, '')
+    expect(compact(pdf.pages[0]?.text)).toMatch(/Firstheading.*Thefirstnote.*Printeddeck.*1\/3/)
+    expect(pdf.pages[0]?.images).toBeGreaterThan(0)
+    expect(compact(pdf.pages[1]?.text)).toMatch(/codesurvivesprinting.*Printeddeck.*2\/3/)
+    expect(compact(pdf.pages[2]?.text)).toMatch(/Afittingheading.*3\/3/)
+    expect(pdf.pages[0]?.annotations).toEqual([])
+    expect(pdf.outline).toEqual(['First heading', 'Code slide', 'Math and fit'])
+    // The next deck printed through the same page has its own slides and notes only.
+    const other = await readPdf(path.join(root, 'dist/other/other.pdf'))
+    expect(other.pages.map((p) => compact(p.text))).toEqual([expect.stringMatching(/^Otherdeck.*Notesoftheotherdeck.*Otherdeck1\/1$/)])
+  })
+
   it('reuses an unchanged deck’s PDF, reprints a changed one, and gives the same bytes with SOURCE_DATE_EPOCH', async () => {
     const before = process.env['SOURCE_DATE_EPOCH']
     process.env['SOURCE_DATE_EPOCH'] = '1700000000'

@@ -125,20 +125,45 @@ async function validate(value: unknown, where: string): Promise<UserConfig> {
   const { USER_CONFIG_KEYS, userConfigSchema } = await import('./schema.js')
   const result = userConfigSchema.safeParse(value ?? {})
   if (result.success) return result.data
-  const lines = result.error.issues.map((issue) => {
-    const at = issue.path.length > 0 ? issue.path.join('.') : '(top level)'
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys
-        .map((key) => {
-          const full = issue.path.length > 0 ? `${at}.${key}` : key
-          const hint = issue.path.length === 0 ? suggest(key, USER_CONFIG_KEYS) : undefined
-          return `unknown key "${full}"${hint ? ` (did you mean "${hint}"?)` : ''}`
-        })
-        .join('; ')
-    }
-    return `"${at}": ${issue.message}`
-  })
+  const lines = result.error.issues.flatMap((issue) => describeIssue(issue as ConfigIssue, [], USER_CONFIG_KEYS).map((d) => d.text))
   throw new MarpSiteError('CONFIG', `Invalid config in ${where}: ${lines.join('; ')}`, { file: where })
+}
+
+/** The parts of a zod issue the messages use. */
+interface ConfigIssue {
+  readonly code: string
+  readonly path: readonly PropertyKey[]
+  readonly message: string
+  readonly keys?: readonly string[]
+  readonly errors?: readonly (readonly ConfigIssue[])[]
+  readonly values?: readonly unknown[]
+  readonly expected?: string
+}
+
+/**
+ * Messages for one issue, each with the depth of the key it is about. For a value that matches
+ * none of a union's options (`pdf` may be "auto", a boolean or an object), the option that got
+ * furthest into the value says what is wrong (`"pdf.notes"`, not `"pdf"`); when none got further,
+ * the message lists what the options accept.
+ */
+function describeIssue(issue: ConfigIssue, base: readonly PropertyKey[], topKeys: readonly string[]): { depth: number; text: string }[] {
+  const path = [...base, ...issue.path]
+  const at = path.length > 0 ? path.map(String).join('.') : '(top level)'
+  if (issue.code === 'unrecognized_keys') {
+    return (issue.keys ?? []).map((key) => {
+      const hint = path.length === 0 ? suggest(key, topKeys) : undefined
+      return { depth: path.length + 1, text: `unknown key "${path.length > 0 ? `${at}.${key}` : key}"${hint ? ` (did you mean "${hint}"?)` : ''}` }
+    })
+  }
+  if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+    const branches = issue.errors.map((branch) => branch.flatMap((inner) => describeIssue(inner, path, topKeys)))
+    const deepest = (list: { depth: number }[]) => Math.max(0, ...list.map((d) => d.depth))
+    const best = branches.reduce((a, b) => (deepest(b) > deepest(a) ? b : a))
+    if (deepest(best) > path.length) return best
+    const accepted = issue.errors.flat().flatMap((inner) => (inner.values ? inner.values.map((v) => JSON.stringify(v)) : inner.expected ? [inner.expected] : []))
+    if (accepted.length > 0) return [{ depth: path.length, text: `"${at}": expected ${[...new Set(accepted)].join(' or ')}` }]
+  }
+  return [{ depth: path.length, text: `"${at}": ${issue.message}` }]
 }
 
 function suggest(key: string, known: readonly string[]): string | undefined {

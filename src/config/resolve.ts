@@ -66,7 +66,7 @@ function resolvePdf(root: string, user: UserConfig, inline: InlineConfig): PdfCo
   const browser = inline.browserPath ?? user.browserPath
   return {
     mode: enabled === 'auto' ? 'auto' : enabled ? 'on' : 'off',
-    notes: fromFile.notes ?? false,
+    notes: fromFile.notes === true ? 'annotations' : (fromFile.notes ?? false),
     timeoutMs: (fromFile.timeout ?? 60) * 1000,
     browserPath: browser === undefined ? undefined : path.resolve(root, browser),
   }

@@ -32,8 +32,11 @@ const marpOptions = z.strictObject({
 
 const pdfOptions = z.strictObject({
   enabled: z.union([z.literal('auto'), z.boolean()]).optional(),
-  /** Speaker notes as PDF text annotations (sticky notes) on their slide's page. */
-  notes: z.boolean().optional(),
+  /**
+   * Speaker notes in the PDF: `true` or "annotations" puts them on their slide's page as text
+   * annotations (sticky notes); "handout" prints each slide on an A4 page with its notes below.
+   */
+  notes: z.union([z.boolean(), z.literal('annotations'), z.literal('handout')]).optional(),
   /** Seconds one deck may take to print before it is given up. */
   timeout: z.number().positive().max(3600).optional(),
 })

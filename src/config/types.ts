@@ -20,7 +20,8 @@ export interface InlineConfig {
 export interface PdfConfig {
   /** auto: print when a browser is found, else warn; on: a missing browser is an error; off: no PDFs. */
   readonly mode: 'auto' | 'on' | 'off'
-  readonly notes: boolean
+  /** Speaker notes: none, as text annotations on each slide's page, or a handout (slide above its notes). */
+  readonly notes: false | 'annotations' | 'handout'
   readonly timeoutMs: number
   /** From --browser-path or the config; CHROME_PATH and the usual locations are searched when unset. */
   readonly browserPath: string | undefined

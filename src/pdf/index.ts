@@ -46,7 +46,7 @@ export async function makePdfs(options: {
   const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date()
   const keyOf = (d: PrintableDeck) =>
     createHash('sha256')
-      .update([d.contentKey, generator, browser.path, pdf.notes ? 'notes' : '', epoch ?? 'now'].join('\n'))
+      .update([d.contentKey, generator, browser.path, pdf.notes === 'annotations' ? 'notes' : pdf.notes || '', epoch ?? 'now'].join('\n'))
       .digest('hex')
       .slice(0, 32)
 
@@ -88,7 +88,7 @@ export async function makePdfs(options: {
         subject: meta.description,
         keywords: meta.tags,
         outline: meta.headings,
-        notes: pdf.notes ? deck.deck.notes : undefined,
+        notes: pdf.notes === 'annotations' ? deck.deck.notes : undefined,
         date,
         generator,
         key: keyOf(deck),
@@ -106,6 +106,7 @@ export async function makePdfs(options: {
           page: encodePath(d.page),
           width: d.deck.meta.width,
           height: d.deck.meta.height,
+          handout: pdf.notes === 'handout' ? { notes: d.deck.notes, title: d.deck.meta.title } : undefined,
         })),
         {
           browserPath: browser.path,

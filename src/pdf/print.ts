@@ -5,6 +5,7 @@ import { isSiteRequest, launchChromium, withTimeout, type Chromium } from './chr
 import type { Problem } from '../problems.js'
 import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../check/measure.js'
 import { deckFrame } from './frame.js'
+import { makeHandout } from './handout.js'
 
 export interface PrintJob {
   readonly slug: string
@@ -13,6 +14,8 @@ export interface PrintJob {
   readonly page: string
   readonly width: number
   readonly height: number
+  /** Print a handout (each slide on an A4 page above these notes) instead of one page per slide. */
+  readonly handout?: { readonly notes: readonly string[]; readonly title: string } | undefined
 }
 
 export type PrintResult =
@@ -229,6 +232,11 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
       // The overflow rule, measured on the page as laid out for printing, before auto-scaled parts are flattened.
       overflow = await p.evaluate(measureOverflow, TOLERANCE_PX)
       await p.evaluate(flattenAutoScaling)
+      if (job.handout) {
+        await p.evaluate(makeHandout, [...job.handout.notes], job.handout.title)
+        // The handout's own @page rule sets the paper (A4) and its margins.
+        return p.pdf({ printBackground: true, preferCSSPageSize: true, timeout: 0 })
+      }
       return p.pdf({
         width: `${job.width}px`,
         height: `${job.height}px`,
