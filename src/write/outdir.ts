@@ -269,15 +269,20 @@ export async function openInPlace(outDir: string): Promise<Staging> {
     async commit() {
       // What the previous build made and this one did not: decks removed or renamed, old stylesheets.
       const entries = (await readdir(outDir, { recursive: true, withFileTypes: true }).catch(() => [])) as Dirent[]
-      const stale = entries
-        .filter((e) => e.isFile())
-        .map((e) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
-        .filter((sitePath) => !produced.has(sitePath))
+      const sitePathOf = (e: Dirent) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/')
+      const files = entries.filter((e) => e.isFile()).map(sitePathOf)
+      const stale = files.filter((sitePath) => !produced.has(sitePath))
       await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
-      // Folders left empty, deepest first.
-      const dirs = entries.filter((e) => e.isDirectory()).map((e) => path.join(e.parentPath ?? e.path, e.name))
-      for (const dir of dirs.sort((a, b) => b.length - a.length)) {
-        if ((await readdir(dir).catch(() => ['?'])).length === 0) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+      // Folders left empty, deepest first. A folder holding a file this build made is not empty, so
+      // only the others (none, on most edits in dev) are read again.
+      const holding = new Set<string>()
+      for (const sitePath of files) {
+        if (!produced.has(sitePath)) continue
+        for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) holding.add(dir)
+      }
+      const dirs = entries.filter((e) => e.isDirectory()).map(sitePathOf)
+      for (const dir of dirs.filter((d) => !holding.has(d)).sort((a, b) => b.length - a.length)) {
+        if ((await readdir(full(dir)).catch(() => ['?'])).length === 0) await rm(full(dir), { recursive: true, force: true }).catch(() => undefined)
       }
     },
     async discard() {
