@@ -84,6 +84,17 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
     return launching
   }
   const current = async (): Promise<Browser> => launching ?? chromium?.browser ?? launch()
+  /** A tab on the current browser: the one it opened as it started, the first time, else a new one. */
+  const takeTab = async (): Promise<Tab> => {
+    // Taken before any wait, so that two slots never get the same one.
+    const offered = spare
+    spare = undefined
+    const browser = await current()
+    const opened = await offered
+    if (opened?.browser === browser) return opened
+    await opened?.close()
+    return openTab(browser)
+  }
 
   const onAbort = () => void chromium?.close()
   options.signal?.addEventListener('abort', onAbort)
@@ -104,12 +115,7 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
           const [index, job] = next
           options.signal?.throwIfAborted()
           const seen = generation
-          if (!tab && spare) {
-            const opened = spare
-            spare = undefined
-            tab = await opened
-          }
-          tab ??= await openTab(await current())
+          tab ??= await takeTab()
           let result = await printOne(tab, job, options)
           if (!result.ok) {
             // The page may be stuck or gone: never reuse it after a failure.
@@ -125,7 +131,7 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
               await launch()
             }
             if (generation !== seen) {
-              tab = await openTab(await current())
+              tab = await takeTab()
               result = await printOne(tab, job, options)
               if (!result.ok) {
                 await tab.close()
