@@ -50,8 +50,8 @@ function engineFor({ key, setup }: KeyedSetup): Engine | Error {
 
 // Built when the worker starts, before the first deck arrives, and warmed up with a small deck:
 // the first render loads what marp-core loads lazily (highlight.js's languages, KaTeX) and packs
-// the default theme, about half a second that would otherwise fall on the first deck (in `dev`,
-// started on a cached site, on the first edit).
+// the default theme, about half a second that would otherwise fall on the first deck (and count
+// against its time limit, which starts once the worker is ready).
 const WARM_UP_DECK = [
   '---', 'paginate: true', '---', '<!-- _class: lead -->', '# Warm-up', '', '- a *list* with **marks**', '- `code`', '',
   '| a | b |', '|---|---|', '| 1 | 2 |', '', '> quote', '', '![center a picture](warm-up.png)', '', '<!-- notes -->', '',
