@@ -67,7 +67,7 @@ describe('the dev server', () => {
     expect(dev.url).toBe(`http://127.0.0.1:${port}/`)
     const page = await get(port, '/live/index.html')
     expect(page.status).toBe(200)
-    expect(page.body).toContain('<script src="/__marp-site/live.js"></script></body>')
+    expect(page.body).toMatch(/<script src="\/__marp-site\/live\.js" data-build="\d+"><\/script><\/body>/)
     const head = await raw(port, `GET /live/img.svg HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`)
     expect(head.status).toBe(404) // img.svg is not referenced by the deck, so it is not in the site
     const css = await raw(port, `HEAD /index.html HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`)
@@ -175,6 +175,34 @@ describe('live reload', () => {
       await until(page, () => document.querySelectorAll('svg[data-marpit-svg]').length === 3 && document.querySelector('svg.ms-active') !== null)
       expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBeUndefined()
       expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('Second slide v1')
+      await writeFile(path.join(root, 'slides/live.md'), DECK)
+      await dev.settled()
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('catches up with a rebuild it missed while its reload channel was not connected yet', async () => {
+    const page = await chromium.browser.newPage()
+    let blocked = true
+    try {
+      // The page loads, but its reload channel cannot connect; meanwhile the deck changes.
+      await page.setRequestInterception(true)
+      page.on('request', (request) => {
+        if (blocked && request.url().includes('/__marp-site/events')) void request.abort()
+        else void request.continue()
+      })
+      await page.goto(`${dev.url}live/index.html#2`, { waitUntil: 'load' })
+      await page.waitForSelector('svg.ms-active')
+      await dev.settled()
+      await writeFile(path.join(root, 'slides/live.md'), DECK.replace('Second slide v1', 'Second slide, missed'))
+      await dev.settled()
+      await new Promise((r) => setTimeout(r, 300))
+      expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('Second slide v1')
+      // Once the channel connects, the page sees that a newer build exists and updates itself.
+      blocked = false
+      await until(page, () => document.querySelector('svg.ms-active h1')?.textContent === 'Second slide, missed', 20_000)
+      expect(await page.evaluate(() => location.hash)).toBe('#2')
       await writeFile(path.join(root, 'slides/live.md'), DECK)
       await dev.settled()
     } finally {

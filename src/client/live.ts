@@ -189,8 +189,21 @@ async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
   }
 }
 
+/** The build the page was served from (the dev server writes it on this script's tag). */
+const SERVED_BUILD = Number(document.currentScript?.getAttribute('data-build') ?? 0) || 0
+
 function live(): void {
   const events = new EventSource('/__marp-site/events')
+  let seen = SERVED_BUILD
+  const versionOf = (event: Event): number | undefined => {
+    try {
+      const data = JSON.parse((event as MessageEvent<string>).data) as unknown
+      const value = typeof data === 'number' ? data : (data as { version?: unknown } | null)?.version
+      return typeof value === 'number' ? value : undefined
+    } catch {
+      return undefined
+    }
+  }
   let reloading = false
   let fromServer: LiveProblem[] = []
   let measured: LiveProblem[] = []
@@ -223,7 +236,7 @@ function live(): void {
     location.reload()
   }
   let patching = Promise.resolve()
-  events.addEventListener('reload', () => {
+  const update = () => {
     cancel()
     // One update at a time, in order; a failed or impossible patch falls back to a reload.
     patching = patching.then(() =>
@@ -232,10 +245,23 @@ function live(): void {
         () => reload(),
       ),
     )
+  }
+  events.addEventListener('reload', (event) => {
+    seen = Math.max(seen, versionOf(event) ?? seen)
+    update()
   })
-  events.addEventListener('css', () => {
+  events.addEventListener('css', (event) => {
+    seen = Math.max(seen, versionOf(event) ?? seen)
     cancel()
     swapStyles().then(() => measure(), () => location.reload())
+  })
+  // Sent on every connection: a build this page has not seen (it happened while the page loaded, or
+  // while the connection was down) is caught up with now.
+  events.addEventListener('version', (event) => {
+    const now = versionOf(event)
+    if (now === undefined || now <= seen) return
+    seen = now
+    update()
   })
   events.addEventListener('problems', (event) => {
     try {

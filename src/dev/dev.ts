@@ -51,6 +51,9 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
   const portExplicit = options.port !== undefined
 
   let lastProblems: unknown[] = []
+  // Counts the builds that changed the site. A page knows the one it was served from; one that
+  // connects after a newer build (it was loading during the rebuild) catches up when it connects.
+  let version = 0
   const runBuild = async (changed: readonly string[]): Promise<void> => {
     try {
       config = await resolveConfig({ ...inline, pdf: false })
@@ -58,7 +61,8 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
       const result = await build(config, { session, inPlace: server !== undefined })
       const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))
       lastProblems = [...result.decks.flatMap((d) => d.problems), ...siteProblems(result.problems, result.decks.map((d) => d.source))]
-      server?.broadcast(themesOnly ? 'css' : 'reload', { changed: changed.map((f) => path.relative(config.root, f)) })
+      version += 1
+      server?.broadcast(themesOnly ? 'css' : 'reload', { changed: changed.map((f) => path.relative(config.root, f)), version })
       server?.broadcast('problems', lastProblems)
       options.onBuild?.({ ok: true, result, changed, reload: themesOnly ? 'css' : 'page' })
     } catch (error) {
@@ -77,7 +81,11 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     port: options.port ?? 8080,
     portExplicit,
     liveClient,
-    greeting: () => [['problems', lastProblems]],
+    greeting: () => [
+      ['version', version],
+      ['problems', lastProblems],
+    ],
+    version: () => version,
   })
 
   // Coalescing: one build at a time; changes during a build queue exactly one more.

@@ -32,6 +32,8 @@ export async function startDevServer(options: {
   liveClient: string
   /** Events a page gets as soon as it connects (the current problems, so a reloaded page sees them). */
   greeting?: () => readonly (readonly [string, unknown])[]
+  /** The number of the site's last build, written into each page served, so the page can tell it missed one. */
+  version?: () => number
 }): Promise<DevServer> {
   const { outDir, host } = options
   const clients = new Set<ServerResponse>()
@@ -89,7 +91,7 @@ export async function startDevServer(options: {
     if (file.endsWith('.html')) {
       const html = await readFile(file, 'utf8').catch(() => undefined)
       if (html === undefined) return refuse(404, 'Not found')
-      const tag = `<script src="${CLIENT_PATH}"></script>`
+      const tag = `<script src="${CLIENT_PATH}" data-build="${options.version?.() ?? 0}"></script>`
       const body = html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}</body>`) : html + tag
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' })
       return res.end(req.method === 'HEAD' ? undefined : body)
