@@ -263,6 +263,17 @@ describe('bad input: each problem names the file, the other decks still build', 
     expect(result.decks.map((d) => d.slug)).toEqual(['good'])
   })
 
+  it('reports a deck that is a symlink to nothing, and builds the others', async () => {
+    const root = await project({ 'slides/good.md': good })
+    const { symlink } = await import('node:fs/promises')
+    await symlink('gone.md', path.join(root, 'slides/dangling.md'))
+    const result = await buildProject(root)
+    expect(result.decks.map((d) => d.slug)).toEqual(['good'])
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'slides/dangling.md', rule: 'read-error', severity: 'error', message: 'is a symlink to gone.md, which does not exist; not built' }),
+    ])
+  })
+
   it('errors clearly on a missing slides dir and writes nothing', async () => {
     const root = await project({ 'README.md': 'x' })
     await expect(buildProject(root)).rejects.toMatchObject({ code: 'INPUT', message: expect.stringContaining('Slides dir not found: slides') })

@@ -1,4 +1,4 @@
-import { readFile, realpath, stat } from 'node:fs/promises'
+import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import { MarpSiteError, reason } from '../errors.js'
@@ -101,7 +101,32 @@ export async function discoverDecks(
     bySlug.set(key, source)
     decks.push({ file, source, slug })
   }
+  problems.push(...(await danglingDecks(root, slidesDir, new Set(found))))
   return { decks, problems }
+}
+
+/**
+ * Deck names that are symlinks to nothing. The glob leaves them out, so without this such a deck
+ * would vanish from the site without a word.
+ */
+async function danglingDecks(root: string, slidesDir: string, found: ReadonlySet<string>): Promise<Problem[]> {
+  const entries = await readdir(slidesDir, { recursive: true, withFileTypes: true }).catch(() => [])
+  const problems: Problem[] = []
+  for (const entry of entries) {
+    if (!entry.isSymbolicLink() || !/\.(md|markdown)$/.test(entry.name)) continue
+    const file = path.join(entry.parentPath, entry.name)
+    const rel = toPosix(path.relative(slidesDir, file))
+    if (found.has(rel) || rel.split('/').some((part) => part.startsWith('.') || part === 'node_modules')) continue
+    if (await stat(file).then(() => true, () => false)) continue
+    const target = await readlink(file).catch(() => '?')
+    problems.push({
+      file: toPosix(path.relative(root, file)),
+      rule: 'read-error',
+      severity: 'error',
+      message: `is a symlink to ${target}, which does not exist; not built`,
+    })
+  }
+  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 }
 
 export type ReadResult = { ok: true; text: string } | { ok: false; problem: Problem }
