@@ -177,6 +177,8 @@ describe('live reload', () => {
       expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('Second slide v1')
       await writeFile(path.join(root, 'slides/live.md'), DECK)
       await dev.settled()
+      // Back to two slides: the page reloads again; closed once it has.
+      await until(page, () => document.querySelectorAll('svg[data-marpit-svg]').length === 2 && document.querySelector('svg.ms-active') !== null)
     } finally {
       await page.close()
     }
