@@ -23,6 +23,7 @@ import { openInPlace, openStaging, type Staging } from './write/outdir.js'
 import { openSiteWriter, type DeckOutcome, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
+import type { EarlyThreads } from './render/threads.js'
 
 export interface BuildOptions {
   /** Aborting stops the build and leaves the previous site as it was. */
@@ -45,6 +46,8 @@ export interface BuildOptions {
   readonly threads?: number
   /** Update the out dir file by file instead of swapping in a new one (`dev`'s rebuilds; see openInPlace). */
   readonly inPlace?: boolean
+  /** Render threads the caller started early: taken over when decks need rendering, stopped when none do. */
+  readonly early?: EarlyThreads
 }
 
 /**
@@ -153,11 +156,12 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   if (cache && options.stamp !== false && !options.session) {
     const stamp = await cache.get<Stamp>('sites', stampKey)
     if (stamp && (await upToDate(stamp, inputs, config.outDir))) {
+      void options.early?.close()
       return { ...stamp.result, upToDate: true, rendered: 0, durationMs: performance.now() - started }
     }
   }
 
-  const renders = new RenderQueue(config, setup, setupKey, tool, cache, options.session, options.threads)
+  const renders = new RenderQueue(config, setup, setupKey, tool, cache, options.session, options.threads, options.early)
   try {
     const { assets, ...result } = await buildWith(config, options, { themes, found, reads, notices, browser, renders, templatesKey })
     const final: BuildResult = { ...result, durationMs: performance.now() - started }
@@ -181,7 +185,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
         options.session?.onClose(undefined)
       }
       // What printing found is only pruned by a build that printed: an HTML-only build keeps it.
-      await Promise.all([cache.prune('renders'), cache.prune('themes'), ...(browser ? [cache.prune('prints')] : [])])
+      await Promise.all([cache.prune('renders'), cache.prune('styles'), cache.prune('themes'), ...(browser ? [cache.prune('prints')] : [])])
     }
     return final
   } finally {
@@ -237,6 +241,17 @@ export interface RenderEntry {
   readonly themes: readonly string[]
   /** Digest of those themes' CSS when it was made. */
   readonly themesDigest: string
+  /** Digest of the deck's CSS: its `styles` entry in the cache. */
+  readonly cssKey?: string
+}
+
+/**
+ * A render entry as written to the cache: the deck's CSS (most of a render's size, and the same for
+ * most decks of a site) is kept once, as a `styles` entry under its digest.
+ */
+interface StoredRender extends RenderEntry {
+  /** The deck's CSS is in the `styles` entry `cssKey` (older entries held it in place). */
+  readonly cssStored?: true
 }
 
 /**
@@ -260,6 +275,7 @@ class RenderQueue {
     readonly cache: Cache | undefined,
     private readonly session: BuildSession | undefined,
     private readonly threads: number | undefined,
+    private readonly early: EarlyThreads | undefined,
   ) {
     this.keyed = { key: setupKey, setup }
     this.baseKey = digest(tool, setup.marp, setup.defaultTheme)
@@ -286,11 +302,45 @@ class RenderQueue {
   async cached(input: DeckInput): Promise<RenderResult | undefined> {
     const key = this.keyOf(input)
     const remembered = this.session?.renders.get(key)
-    const entry = remembered ?? (await this.cache?.get<RenderEntry>('renders', key))
+    const entry = remembered ?? (await this.stored(key))
     if (!entry || entry.themesDigest !== this.themesDigest(entry.themes)) return undefined
-    if (remembered) this.cache?.keep('renders', key)
-    else this.session?.renders.set(key, entry)
+    if (remembered) {
+      this.cache?.keep('renders', key)
+      if (remembered.cssKey !== undefined) this.cache?.keep('styles', remembered.cssKey)
+    } else this.session?.renders.set(key, entry)
     return entry.result
+  }
+
+  /** Stylesheets read by this build, by digest. */
+  private readonly styles = new Map<string, Promise<string | undefined>>()
+  /** Digests of the stylesheets known to be in the cache (read or written by this build). */
+  private readonly present = new Set<string>()
+
+  private async stored(key: string): Promise<RenderEntry | undefined> {
+    const stored = await this.cache?.get<StoredRender>('renders', key)
+    if (!stored?.cssStored || stored.cssKey === undefined || !stored.result.ok) return stored
+    const { cssKey } = stored
+    let reading = this.styles.get(cssKey)
+    if (!reading) this.styles.set(cssKey, (reading = this.cache?.get<string>('styles', cssKey) ?? Promise.resolve(undefined)))
+    const css = await reading
+    // A missing stylesheet is a miss: the deck renders again.
+    if (typeof css !== 'string') return undefined
+    this.present.add(cssKey)
+    const { cssStored: _, ...entry } = stored
+    return { ...entry, result: { ...stored.result, deck: { ...stored.result.deck, css } } }
+  }
+
+  private async store(key: string, entry: RenderEntry): Promise<void> {
+    if (!this.cache) return
+    const { cssKey } = entry
+    if (!entry.result.ok || cssKey === undefined) return this.cache.set('renders', key, entry)
+    if (this.present.has(cssKey)) this.cache.keep('styles', cssKey)
+    else {
+      this.present.add(cssKey)
+      await this.cache.set('styles', cssKey, entry.result.deck.css)
+    }
+    const stored: StoredRender = { ...entry, result: { ...entry.result, deck: { ...entry.result.deck, css: '' } }, cssStored: true }
+    await this.cache.set('renders', key, stored)
   }
 
   /** Starts the render workers (sized to the `expected` decks to render) if they are not running. */
@@ -300,7 +350,11 @@ class RenderQueue {
       ? this.session.poolFor(this.keyed, this.config.renderTimeoutMs, this.threads ?? workersFor(expected, availableParallelism()))
       : import('./render/pool.js').then(({ createRenderPool }) => {
           this.ownPool = true
-          return createRenderPool(this.keyed, { timeoutMs: this.config.renderTimeoutMs, threads: this.threads ?? workersFor(expected, availableParallelism()) })
+          return createRenderPool(this.keyed, {
+            timeoutMs: this.config.renderTimeoutMs,
+            threads: this.threads ?? workersFor(expected, availableParallelism()),
+            started: this.early?.take(),
+          })
         })
     return this.pool
   }
@@ -317,9 +371,9 @@ class RenderQueue {
     const lasting = result.ok || !result.problems.some((p) => p.rule === 'render-error')
     if (lasting) {
       const themes = themesUsed(result, input, this.themeCss)
-      const entry: RenderEntry = { result, themes, themesDigest: this.themesDigest(themes) }
+      const entry: RenderEntry = { result, themes, themesDigest: this.themesDigest(themes), ...(result.ok ? { cssKey: digest(result.deck.css) } : {}) }
       this.session?.renders.set(key, entry)
-      await this.cache?.set('renders', key, entry)
+      await this.store(key, entry)
     }
     return result
   }

@@ -6,6 +6,7 @@ import { resolveConfig } from '../config/resolve.js'
 import type { InlineConfig } from '../config/types.js'
 import { EXIT_CODES, isMarpSiteError } from '../errors.js'
 import { countBySeverity } from '../problems.js'
+import type { EarlyThreads } from '../render/threads.js'
 import { VERSION } from '../version.js'
 import { formatProblems, formatSummary } from './report.js'
 
@@ -16,6 +17,8 @@ export interface CliIO {
   /** Colours and live progress; false in CI, in tests and with NO_COLOR. */
   readonly color: boolean
   readonly signal?: AbortSignal
+  /** Render threads started as the process started (see render/threads.ts): `build` takes them over. */
+  readonly early?: EarlyThreads
 }
 
 interface BuildFlags {
@@ -32,6 +35,15 @@ interface BuildFlags {
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io)
+  } finally {
+    // Early threads no command took over.
+    await io.early?.close()
+  }
+}
+
+async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const c = pc.createColors(io.color)
   let exitCode = 0
   const program = new Command('marp-site')
@@ -114,6 +126,7 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
     const result = await build(config, {
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.color ? { onDeck: live('render'), onPdf: live('PDF') } : { onPdf: plain }),
+      ...(io.early ? { early: io.early } : {}),
     })
     if (io.color) io.stderr.write('\r\x1b[2K')
     for (const notice of result.notices) io.stderr.write(`${c.yellow('warning:')} ${notice}\n`)

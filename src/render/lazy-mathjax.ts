@@ -8,7 +8,7 @@
  * Node 20 has no public hook for `require` inside CommonJS packages, so this wraps `Module._load`
  * for exactly these specifiers and passes everything else through untouched.
  */
-import { createRequire } from 'node:module'
+import nodeModule from 'node:module'
 
 const PREFIX = 'mathjax-full/js/'
 
@@ -16,7 +16,7 @@ interface ModuleLoader {
   _load(request: string, parent: unknown, isMain: boolean): unknown
 }
 
-const Module = createRequire(import.meta.url)('node:module') as ModuleLoader
+const Module = nodeModule as unknown as ModuleLoader
 const load = Module._load
 
 Module._load = function lazyLoad(this: unknown, request: string, parent: unknown, isMain: boolean): unknown {

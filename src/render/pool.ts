@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pLimit from 'p-limit'
-import { Piscina } from 'piscina'
-import { PACKAGE_DIR } from '../config/resolve.js'
+import type { Piscina } from 'piscina'
+import { startThreads, WORKER_HEAP_MB } from './threads.js'
 import type { DeckInput, RenderResult } from './deck.js'
 import type { KeyedSetup, WorkerStart, WorkerTask } from './worker.js'
 import { MarpSiteError } from '../errors.js'
@@ -17,30 +14,21 @@ export interface RenderPool {
   close(): Promise<void>
 }
 
-/** Past this size a worker's heap is a runaway deck, not a big one. */
-const WORKER_HEAP_MB = 2048
-
 /**
  * Renders decks on worker threads, one per core. Each deck gets `timeoutMs`; a deck past it (or one
  * that runs its worker out of memory) has its worker stopped and comes back as a problem, and the
  * other decks go on.
  */
-export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number; threads?: number }): RenderPool {
+export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number; threads?: number; started?: Piscina | undefined }): RenderPool {
   const threads = Math.max(1, options.threads ?? availableParallelism())
-  const pool = new Piscina({
-    filename: workerFile(),
-    workerData: setup,
-    // Started now, so that loading marp-core in each worker overlaps the build's other start-up work.
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 1000,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-  })
-  // A worker that dies fails its task, which render() reports; the pool's own event must not throw.
-  pool.on('error', () => undefined)
-  // The time limit is for rendering, not for waiting: wait until every worker has loaded marp-core,
-  // then hand out one deck per worker at a time, so a deck's clock starts when a worker takes it.
-  const ready = Promise.all(Array.from({ length: threads }, () => pool.run(WARM_UP).catch(() => undefined)))
+  // Started now (unless already started), so that loading marp-core in each worker overlaps the
+  // build's other start-up work.
+  const pool = options.started ?? startThreads(threads, threads)
+  // The time limit is for rendering, not for waiting: wait until every worker has loaded marp-core
+  // and warmed up, then hand out one deck per worker at a time, so a deck's clock starts when a
+  // worker takes it.
+  const warmUp: WorkerTask = { warmUp: setup }
+  const ready = Promise.all(Array.from({ length: threads }, () => pool.run(warmUp).catch(() => undefined)))
   const limit = pLimit(threads)
   return {
     async check(keyed) {
@@ -73,11 +61,3 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
   }
 }
 
-/** A task that only makes sure a worker has started (see worker.ts). */
-export const WARM_UP: WorkerTask = { warmUp: true }
-
-/** The compiled worker: lib/render/worker.js beside this file, or in the package when run from src/. */
-function workerFile(): string {
-  const here = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js')
-  return existsSync(here) ? here : path.join(PACKAGE_DIR, 'lib', 'render', 'worker.js')
-}

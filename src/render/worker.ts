@@ -6,7 +6,6 @@
  */
 // First: marp-core's MathJax modules load only when a deck uses MathJax.
 import './lazy-mathjax.js'
-import { Piscina } from 'piscina'
 import type { MarpOptionsConfig } from '../config/schema.js'
 import type { ThemeSource } from '../discover/themes.js'
 import { renderDeck, type DeckInput, type RenderResult } from './deck.js'
@@ -26,7 +25,7 @@ export interface KeyedSetup {
   readonly setup: WorkerSetup
 }
 
-export type WorkerTask = { readonly render: DeckInput; readonly with: KeyedSetup } | { readonly check: KeyedSetup } | { readonly warmUp: true }
+export type WorkerTask = { readonly render: DeckInput; readonly with: KeyedSetup } | { readonly check: KeyedSetup } | { readonly warmUp: KeyedSetup }
 
 /** What building an engine found: problems with theme files, or why it could not be built. */
 export type WorkerStart = { readonly problems: readonly Problem[] } | { readonly error: { readonly code: ErrorCode; readonly message: string } }
@@ -48,19 +47,21 @@ function engineFor({ key, setup }: KeyedSetup): Engine | Error {
   return current.engine
 }
 
-// Built when the worker starts, before the first deck arrives, and warmed up with a small deck:
-// the first render loads what marp-core loads lazily (highlight.js's languages, KaTeX) and packs
-// the default theme, about half a second that would otherwise fall on the first deck (and count
-// against its time limit, which starts once the worker is ready).
+// The first task of every worker (see pool.ts): builds the engine and renders a small deck, which
+// loads what marp-core loads lazily (highlight.js's languages, KaTeX) and packs the default theme,
+// about half a second that would otherwise fall on the first deck (and count against its time limit).
+// Also run when lib/ is compiled, so that the code cache made then holds the code a render runs.
 const WARM_UP_DECK = [
   '---', 'paginate: true', '---', '<!-- _class: lead -->', '# Warm-up', '', '- a *list* with **marks**', '- `code`', '',
   '| a | b |', '|---|---|', '| 1 | 2 |', '', '> quote', '', '![center a picture](warm-up.png)', '', '<!-- notes -->', '',
   '---', '', '## Code and math :smile:', '', '```js', 'const x = 1', '```', '', '$x^2$', '', '$$', '\\frac{a}{b}', '$$', '',
 ].join('\n')
-const initial = engineFor(Piscina.workerData as KeyedSetup)
-if (!(initial instanceof Error)) {
+
+export function warmUp(keyed: KeyedSetup): void {
+  const engine = engineFor(keyed)
+  if (engine instanceof Error) return
   try {
-    renderDeck(initial, { markdown: WARM_UP_DECK, source: 'warm-up.md', slug: 'warm-up' })
+    renderDeck(engine, { markdown: WARM_UP_DECK, source: 'warm-up.md', slug: 'warm-up' })
   } catch {
     // Only a warm-up: a real deck reports its own problems.
   }
@@ -72,7 +73,10 @@ function started(engine: Engine | Error): WorkerStart {
 }
 
 export default function run(task: WorkerTask): RenderResult | WorkerStart | null {
-  if ('warmUp' in task) return null
+  if ('warmUp' in task) {
+    warmUp(task.warmUp)
+    return null
+  }
   if ('check' in task) return started(engineFor(task.check))
   const engine = engineFor(task.with)
   if (engine instanceof Error) throw engine

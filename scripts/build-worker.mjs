@@ -1,0 +1,32 @@
+// Bundles the render worker (lib/render/worker.js and marp-core with its dependencies) into one
+// script, lib/render/worker.bundle.cjs, then makes the V8 code cache beside it from a warm-up render
+// in a fresh Node.js process (see src/render/bundle.ts). MathJax stays outside the bundle: it loads
+// only when a deck uses it (src/render/lazy-mathjax.ts). Run after tsc.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dir = `${root}lib/render`
+
+if (process.argv[2] === '--cache') {
+  const { loadBundle, CACHE_NAME } = await import(pathToFileURL(`${dir}/bundle.js`).href)
+  const loaded = loadBundle(dir, false)
+  const css = readFileSync(`${root}themes/marp-site.css`, 'utf8')
+  loaded.exports.warmUp({ key: 'compile', setup: { themes: [{ file: `${root}themes/marp-site.css`, display: 'themes/marp-site.css', css }], defaultTheme: 'marp-site', marp: {} } })
+  writeFileSync(`${dir}/${CACHE_NAME}`, loaded.script.createCachedData())
+} else {
+  rmSync(`${dir}/worker.bundle.cache`, { force: true })
+  await build({
+    entryPoints: [`${dir}/worker.js`],
+    outfile: `${dir}/worker.bundle.cjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: ['node20'],
+    external: ['mathjax-full/*'],
+    logLevel: 'warning',
+  })
+  execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--cache'], { stdio: 'inherit' })
+}

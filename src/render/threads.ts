@@ -1,0 +1,44 @@
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+
+/** Past this size a worker's heap is a runaway deck, not a big one. */
+export const WORKER_HEAP_MB = 2048
+
+/**
+ * Render worker threads (see worker.ts), at least one started now. They carry no setup: each task
+ * names the themes it is for, so threads can start before the config is read.
+ */
+export function startThreads(minThreads = 1, maxThreads = availableParallelism()): Piscina {
+  const pool = new Piscina({
+    // The compiled worker, from lib/ or from src/ (tests): the package keeps both side by side.
+    filename: fileURLToPath(new URL('../../lib/render/worker-main.js', import.meta.url)),
+    minThreads: Math.min(minThreads, maxThreads),
+    maxThreads,
+    idleTimeout: 1000,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+  })
+  // A worker that dies fails its task, which the render pool reports; the pool's own event must not throw.
+  pool.on('error', () => undefined)
+  return pool
+}
+
+/**
+ * Threads started by the CLI as it starts, before it has read the config or knows whether any deck
+ * needs rendering (loading marp-core takes a worker ~0.5 s, most of which then overlaps the CLI's own
+ * start). A build takes them over (`take`); otherwise `close` stops them.
+ */
+export interface EarlyThreads {
+  take(): Piscina | undefined
+  close(): Promise<void>
+}
+
+export function startEarlyThreads(): EarlyThreads {
+  let pool: Piscina | undefined = startThreads()
+  const take = () => {
+    const taken = pool
+    pool = undefined
+    return taken
+  }
+  return { take, close: async () => void (await take()?.destroy().catch(() => undefined)) }
+}
