@@ -176,6 +176,31 @@ describe('the build cache', () => {
   })
 })
 
+describe('the render cache', () => {
+  it('keeps each distinct deck stylesheet once, and renders again when a kept stylesheet is gone', async () => {
+    const root = await project({ ...DECKS, 'slides/d.md': '# Delta\n\nSame theme as Bravo.', 'slides/e.md': '# Echo' })
+    await buildProject(root)
+    const sheets = new Set(await Promise.all(['a', 'b', 'c', 'd', 'e'].map((slug) => cssOf(root, slug))))
+    expect(sheets.size).toBeLessThan(5)
+    const stylesDir = path.join(root, '.marp-site-cache', 'styles')
+    const styles = await readdir(stylesDir)
+    expect(styles).toHaveLength(sheets.size)
+    // No render entry carries a stylesheet itself.
+    const renders = path.join(root, '.marp-site-cache', 'renders')
+    const pieces = [...sheets].map((css) => css.slice(css.length / 2, css.length / 2 + 200))
+    for (const name of await readdir(renders)) {
+      const entry = await readFile(path.join(renders, name), 'utf8')
+      for (const piece of pieces) expect(entry).not.toContain(JSON.stringify(piece).slice(1, -1))
+    }
+
+    for (const name of styles) await rm(path.join(stylesDir, name))
+    await writeFile(path.join(root, 'slides/a.md'), '# Alpha again')
+    const rebuilt = await buildProject(root)
+    expect(rebuilt.rendered).toBe(5)
+    expect(await tree(path.join(root, 'dist'))).toEqual(await cleanSerialBuild(root))
+  })
+})
+
 async function cssOf(root: string, slug: string): Promise<string> {
   const html = await readOut(root, `${slug}/index.html`)
   const href = /href="(\.\.\/_assets\/css\/[0-9a-f]+\.css)"/.exec(html)?.[1]

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/cli/main.js'
@@ -95,5 +95,17 @@ describe('the marp-site command', () => {
     expect(child.status).toBe(EXIT_CODES.PROBLEMS)
     expect(child.stderr).toContain('slides/b.md:1')
     expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)
+  })
+
+  it('as a process, builds a project the first time (render threads started early) and finds it up to date the next', async () => {
+    const root = await project({ 'slides/a.md': '# Alpha', 'slides/b.md': '# Bravo\n\n$x^2$' })
+    const run = () => spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', root, '--no-pdf'], { encoding: 'utf8', timeout: 60_000 })
+    const first = run()
+    expect(first.status).toBe(0)
+    expect(first.stdout).toMatch(/^Built 2 decks/m)
+    expect(await readFile(path.join(root, 'dist/b/index.html'), 'utf8')).toContain('class="katex"')
+    const second = run()
+    expect(second.status).toBe(0)
+    expect(second.stdout).toMatch(/^Up to date/m)
   })
 })

@@ -302,3 +302,18 @@ describe('slide checks at render time', () => {
     expect(deck.problems.filter((p) => p.rule === 'empty-slide').map((p) => p.slide)).toEqual([2, 5])
   })
 })
+
+describe('the bundled render worker (lib/render/worker.bundle.cjs)', () => {
+  it('loads with the code cache made when lib/ was compiled, and renders exactly as the modules it was made from', async () => {
+    const { loadBundle } = await import('../src/render/bundle.js')
+    const loaded = loadBundle(path.join(REPO, 'lib', 'render'))
+    expect(loaded.cached).toBe(true)
+    const run = loaded.exports['default'] as (task: unknown) => { ok: boolean; deck?: RenderedDeck }
+    const markdown = await readFile(path.join(REPO, 'slides', 'post-mortem.md'), 'utf8')
+    const keyed = { key: 'test', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
+    const input = { markdown: `${markdown}\n\n---\n\n$$\n\\sum_{i=1}^n i\n$$\n\n\`\`\`ts\nconst a: number = 1\n\`\`\``, source: 'slides/post-mortem.md', slug: 'post-mortem' }
+    const bundled = run({ render: input, with: keyed })
+    expect(bundled.ok).toBe(true)
+    expect(bundled).toEqual(renderDeck(engine(), input))
+  })
+})

@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import process from 'node:process'
 
-// A build renders on worker threads that take ~0.5 s to load marp-core: started first, they load
-// it while this thread loads the CLI and reads the config. Only a hint read before the CLI parses
-// the arguments: threads no command takes over are stopped when it ends.
-const early = process.argv[2] === 'build' ? (await import('../render/threads.js')).startEarlyThreads() : undefined
+/**
+ * A build renders on worker threads that take ~0.5 s to load marp-core: on a first build they are
+ * started before anything else, to load it while this thread loads the CLI and reads the config.
+ * Not on a project built before (its build cache has a stamp): that build is most likely up to date
+ * or renders a few decks, and threads it does not need cost it more than they save. Only a hint,
+ * read before the CLI parses the arguments; threads no command takes over are stopped when it ends.
+ */
+function startThreadsEarly(args: readonly string[]): boolean {
+  if (args[0] !== 'build') return false
+  if (args.includes('--no-cache')) return true
+  const root = args[1] !== undefined && !args[1].startsWith('-') ? args[1] : '.'
+  return !['node_modules/.cache/marp-site', '.marp-site-cache'].some((dir) => existsSync(path.join(root, dir, 'sites')))
+}
+
+const early = startThreadsEarly(process.argv.slice(2)) ? (await import('../render/threads.js')).startEarlyThreads() : undefined
 const { default: pc } = await import('picocolors')
 const { main } = await import('./main.js')
 

@@ -1,5 +1,5 @@
 import { statSync, type Dirent, type Stats } from 'node:fs'
-import { cp, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { copyFile, cp, link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { MarpSiteError, reason } from '../errors.js'
 import type { Manifest } from './manifest.js'
@@ -98,7 +98,9 @@ export async function openStaging(outDir: string): Promise<Staging> {
         // Copies keep their source's time to the millisecond (utimes rounds), so that is the precision compared.
         if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await linkFrom(previousFile, sitePath))) return
         await ensureDir(path.dirname(file))
-        await cp(from, file, { dereference: true, errorOnExist: false, force: true, preserveTimestamps: true })
+        if (linked.delete(sitePath)) await rm(file, { force: true })
+        await copyFile(from, file)
+        await utimes(file, source.atime, source.mtime)
       } catch (error) {
         throw ioError(`Cannot copy ${from} to ${path.join(outDir, sitePath)}`, error)
       }
