@@ -1,6 +1,6 @@
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
-import { isSiteRequest, launchChromium } from '../pdf/chromium.js'
+import { firstPage, isSiteRequest, launchChromium } from '../pdf/chromium.js'
 import { serveDir } from '../pdf/server.js'
 import { measureOverflow, overflowProblems, TOLERANCE_PX } from './measure.js'
 
@@ -23,7 +23,7 @@ export async function findOverflow(options: { siteDir: string; decks: readonly O
   })
   const problems: Problem[] = []
   try {
-    const page = await chromium.browser.newPage()
+    const page = await firstPage(chromium.browser)
     await page.setRequestInterception(true)
     page.on('request', (request) => {
       if (isSiteRequest(request.url(), server.base)) void request.continue().catch(() => undefined)

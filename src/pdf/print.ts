@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core'
 import { reason } from '../errors.js'
-import { isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
+import { firstPage, isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
 import type { Problem } from '../problems.js'
 import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../check/measure.js'
 import { deckFrame } from './frame.js'
@@ -44,7 +44,7 @@ export interface PrintBrowser extends Chromium {
 /** Starts the browser decks are printed with. A build starts it while its decks render, to save the wait. */
 export async function launchPrintBrowser(browserPath: string, timeoutMs: number): Promise<PrintBrowser> {
   const chromium = await launchChromium({ browserPath, profilePrefix: 'marp-site-pdf-', protocolTimeout: Math.max(timeoutMs * 2, 60_000) })
-  const firstTab = openTab(chromium.browser).catch(() => undefined)
+  const firstTab = openFirstTab(chromium.browser).catch(() => undefined)
   return { ...chromium, firstTab }
 }
 
@@ -107,7 +107,8 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
     const results: PrintResult[] = new Array<PrintResult>(jobs.length)
     let done = 0
     // Each slot keeps one page in a browser context of its own (its own renderer, so a deck stuck in
-    // a script holds up no other) and prints deck after deck with it.
+    // a script holds up no other; the first slot has the browser's first tab, in its default
+    // context) and prints deck after deck with it.
     const runSlot = async () => {
       let tab: Tab | undefined
       try {
@@ -171,9 +172,18 @@ interface Tab {
   close(): Promise<void>
 }
 
+/** The browser's first tab (see firstPage), in its default context. */
+async function openFirstTab(browser: Browser): Promise<Tab> {
+  const page = await firstPage(browser)
+  return setUpTab(browser, page, () => page.close())
+}
+
 async function openTab(browser: Browser): Promise<Tab> {
   const context: BrowserContext = await browser.createBrowserContext()
-  const page = await context.newPage()
+  return setUpTab(browser, await context.newPage(), () => context.close())
+}
+
+async function setUpTab(browser: Browser, page: Page, close: () => Promise<void>): Promise<Tab> {
   await page.setRequestInterception(true)
   // Print media from the start: every slide is laid out at its own size, as it will be printed.
   await page.emulateMediaType('print')
@@ -183,7 +193,7 @@ async function openTab(browser: Browser): Promise<Tab> {
     onRequest: undefined,
     framed: false,
     // A page stuck in a script may not close; do not wait for it longer than a moment.
-    close: () => withTimeout(context.close().catch(() => undefined), 3000),
+    close: () => withTimeout(close().catch(() => undefined), 3000),
   }
   page.on('request', (request) => {
     if (tab.onRequest) tab.onRequest(request)
