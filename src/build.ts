@@ -414,16 +414,20 @@ async function buildWith(
   const toRender = inputs.filter((input, i) => input && !fromCache[i]).length
   // Workers load marp-core while this thread loads the templates.
   if (toRender > 0) void renders.start(toRender)
-  const templates = await loadTemplatesOnce(config, templatesKey, options.session)
-  // Decks that render again will most likely print again: the browser starts now, while they render.
-  // The printer closes it; every other path (nothing to print, an error, Ctrl-C) closes it below.
-  // The printer's modules (pdf-lib among them) load meanwhile too.
+  // Decks that render again will most likely print again: the browser starts now (its start is the
+  // longest wait of a PDF build), while they render. The printer closes it; every other path (nothing
+  // to print, an error, Ctrl-C) closes it below. The printer's modules (pdf-lib among them) load
+  // meanwhile too.
   const early = browser && toRender > 0 ? import('./pdf/print.js').then((m) => {
     const launched = m.launchPrintBrowser(browser.path, config.pdf.timeoutMs)
     void import('./pdf/index.js').catch(() => undefined)
     return launched
   }) : undefined
   early?.catch(() => undefined)
+  const templates = await loadTemplatesOnce(config, templatesKey, options.session).catch(async (error: unknown) => {
+    await early?.then((c) => c.close(), () => undefined)
+    throw error
+  })
   const closeEarly = async () => void (await early?.then((c) => c.close(), () => undefined))
 
   let themeProblems: readonly Problem[]
