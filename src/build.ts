@@ -61,11 +61,14 @@ export class BuildSession {
   /** The parsed templates, under the digest of their files. */
   templates: { key: string; templates: Templates } | undefined
 
+  /** `early`: render threads started before the session (its first pool takes them over). */
+  constructor(private readonly early?: EarlyThreads) {}
+
   poolFor(setup: KeyedSetup, timeoutMs: number, threads: number): Promise<RenderPool> {
     const key = String(timeoutMs)
     if (this.pool && key === this.poolKey) return this.pool
     void this.close()
-    this.pool = import('./render/pool.js').then(({ createRenderPool }) => createRenderPool(setup, { timeoutMs, threads }))
+    this.pool = import('./render/pool.js').then(({ createRenderPool }) => createRenderPool(setup, { timeoutMs, threads, started: this.early?.take() }))
     this.poolKey = key
     return this.pool
   }

@@ -198,6 +198,7 @@ async function runDev(
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
       onNotice: (message) => io.stderr.write(`${c.yellow('warning:')} ${message}\n`),
+      ...(io.early ? { early: io.early } : {}),
       onBuild: (event) => {
         const changed = event.changed.map((f) => path.relative(cwd, f)).join(', ')
         if (!event.ok) {

@@ -7,6 +7,7 @@ import type { InlineConfig, ResolvedConfig } from '../config/types.js'
 import { MarpSiteError, reason } from '../errors.js'
 import { isInside } from '../paths.js'
 import type { Problem } from '../problems.js'
+import type { EarlyThreads } from '../render/threads.js'
 import { startDevServer, type DevServer } from './server.js'
 
 export interface DevOptions {
@@ -15,6 +16,8 @@ export interface DevOptions {
   readonly onBuild?: (event: DevBuildEvent) => void
   /** Messages about the session itself (the watcher falling back to polling). */
   readonly onNotice?: (message: string) => void
+  /** Render threads the CLI started as it started: the session's render pool takes them over. */
+  readonly early?: EarlyThreads
 }
 
 export type DevBuildEvent =
@@ -42,7 +45,7 @@ const STORM_WINDOW_MS = 400
  * or config never stops the server: the last good site stays up and the problem is shown.
  */
 export async function startDev(inline: InlineConfig, options: DevOptions = {}): Promise<DevSession> {
-  const session = new BuildSession()
+  const session = new BuildSession(options.early)
   const liveClient = await readFile(path.join(PACKAGE_DIR, 'lib', 'client', 'live.js'), 'utf8').catch(() => {
     throw new MarpSiteError('INTERNAL', 'The live-reload client is missing from lib/client; run `npm run compile`')
   })
