@@ -110,6 +110,7 @@ async function devLatency(dir) {
 async function main() {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' })
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-client.mjs')], { cwd: ROOT, stdio: 'inherit' })
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-worker.mjs')], { cwd: ROOT, stdio: 'inherit' })
   const marpVersion = spawnSync(process.execPath, [MARP, '--version'], { encoding: 'utf8' }).stdout.trim()
   const results = {}
 
