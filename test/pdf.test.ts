@@ -111,6 +111,8 @@ describe('PDF export', { timeout: 120_000 }, () => {
     expect(pdf.pages[1]?.text).toContain('code survives printing')
     expect(pdf.pages[2]?.text).toContain('A fitting heading')
     expect(pdf.pages[2]?.text).toMatch(/E\s*=\s*m\s*c/)
+    // The math is printed in KaTeX's own fonts (served by the site, loaded before printing), embedded.
+    expect(pdf.fonts).toEqual(expect.arrayContaining([expect.stringMatching(/^KaTeX_Main-/), expect.stringMatching(/^KaTeX_Math-/)]))
     expect(pdf.info).toMatchObject({ Title: 'Printed deck', Author: 'Ada Lovelace', Subject: 'A deck to print', Keywords: 'pdf test' })
     expect(pdf.outline).toEqual(['First heading', 'Code slide', 'Math and fit'])
 

@@ -236,9 +236,9 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
         tab.framed = await p.evaluate(deckFrame, 'remember', url).catch(() => false)
       }
       await p.evaluate(async () => {
-        // Laid out once (which requests the fonts and images it needs), those loaded, then two frames
-        // for marp-core's auto-scaling to settle on the final layout.
-        await new Promise((resolve) => requestAnimationFrame(resolve))
+        // Laid out now (which requests the fonts and images it needs; no need to wait a frame for
+        // that), those loaded, then two frames for marp-core's auto-scaling to settle on the final layout.
+        void document.body.getBoundingClientRect()
         await document.fonts.ready
         await Promise.all(Array.from(document.images).map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))))
         await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))

@@ -31,7 +31,16 @@ export async function readPdf(file: string) {
     pages.push({ width: Math.round(x1 - x0), height: Math.round(y1 - y0), text, images, imageSizes, roles, annotations })
   }
   const { info } = (await doc.getMetadata()) as unknown as { info: Record<string, unknown> }
+  // The fonts embedded in the file, without their subset tags (`ABCDEF+KaTeX_Main-Regular`).
+  const { PDFDocument, PDFDict, PDFName } = await import('pdf-lib')
+  const raw = await PDFDocument.load(await readFile(file), { updateMetadata: false })
+  const fonts = new Set<string>()
+  for (const [, object] of raw.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type'))?.toString() !== '/Font') continue
+    const name = object.get(PDFName.of('BaseFont'))?.toString()
+    if (name) fonts.add(name.replace(/^\/([A-Z]{6}\+)?/, ''))
+  }
   const outline = ((await doc.getOutline()) ?? []).map((item: { title: string }) => item.title)
   await doc.destroy()
-  return { pages, info, outline, bytes: data }
+  return { pages, info, outline, fonts: [...fonts].sort(), bytes: data }
 }
