@@ -319,6 +319,25 @@ describe('finding a browser', () => {
     await expect(findBrowser(undefined, { CHROME_PATH: '/nonexistent/chrome' })).rejects.toMatchObject({ code: 'BROWSER', message: expect.stringContaining('CHROME_PATH points to /nonexistent/chrome') })
   })
 
+  it('reports a browser that cannot start with every deck it would have printed, and still builds the site', async () => {
+    const root = await project({ 'slides/a.md': '# A', 'slides/b.md': '# B' })
+    const broken = path.join(root, 'broken-chromium')
+    await writeFile(broken, '#!/bin/sh\necho "error while loading shared libraries: libnss3.so" >&2\nexit 127\n')
+    await chmod(broken, 0o755)
+    const result = await buildProject(root, { pdf: true, browserPath: broken })
+    expect(result.problems.map((p) => [p.file, p.rule, p.severity])).toEqual([
+      ['slides/a.md', 'pdf-error', 'error'],
+      ['slides/b.md', 'pdf-error', 'error'],
+    ])
+    expect(result.problems[0]?.message).toMatch(/the browser did not start .*exited \(code 127\).*libnss3\.so/)
+    expect((await readManifest(root)).decks.map((d) => [d.slug, d.pdf])).toEqual([
+      ['a', null],
+      ['b', null],
+    ])
+    // The pages do not link a PDF that was not made.
+    expect(await readOut(root, 'a/index.html')).not.toContain('a.pdf')
+  })
+
   it('finds CHROME_PATH, then the usual locations', async () => {
     expect(await findBrowser(undefined, { CHROME_PATH: CHROME }, [])).toEqual({ path: CHROME, source: 'CHROME_PATH' })
     expect(await findBrowser(undefined, {}, ['/nonexistent', CHROME])).toEqual({ path: CHROME, source: 'found' })

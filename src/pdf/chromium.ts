@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -7,26 +9,44 @@ export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
+  '--hide-scrollbars',
+  '--mute-audio',
+  '--force-color-profile=srgb',
+  '--font-render-hinting=none',
+  '--export-tagged-pdf',
+  // A headless page is never in front: its timers and frames must not be slowed down for it.
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-ipc-flooding-protection',
+  '--disable-hang-monitor',
+  // Containers often give /dev/shm a few megabytes.
+  '--disable-dev-shm-usage',
   '--disable-background-networking',
   '--disable-component-update',
+  '--disable-component-extensions-with-background-pages',
   '--disable-default-apps',
   '--disable-extensions',
   '--disable-sync',
+  '--disable-popup-blocking',
   '--no-first-run',
   '--no-default-browser-check',
-  '--mute-audio',
-  '--font-render-hinting=none',
   // No GPU, and no software stand-in for one (SwiftShader): pages are laid out and printed by the CPU
   // path anyway, and starting the stand-in costs a quarter of a second per browser.
   '--disable-software-rasterizer',
   // Services a printer never uses, each started with the browser.
   '--disable-breakpad',
+  '--disable-crash-reporter',
   '--disable-client-side-phishing-detection',
   '--disable-domain-reliability',
-  '--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,AutofillServerCommunication',
+  '--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,AutofillServerCommunication,AcceptCHFrame,ProcessPerSiteUpToMainFrameThreshold,IsolateSandboxedIframes',
+  '--metrics-recording-only',
   '--password-store=basic',
   '--use-mock-keychain',
 ]
+
+/** How long a browser may take to start (it is a second or two here; a cold disk is slower). */
+const START_TIMEOUT_MS = 60_000
 
 export interface Chromium {
   readonly browser: Browser
@@ -38,38 +58,88 @@ export interface Chromium {
  * Starts the system Chromium headless with a throwaway profile (its folder name starts with
  * `profilePrefix`, so tests can find leftover processes). The browser is killed if the process exits
  * without closing it; signals are left to the caller, which cleans up its own work first.
+ *
+ * The browser process is started first and the driver (puppeteer-core, ~0.3 s to load, more on a
+ * busy machine) loads while it starts, then connects to it: a build's first PDF comes that much sooner.
  */
 export async function launchChromium(options: { browserPath: string; profilePrefix: string; protocolTimeout?: number }): Promise<Chromium> {
-  const puppeteer = (await import('puppeteer-core')).default
+  const driver = import('puppeteer-core')
+  driver.catch(() => undefined)
   const profile = await mkdtemp(path.join(tmpdir(), options.profilePrefix))
+  const child = spawn(options.browserPath, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const killOnExit = () => void child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit').catch(() => undefined)
+      child.kill('SIGKILL')
+      await withTimeout(exited, 5000)
+    }
+    process.removeListener('exit', killOnExit)
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)
+  }
   let browser: Browser
   try {
-    browser = await puppeteer.launch({
-      executablePath: options.browserPath,
-      headless: true,
-      userDataDir: profile,
-      args: CHROMIUM_ARGS,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
+    const endpoint = await devToolsEndpoint(child, options.browserPath)
+    const puppeteer = (await driver).default
+    browser = await puppeteer.connect({
+      browserWSEndpoint: endpoint,
       ...(options.protocolTimeout === undefined ? {} : { protocolTimeout: options.protocolTimeout }),
     })
   } catch (error) {
-    await rm(profile, { recursive: true, force: true }).catch(() => undefined)
+    await stop()
     throw error
   }
-  const child = browser.process()
-  const killOnExit = () => child?.kill('SIGKILL')
-  process.once('exit', killOnExit)
+  processes.set(browser, child)
   return {
     browser,
     async close() {
       await withTimeout(browser.close().catch(() => undefined), 5000)
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      process.removeListener('exit', killOnExit)
-      await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)
+      await stop()
     },
   }
+}
+
+const processes = new WeakMap<Browser, ChildProcess>()
+
+/** Whether the process of a browser started by launchChromium has ended (crashed or killed). */
+export function hasExited(browser: Browser): boolean {
+  const child = processes.get(browser)
+  return child !== undefined && (child.exitCode !== null || child.signalCode !== null)
+}
+
+/** The DevTools address a starting browser prints on stderr; rejects if it exits or hangs first. */
+function devToolsEndpoint(child: ChildProcess, browserPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const timer = setTimeout(() => finish(new Error(`${browserPath} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
+    const finish = (result: string | Error) => {
+      clearTimeout(timer)
+      child.stderr?.off('data', onData)
+      child.off('exit', onExit)
+      child.off('error', onError)
+      // The browser keeps writing to stderr: drained, so that it never blocks on a full pipe.
+      child.stderr?.resume()
+      if (result instanceof Error) reject(result)
+      else resolve(result)
+    }
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8')
+      const found = /DevTools listening on (ws:\/\/\S+)/.exec(output)
+      if (found?.[1]) finish(found[1])
+      else if (output.length > 65_536) output = output.slice(-16_384)
+    }
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      const last = output.trim().split('\n').slice(-3).join(' ').trim()
+      finish(new Error(`${browserPath} exited (${signal ?? `code ${code}`}) as it started${last ? `: ${last}` : ''}`))
+    }
+    const onError = (error: Error) => finish(new Error(`Cannot start ${browserPath}: ${error.message}`))
+    child.stderr?.on('data', onData)
+    child.once('exit', onExit)
+    child.once('error', onError)
+  })
 }
 
 /**
@@ -78,8 +148,8 @@ export async function launchChromium(options: { browserPath: string; profilePref
  * fewer.
  */
 export async function firstPage(browser: Browser): Promise<Page> {
-  const [page] = await browser.pages()
-  return page ?? browser.newPage()
+  const target = await browser.waitForTarget((t) => t.type() === 'page', { timeout: 5000 }).catch(() => undefined)
+  return (await target?.page()) ?? browser.newPage()
 }
 
 /** Only the site being printed or checked may be loaded: its private server, and inline data. */

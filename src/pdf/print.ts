@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core'
 import { reason } from '../errors.js'
-import { firstPage, isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
+import { firstPage, hasExited, isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
 import type { Problem } from '../problems.js'
 import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../check/measure.js'
 import { deckFrame } from './frame.js'
@@ -99,7 +99,20 @@ export async function printDecks(jobs: readonly PrintJob[], options: PrintOption
   const onAbort = () => void chromium?.close()
   options.signal?.addEventListener('abort', onAbort)
   try {
-    await launch()
+    try {
+      await launch()
+    } catch (error) {
+      // A browser that cannot start (not Chromium, a missing library, no memory): every deck is
+      // reported, and the rest of the site builds.
+      options.signal?.throwIfAborted()
+      const message = `PDF not made: the browser did not start (${reason(error)})`
+      return jobs.map((job, i) => {
+        const result: PrintResult = { slug: job.slug, ok: false, problems: [{ file: job.source, rule: 'pdf-error', severity: 'error', message }] }
+        options.onDone?.(i + 1, jobs.length, job)
+        options.onResult?.(result)
+        return result
+      })
+    }
     // Printing is CPU-bound in the browser: measured on 2 cores, one page at a time beats two or three
     // (10 decks: 9.6 s, 12.2 s, 14.0 s). Half the cores, at most 4.
     const slots = Math.max(1, Math.min(options.concurrency ?? Math.min(Math.floor(availableParallelism() / 2), 4), jobs.length))
@@ -280,8 +293,7 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
     }
     // The connection drops a moment before puppeteer marks the browser disconnected.
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const proc = browser.process()
-    const crashed = !browser.connected || (proc !== null && (proc.exitCode !== null || proc.signalCode !== null))
+    const crashed = !browser.connected || hasExited(browser)
     return fail(`PDF not made: ${crashed ? 'the browser crashed' : reason(error)}`, crashed)
   } finally {
     clearTimeout(timer)
