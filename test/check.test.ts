@@ -1,3 +1,4 @@
+import { chmod } from 'node:fs/promises'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -151,6 +152,14 @@ describe('marp-site check', { timeout: 120_000 }, () => {
     const root = await project({ 'slides/a.md': '# A' })
     await run(['check', root])
     expect(await exists(path.join(root, 'dist'))).toBe(false)
+  })
+
+  it('says which browser did not start, with its own last words, as a browser error', async () => {
+    const root = await project({ 'slides/a.md': '# A', 'broken-chromium': '#!/bin/sh\necho "cannot open shared object file libgbm.so.1" >&2\nexit 127\n' })
+    await chmod(path.join(root, 'broken-chromium'), 0o755)
+    const result = await run(['check', root, '--browser-path', path.join(root, 'broken-chromium')])
+    expect(result.code).toBe(EXIT_CODES.BROWSER)
+    expect(result.stderr).toMatch(/broken-chromium exited \(code 127\) as it started: cannot open shared object file libgbm\.so\.1/)
   })
 
   it('refuses an unknown format', async () => {

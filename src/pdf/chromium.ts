@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'puppeteer-core'
+import { MarpSiteError } from '../errors.js'
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -114,7 +115,7 @@ export function hasExited(browser: Browser): boolean {
 function devToolsEndpoint(child: ChildProcess, browserPath: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ''
-    const timer = setTimeout(() => finish(new Error(`${browserPath} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
+    const timer = setTimeout(() => finish(new MarpSiteError('BROWSER', `${browserPath} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
     const finish = (result: string | Error) => {
       clearTimeout(timer)
       child.stderr?.off('data', onData)
@@ -133,9 +134,9 @@ function devToolsEndpoint(child: ChildProcess, browserPath: string): Promise<str
     }
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       const last = output.trim().split('\n').slice(-3).join(' ').trim()
-      finish(new Error(`${browserPath} exited (${signal ?? `code ${code}`}) as it started${last ? `: ${last}` : ''}`))
+      finish(new MarpSiteError('BROWSER', `${browserPath} exited (${signal ?? `code ${code}`}) as it started${last ? `: ${last}` : ''}`))
     }
-    const onError = (error: Error) => finish(new Error(`Cannot start ${browserPath}: ${error.message}`))
+    const onError = (error: Error) => finish(new MarpSiteError('BROWSER', `Cannot start ${browserPath}: ${error.message}`))
     child.stderr?.on('data', onData)
     child.once('exit', onExit)
     child.once('error', onError)
