@@ -389,6 +389,22 @@ describe('a kept page keeps its look', () => {
   })
 })
 
+describe('a deck with decks nested in its folder', () => {
+  it('keeps only its own page when it fails, not a nested deck deleted at the same time', async () => {
+    const root = await project({ 'slides/talks.md': '# Talks', 'slides/talks/intro.md': '# Intro', 'slides/talks/outro.md': '# Outro' })
+    await buildProject(root)
+    expect(await exists(path.join(root, 'dist/talks/intro/index.html'))).toBe(true)
+    await writeFile(path.join(root, 'slides/talks.md'), '---\ntitle: [broken\n---\n# Talks')
+    await rm(path.join(root, 'slides/talks/intro.md'))
+    const result = await buildProject(root)
+    expect(result.kept).toEqual(['slides/talks.md'])
+    expect(await exists(path.join(root, 'dist/talks/index.html'))).toBe(true)
+    expect(await exists(path.join(root, 'dist/talks/intro'))).toBe(false)
+    expect(await exists(path.join(root, 'dist/talks/outro/index.html'))).toBe(true)
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['talks', 'talks/outro'])
+  })
+})
+
 describe('render workers', () => {
   it('leave a core to the main thread, start only as many as there are decks to render, and take two on two cores for big sites', () => {
     expect([workersFor(1, 2), workersFor(50, 2), workersFor(199, 2), workersFor(200, 2), workersFor(500, 2)]).toEqual([1, 1, 1, 2, 2])

@@ -385,6 +385,29 @@ describe('rebuilding in place', () => {
   })
 })
 
+describe('a failing deck with a deck nested in its folder', () => {
+  it('keeps the failing deck’s page in place, but not the nested deck deleted meanwhile', async () => {
+    await dev.settled()
+    await mkdir(path.join(root, 'slides/talks'), { recursive: true })
+    await writeFile(path.join(root, 'slides/talks.md'), '# Talks')
+    await writeFile(path.join(root, 'slides/talks/intro.md'), '# Intro')
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/talks/intro/index.html')).body).toContain('Intro')
+    await writeFile(path.join(root, 'slides/talks.md'), '---\ntitle: [broken\n---\n# Talks')
+    await rm(path.join(root, 'slides/talks/intro.md'))
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/talks/index.html')).body).toContain('Talks')
+    expect((await get(port, '/talks/intro/index.html')).status).toBe(404)
+    await rm(path.join(root, 'slides/talks'), { recursive: true })
+    await rm(path.join(root, 'slides/talks.md'))
+    await new Promise((r) => setTimeout(r, 200))
+    await dev.settled()
+    expect((await get(port, '/talks/index.html')).status).toBe(404)
+  })
+})
+
 describe('moving a deck', () => {
   it('into a subfolder: its page moves, the index follows, and it never drops out', async () => {
     const { rename } = await import('node:fs/promises')

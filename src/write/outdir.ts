@@ -26,8 +26,11 @@ export interface Staging {
   reuse(sitePath: string, expected: string): Promise<boolean>
   /** Size and time of a written file, as `reuse` expects them. */
   stateOf(sitePath: string): Promise<string | undefined>
-  /** Copies a folder of the previous site (a deck that failed this time keeps its last good page). */
-  carryOver(sitePath: string): Promise<boolean>
+  /**
+   * Copies a folder of the previous site (a deck that failed this time keeps its last good page),
+   * without the folders in `except` (other decks' folders nested in it, which are theirs to make).
+   */
+  carryOver(sitePath: string, except?: readonly string[]): Promise<boolean>
   commit(): Promise<void>
   discard(): Promise<void>
 }
@@ -115,15 +118,21 @@ export async function openStaging(outDir: string): Promise<Staging> {
       const info = await stat(full(sitePath)).catch(() => undefined)
       return info && statStamp(info)
     },
-    async carryOver(sitePath) {
+    async carryOver(sitePath, except = []) {
       const from = path.join(outDir, ...sitePath.split('/'))
       try {
         if (!(await stat(from)).isDirectory()) return false
       } catch {
         return false
       }
+      const left = except.map((e) => path.join(outDir, ...e.split('/')))
       try {
-        await cp(from, full(sitePath), { recursive: true, force: false, errorOnExist: false })
+        await cp(from, full(sitePath), {
+          recursive: true,
+          force: false,
+          errorOnExist: false,
+          filter: (source) => !left.some((dir) => source === dir || source.startsWith(`${dir}${path.sep}`)),
+        })
         // The kept pages also need the shared files they link (their CSS, fonts, scripts, emoji),
         // which this build may no longer write.
         const pages = ['index.html', 'thumb.html'].map((name) => `${sitePath}/${name}`)
@@ -267,7 +276,7 @@ export async function openInPlace(outDir: string): Promise<Staging> {
       const info = await stat(full(sitePath)).catch(() => undefined)
       return info && statStamp(info)
     },
-    async carryOver(sitePath) {
+    async carryOver(sitePath, except = []) {
       const dir = full(sitePath)
       let entries: string[]
       try {
@@ -275,7 +284,10 @@ export async function openInPlace(outDir: string): Promise<Staging> {
       } catch {
         return false
       }
-      for (const rel of entries) produced.add(`${sitePath}/${rel.split(path.sep).join('/')}`)
+      for (const rel of entries) {
+        const kept = `${sitePath}/${rel.split(path.sep).join('/')}`
+        if (!except.some((e) => kept === e || kept.startsWith(`${e}/`))) produced.add(kept)
+      }
       await linkedSharedFiles(outDir, ['index.html', 'thumb.html'].map((name) => `${sitePath}/${name}`), async (target) => unchanged(target, () => true))
       return true
     },

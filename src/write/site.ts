@@ -149,7 +149,10 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
     signal?.throwIfAborted()
     if (outcome.kind === 'failed') {
       const before = previous.get(outcome.source.source)
-      if (before && before.slug === outcome.source.slug && (await staging.carryOver(before.slug))) {
+      // Decks nested in its folder (`talks` and `talks/intro`) are not part of its page: each is made,
+      // kept or removed on its own.
+      const nested = before ? [...previous.values()].map((d) => d.slug).filter((slug) => slug.startsWith(`${before.slug}/`)) : []
+      if (before && before.slug === outcome.source.slug && (await staging.carryOver(before.slug, nested))) {
         entries[order] = { manifest: before, summary: summaryFromManifest(before, outcome.problems), problems: outcome.problems, kept: true }
       }
       return
