@@ -10,6 +10,7 @@ import { isInside, toPosix } from '../paths.js'
 import type { Problem } from '../problems.js'
 import { findOverflow } from './overflow.js'
 import { applyRules, settingFor } from '../rules.js'
+import type { EarlyThreads } from '../render/threads.js'
 
 /** One problem as `check --format json` prints it (the contract in ARCHITECTURE.md, plus file and line). */
 export interface CheckProblem {
@@ -34,12 +35,12 @@ export interface CheckResult {
  * `marp-site check`: builds the site into a temporary folder (the real out dir is not touched),
  * collects every problem the build finds, then measures overflow in a browser when one is found.
  */
-export async function check(inline: InlineConfig, options: { env?: NodeJS.ProcessEnv } = {}): Promise<CheckResult> {
+export async function check(inline: InlineConfig, options: { env?: NodeJS.ProcessEnv; early?: EarlyThreads } = {}): Promise<CheckResult> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'marp-site-check-'))
   try {
     const outDir = path.join(scratch, 'site')
     const config = await resolveConfig({ ...inline, outDir, pdf: false })
-    const result = await build(config, { stamp: false, ...(options.env ? { env: options.env } : {}) })
+    const result = await build(config, { stamp: false, ...(options.env ? { env: options.env } : {}), ...(options.early ? { early: options.early } : {}) })
     const notices = [...result.notices]
     const raw: Problem[] = [...result.problems]
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)

@@ -148,7 +148,7 @@ async function runCheck(
 ): Promise<number> {
   try {
     const { check } = await import('../check/index.js')
-    const result = await check(inlineConfig(root, flags, io))
+    const result = await check(inlineConfig(root, flags, io), io.early ? { early: io.early } : {})
     const { errors, warnings } = countBySeverity(result.raw)
     if (flags.format === 'json') {
       io.stdout.write(`${JSON.stringify({ problems: result.problems }, null, 2)}\n`)
