@@ -7,8 +7,8 @@ import process from 'node:process'
  * first build or check, one is started before anything else, to load it while this thread loads the
  * CLI and reads the config. Not for a project built before (its build cache has a stamp): its build
  * is most likely up to date or renders a few decks (and a check finds most renders in the cache),
- * and a thread it does not need costs it more than it saves. Only a hint, read before the CLI parses the arguments; threads no command
- * takes over are stopped when it ends.
+ * and a thread it does not need costs it more than it saves. Only a hint, read before the CLI parses
+ * the arguments; threads no command takes over are stopped when it ends.
  */
 function startThreadsEarly(args: readonly string[]): boolean {
   // `dev` always keeps a render thread, also when every deck comes from the cache.
