@@ -292,6 +292,16 @@ describe('reusing packed CSS across decks', () => {
 })
 
 describe('slide checks at render time', () => {
+  it('reports a render that throws (a slide too big for this thread’s stack) as a render-error of the deck, not a crash', () => {
+    const row = `|${' x |'.repeat(200)}`
+    const table = [row, `|${' --- |'.repeat(200)}`, ...Array.from({ length: 1000 }, () => row)].join('\n')
+    const result = renderDeck(engine(), { markdown: `# Big table\n\n${table}`, source: 'slides/table.md', slug: 'table' })
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ file: 'slides/table.md', rule: 'render-error', severity: 'error', message: expect.stringContaining('Maximum call stack size exceeded') })],
+    })
+  })
+
   it('warns about images without alt text, but not backgrounds or described images', () => {
     const deck = render('# a\n\n![](a.png)\n\n![center w:200](b.png)\n\n![A described chart](c.png)\n\n![bg](d.png)\n\n![bg left:40%](e.png)')
     expect(deck.problems.filter((p) => p.rule === 'missing-alt').map((p) => p.line)).toEqual([3, 5])

@@ -6,6 +6,13 @@ import { Piscina } from 'piscina'
 export const WORKER_HEAP_MB = 2048
 
 /**
+ * Marpit hands all the tokens of a slide to one function call as arguments (wrapping each slide in its
+ * inline SVG), so a slide of a few hundred thousand tokens (a 1000×200 table, a 100,000-item list)
+ * overflows a thread's default 4 MB stack; with 32 MB such slides render (in 2–3 s here).
+ */
+export const WORKER_STACK_MB = 32
+
+/**
  * Render worker threads (see worker.ts), at least one started now. They carry no setup: each task
  * names the themes it is for, so threads can start before the config is read.
  */
@@ -16,7 +23,7 @@ export function startThreads(minThreads = 1, maxThreads = availableParallelism()
     minThreads: Math.min(minThreads, maxThreads),
     maxThreads,
     idleTimeout: 1000,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, stackSizeMb: WORKER_STACK_MB },
   })
   // A worker that dies fails its task, which the render pool reports; the pool's own event must not throw.
   pool.on('error', () => undefined)
