@@ -125,7 +125,7 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   const { signal } = options
   const cache = config.cacheDir === undefined ? undefined : new Cache(config.cacheDir)
   const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
-  const found = await discoverDecks(config.root, config.slidesDir)
+  const listed = await discoverDecks(config.root, config.slidesDir)
   const notices: string[] = []
   let browser: FoundBrowser | undefined
   if (config.pdf.mode !== 'off') {
@@ -137,8 +137,13 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   }
   // Bounded, so that a site of thousands of decks stays under the open-file limit.
   const reading = pLimit(32)
-  const reads = await Promise.all(found.decks.map((source) => reading(() => readDeck(source))))
+  const read = await Promise.all(listed.decks.map((source) => reading(() => readDeck(source))))
   signal?.throwIfAborted()
+  // A deck deleted or renamed between listing and reading (a checkout, an editor's save) is no longer
+  // a deck: left out as if it had not been listed (its new name, if any, is the next build's).
+  const here = read.map((r) => r.ok || !r.gone)
+  const found = here.every(Boolean) ? listed : { ...listed, decks: listed.decks.filter((_, i) => here[i]) }
+  const reads = here.every(Boolean) ? read : read.filter((_, i) => here[i])
 
   const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp }
   const tool = options.toolKey ?? (await toolKey(PACKAGE_DIR, GENERATOR))

@@ -234,6 +234,22 @@ describe('bad input: each problem names the file, the other decks still build', 
     expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['good'])
   })
 
+  it('takes a deck deleted between listing and reading as gone, not as a deck that cannot be read', async () => {
+    const { discoverDecks, readDeck } = await import('../src/discover/decks.js')
+    const root = await project({ 'slides/stays.md': '# Stays', 'slides/goes.md': '# Goes' })
+    const listed = await discoverDecks(root, path.join(root, 'slides'))
+    await rm(path.join(root, 'slides/goes.md'))
+    const reads = await Promise.all(listed.decks.map((deck) => readDeck(deck)))
+    expect(reads.map((r) => (r.ok ? 'ok' : r.gone ? 'gone' : r.problem.rule))).toEqual(['gone', 'ok'])
+    // A deck that is there but cannot be read is still a problem, not gone.
+    await writeFile(path.join(root, 'slides/goes.md'), '# Back')
+    const { chmod } = await import('node:fs/promises')
+    await chmod(path.join(root, 'slides/goes.md'), 0o000)
+    const unreadable = await readDeck(listed.decks[0]!)
+    if (process.getuid?.() !== 0) expect(unreadable).toMatchObject({ ok: false, problem: { rule: 'read-error' } })
+    expect(unreadable).not.toHaveProperty('gone')
+  })
+
   it('reads a UTF-8 file with a BOM like one without', async () => {
     const root = await project({ 'slides/bom.md': '\ufeff---\ntitle: With BOM\n---\n# Hi' })
     const result = await buildProject(root)

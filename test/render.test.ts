@@ -302,6 +302,14 @@ describe('slide checks at render time', () => {
     })
   })
 
+  it('renders CRLF line endings like LF, problems on the same lines', async () => {
+    const markdown = `${await readFile(path.join(REPO, 'slides', 'post-mortem.md'), 'utf8')}\n---\n\n![](missing-alt.png)\n`
+    const lf = renderDeck(engine(), { markdown, source: 'slides/deck.md', slug: 'deck' })
+    const crlf = renderDeck(engine(), { markdown: markdown.replace(/\n/g, '\r\n'), source: 'slides/deck.md', slug: 'deck' })
+    expect(lf.ok && lf.deck.problems.length).toBeGreaterThan(0)
+    expect(crlf).toEqual(lf)
+  })
+
   it('warns about images without alt text, but not backgrounds or described images', () => {
     const deck = render('# a\n\n![](a.png)\n\n![center w:200](b.png)\n\n![A described chart](c.png)\n\n![bg](d.png)\n\n![bg left:40%](e.png)')
     expect(deck.problems.filter((p) => p.rule === 'missing-alt').map((p) => p.line)).toEqual([3, 5])

@@ -129,7 +129,8 @@ async function danglingDecks(root: string, slidesDir: string, found: ReadonlySet
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; problem: Problem }
+/** `gone`: the file was deleted (or renamed) after the decks were listed: no longer a deck. */
+export type ReadResult = { ok: true; text: string } | { ok: false; problem: Problem; gone?: true }
 
 /** Reads a deck as UTF-8 text, refusing binary files, invalid UTF-8 and oversized files. */
 export async function readDeck(deck: DeckSource): Promise<ReadResult> {
@@ -141,7 +142,8 @@ export async function readDeck(deck: DeckSource): Promise<ReadResult> {
   try {
     bytes = await readFile(deck.file)
   } catch (error) {
-    return fail('read-error', `cannot be read: ${reason(error)}`)
+    const problem: Problem = { file: deck.source, rule: 'read-error', severity: 'error', message: `cannot be read: ${reason(error)}` }
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { ok: false, problem, gone: true } : { ok: false, problem }
   }
   if (bytes.length > MAX_DECK_BYTES) {
     return fail('too-large', `is ${(bytes.length / 1048576).toFixed(1)} MB; decks over ${MAX_DECK_BYTES / 1048576} MB are not rendered`)
