@@ -10,9 +10,11 @@
  * Runs in the page: self-contained, as the browser driver sends it as source text.
  *
  * - `remember`: records the frame of the page just loaded (fetched again, from the browser's cache).
- * - `swap`: fetches `url`; when its frame is the one recorded, swaps it in and answers true.
+ * - `swap`: takes the page at `url` (its `html` when the printer passes it, which saves a request
+ *   through the printer's request handler; else fetched); when its frame is the one recorded, swaps
+ *   it in and answers true.
  */
-export async function deckFrame(mode: string, url: string): Promise<boolean> {
+export async function deckFrame(mode: string, url: string, html?: string): Promise<boolean> {
   const holder = window as unknown as { __marpSitePrintFrame?: string | null }
   // What in a page, besides its body, decides how it prints: stylesheets, styles, scripts and the
   // rendering <meta>s, with URLs resolved. Titles, descriptions and other metadata may differ.
@@ -45,7 +47,7 @@ export async function deckFrame(mode: string, url: string): Promise<boolean> {
   }
   const frame = holder.__marpSitePrintFrame
   if (!frame) return false
-  const doc = await load(url)
+  const doc = typeof html === 'string' ? new DOMParser().parseFromString(html, 'text/html') : await load(url)
   if (!doc || signature(doc, url) !== frame) return false
 
   let base = document.head.querySelector('base[data-marp-site-print]')

@@ -107,6 +107,7 @@ export async function makePdfs(options: {
           width: d.deck.meta.width,
           height: d.deck.meta.height,
           handout: pdf.notes === 'handout' ? { notes: d.deck.notes, title: d.deck.meta.title } : undefined,
+          html: () => readFile(path.join(staging.dir, ...d.page.split('/')), 'utf8'),
         })),
         {
           browserPath: browser.path,

@@ -16,6 +16,8 @@ export interface PrintJob {
   readonly height: number
   /** Print a handout (each slide on an A4 page above these notes) instead of one page per slide. */
   readonly handout?: { readonly notes: readonly string[]; readonly title: string } | undefined
+  /** The page's HTML as served, so that it can be swapped into a loaded page without a request. */
+  readonly html?: (() => Promise<string>) | undefined
 }
 
 export type PrintResult =
@@ -242,7 +244,8 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
       await p.setViewport({ width: job.width, height: job.height })
       // The deck is swapped into the page already loaded when it shares its frame; else loaded, with
       // the runtime off (`?view=print`: every slide showing, none hidden from the PDF's tags).
-      const swapped = tab.framed && (await p.evaluate(deckFrame, 'swap', url).catch(() => false))
+      const html = tab.framed ? await job.html?.().catch(() => undefined) : undefined
+      const swapped = tab.framed && (await p.evaluate(deckFrame, 'swap', url, html).catch(() => false))
       if (!swapped) {
         tab.framed = false
         await p.goto(`${url}?view=print`, { waitUntil: 'load', timeout: 0 })
