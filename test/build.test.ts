@@ -382,7 +382,7 @@ describe('decks on Marpit slow paths', () => {
     // Past markdown-it's nesting limit the rest is dropped, as marp-core does; nothing overflows.
     expect(await readOut(root, 'deep/index.html')).toContain('<blockquote>')
     expect((await readOut(root, 'table/index.html')).split('<td>x</td>').length - 1).toBe(200_000)
-  })
+  }, 90_000)
 })
 
 describe('render time limit', () => {
