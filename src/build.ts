@@ -58,6 +58,12 @@ export class BuildSession {
   private pool: Promise<RenderPool> | undefined
   private poolKey = ''
   readonly renders = new Map<string, RenderEntry>()
+  /**
+   * Renders that failed (the time limit, memory, an error inside Marpit), by deck text, themes and
+   * time limit. A session does not try such a deck again until one of those changes, so that a deck
+   * stuck on one of Marpit's slow paths does not hold up every rebuild for the whole time limit.
+   */
+  readonly failed = new Map<string, RenderResult>()
   /** The parsed templates, under the digest of their files. */
   templates: { key: string; templates: Templates } | undefined
 
@@ -307,7 +313,14 @@ class RenderQueue {
     return known
   }
 
+  /** Where a session remembers that a render of `input` failed (see BuildSession.failed). */
+  private failedKey(input: DeckInput): string {
+    return digest(this.keyed.key, this.config.renderTimeoutMs, input)
+  }
+
   async cached(input: DeckInput): Promise<RenderResult | undefined> {
+    const failed = this.session?.failed.get(this.failedKey(input))
+    if (failed) return failed
     const key = this.keyOf(input)
     const remembered = this.session?.renders.get(key)
     const entry = remembered ?? (await this.stored(key))
@@ -375,13 +388,18 @@ class RenderQueue {
     const result = await (await this.start(1)).render(input, this.keyed)
     this.rendered += 1
     const key = this.keyOf(input)
-    // A render that was stopped (time limit, memory) says nothing about the next try.
+    // A render that was stopped (time limit, memory) says nothing about the next build's try; a
+    // session remembers it for as long as the deck and its setup stay the same (BuildSession.failed).
     const lasting = result.ok || !result.problems.some((p) => p.rule === 'render-error')
     if (lasting) {
       const themes = themesUsed(result, input, this.themeCss)
       const entry: RenderEntry = { result, themes, themesDigest: this.themesDigest(themes), ...(result.ok ? { cssKey: digest(result.deck.css) } : {}) }
       this.session?.renders.set(key, entry)
       await this.store(key, entry)
+    } else if (this.session) {
+      const { failed } = this.session
+      if (failed.size >= 64) failed.delete(failed.keys().next().value as string)
+      failed.set(this.failedKey(input), result)
     }
     return result
   }

@@ -408,6 +408,43 @@ describe('a failing deck with a deck nested in its folder', () => {
   })
 })
 
+describe('a deck stuck on a Marpit slow path', () => {
+  it('is reported once it passes the time limit, and not rendered again on every rebuild until it changes', async () => {
+    const other = await project({
+      'slides/ok.md': '# Fine',
+      // Cubic in Marpit (RELIABILITY.md): far past a 1 s limit.
+      'slides/slow.md': `</${'<!--'.repeat(1600)}`,
+      'marp-site.config.json': '{ "renderTimeout": 1 }',
+    })
+    const events: DevBuildEvent[] = []
+    const session = await startDev({ root: other }, { port: 0, onBuild: (event) => events.push(event) })
+    const last = () => {
+      const event = events.at(-1)
+      if (!event?.ok) throw new Error(`no build: ${JSON.stringify(event)}`)
+      return event.result
+    }
+    const stopped = (result: ReturnType<typeof last>) => result.problems.filter((p) => p.rule === 'render-error').map((p) => p.file)
+    try {
+      expect(stopped(last())).toEqual(['slides/slow.md'])
+      await writeFile(path.join(other, 'slides/ok.md'), '# Fine, edited')
+      await new Promise((r) => setTimeout(r, 200))
+      await session.settled()
+      // Only the edited deck rendered; the stuck one was reported again without another try.
+      expect(last().rendered).toBe(1)
+      expect(stopped(last())).toEqual(['slides/slow.md'])
+      expect((await get(session.server.port, '/ok/index.html')).body).toContain('Fine, edited')
+      await writeFile(path.join(other, 'slides/slow.md'), '# Fixed')
+      await new Promise((r) => setTimeout(r, 200))
+      await session.settled()
+      expect(last().rendered).toBe(1)
+      expect(stopped(last())).toEqual([])
+      expect((await get(session.server.port, '/slow/index.html')).body).toContain('Fixed')
+    } finally {
+      await session.close()
+    }
+  })
+})
+
 describe('moving a deck', () => {
   it('into a subfolder: its page moves, the index follows, and it never drops out', async () => {
     const { rename } = await import('node:fs/promises')
