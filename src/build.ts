@@ -319,7 +319,7 @@ class RenderQueue {
   }
 
   async cached(input: DeckInput): Promise<RenderResult | undefined> {
-    const failed = this.session?.failed.get(this.failedKey(input))
+    const failed = this.session?.failed.size ? this.session.failed.get(this.failedKey(input)) : undefined
     if (failed) return failed
     const key = this.keyOf(input)
     const remembered = this.session?.renders.get(key)

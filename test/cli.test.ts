@@ -97,6 +97,37 @@ describe('the marp-site command', () => {
     expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)
   })
 
+  it('dev prints a problem when it appears, not again on every rebuild, and again if it comes back', async () => {
+    const root = await project({ 'slides/a.md': '# A\n\n![](pic.png)', 'slides/pic.png': 'x', 'slides/b.md': '# B' })
+    let stdout = ''
+    let stderr = ''
+    const controller = new AbortController()
+    const running = main(['dev', root], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: root, color: false, signal: controller.signal })
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 300 && !check(); i += 1) await new Promise((r) => setTimeout(r, 50))
+      expect(check()).toBe(true)
+    }
+    const rebuilds = () => stdout.split('\n').filter((line) => line.includes('pages updated')).length
+    const missingAlt = () => stderr.split('\n').filter((line) => line.includes('missing-alt')).length
+    try {
+      await until(() => stdout.includes('serving'))
+      expect(missingAlt()).toBe(1)
+      await writeFile(path.join(root, 'slides/b.md'), '# B, edited')
+      await until(() => rebuilds() === 1)
+      expect(missingAlt()).toBe(1)
+      expect(stdout).toMatch(/pages updated in \d+ ms \(0 errors, 1 warning\)/)
+      // Fixed, then broken again: shown again.
+      await writeFile(path.join(root, 'slides/a.md'), '# A\n\n![a picture](pic.png)')
+      await until(() => rebuilds() === 2)
+      await writeFile(path.join(root, 'slides/a.md'), '# A\n\n![](pic.png)')
+      await until(() => rebuilds() === 3)
+      expect(missingAlt()).toBe(2)
+    } finally {
+      controller.abort()
+      expect(await running).toBe(0)
+    }
+  })
+
   it('as a process, builds a project the first time (render threads started early) and finds it up to date the next', async () => {
     const root = await project({ 'slides/a.md': '# Alpha', 'slides/b.md': '# Bravo\n\n$x^2$' })
     const run = () => spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', root, '--no-pdf'], { encoding: 'utf8', timeout: 60_000 })

@@ -5,7 +5,7 @@ import { build } from '../build.js'
 import { resolveConfig } from '../config/resolve.js'
 import type { InlineConfig } from '../config/types.js'
 import { EXIT_CODES, isMarpSiteError } from '../errors.js'
-import { countBySeverity } from '../problems.js'
+import { countBySeverity, type Problem } from '../problems.js'
 import type { EarlyThreads } from '../render/threads.js'
 import { VERSION } from '../version.js'
 import { formatProblems, formatSummary } from './report.js'
@@ -194,6 +194,10 @@ async function runDev(
     // Loaded only for `dev`: a build never loads the watcher or the server.
     const { startDev } = await import('../dev/dev.js')
     const cwd = io.cwd
+    // Problems print when they appear; those already shown by the last build are only counted, so a
+    // site with many warnings does not print them all again on every save.
+    let shown = new Set<string>()
+    const problemKey = (p: Problem) => [p.file, p.line ?? '', p.slide ?? '', p.rule, p.severity, p.message].join('\0')
     const dev = await startDev(inlineConfig(root, flags, io), {
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
@@ -205,7 +209,9 @@ async function runDev(
           io.stderr.write(`${c.red('error')} ${event.error.message}${changed ? c.dim(`  (after ${changed})`) : ''}\n`)
           return
         }
-        if (event.result.problems.length > 0) io.stderr.write(`${formatProblems(event.result.problems, c)}\n`)
+        const fresh = event.result.problems.filter((p) => !shown.has(problemKey(p)))
+        shown = new Set(event.result.problems.map(problemKey))
+        if (fresh.length > 0) io.stderr.write(`${formatProblems(fresh, c)}\n`)
         const { errors, warnings } = countBySeverity(event.result.problems)
         const what = changed ? `${changed} → ${event.reload === 'css' ? 'styles swapped' : 'pages updated'}` : 'built'
         io.stdout.write(`${c.dim(new Date().toTimeString().slice(0, 8))} ${what} in ${Math.round(event.result.durationMs)} ms (${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'})\n`)
