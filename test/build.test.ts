@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { build, workersFor } from '../src/build.js'
 import { resolveConfig } from '../src/config/resolve.js'
-import { buildProject, exists, project, readManifest, readOut, REPO, slideCount } from './helpers/project.js'
+import { buildProject, exists, project, readManifest, readOut, REPO, slideCount, SLOW_DECK } from './helpers/project.js'
 
 /** Every local URL (src, href, url()) in the built HTML and CSS, resolved against its file. */
 async function localLinks(outDir: string): Promise<{ from: string; url: string; file: string }[]> {
@@ -347,8 +347,7 @@ describe('decks on Marpit slow paths', () => {
   it('stops a deck that renders past the time limit, reports it, and builds the others', async () => {
     const root = await project({
       'slides/ok.md': '# Fine',
-      // Measured in RELIABILITY.md: cubic in Marpit, seconds for a few KB.
-      'slides/slow.md': `</${'<!--'.repeat(1600)}`,
+      'slides/slow.md': SLOW_DECK,
       'marp-site.config.json': '{ "renderTimeout": 1 }',
     })
     const result = await buildProject(root)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevBuildEvent, type DevSession } from '../src/dev/dev.js'
 import { checkPath, hostAllowed, originAllowed } from '../src/dev/guard.js'
 import { launchBrowser, type TestBrowser } from './helpers/browser.js'
-import { project } from './helpers/project.js'
+import { project, SLOW_DECK } from './helpers/project.js'
 
 /** Sends a raw HTTP request (so the target reaches the server exactly as written) and returns the status and body. */
 function raw(port: number, request: string): Promise<{ status: number; body: string }> {
@@ -412,8 +412,7 @@ describe('a deck stuck on a Marpit slow path', () => {
   it('is reported once it passes the time limit, and not rendered again on every rebuild until it changes', async () => {
     const other = await project({
       'slides/ok.md': '# Fine',
-      // Cubic in Marpit (RELIABILITY.md): far past a 1 s limit.
-      'slides/slow.md': `</${'<!--'.repeat(1600)}`,
+      'slides/slow.md': SLOW_DECK,
       'marp-site.config.json': '{ "renderTimeout": 1 }',
     })
     const events: DevBuildEvent[] = []

@@ -61,3 +61,9 @@ export async function exists(file: string): Promise<boolean> {
 export function slideCount(html: string): number {
   return html.match(/<svg data-marpit-svg/g)?.length ?? 0
 }
+
+/**
+ * A deck on one of Marpit's slow paths (measured in RELIABILITY.md: cubic in the number of comment
+ * openers, seconds for these few KB), far past a 1 s render limit.
+ */
+export const SLOW_DECK = `</${'<!--'.repeat(1600)}`
