@@ -9,18 +9,18 @@ import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dir = `${root}lib/render`
+const { loadBundle, BUNDLE_NAME, CACHE_NAME } = await import(pathToFileURL(`${dir}/bundle.js`).href)
 
 if (process.argv[2] === '--cache') {
-  const { loadBundle, CACHE_NAME } = await import(pathToFileURL(`${dir}/bundle.js`).href)
   const loaded = loadBundle(dir, false)
   const css = readFileSync(`${root}themes/marp-site.css`, 'utf8')
   loaded.exports.warmUp({ key: 'compile', setup: { themes: [{ file: `${root}themes/marp-site.css`, display: 'themes/marp-site.css', css }], defaultTheme: 'marp-site', marp: {} } })
   writeFileSync(`${dir}/${CACHE_NAME}`, loaded.script.createCachedData())
 } else {
-  rmSync(`${dir}/worker.bundle.cache`, { force: true })
+  rmSync(`${dir}/${CACHE_NAME}`, { force: true })
   await build({
     entryPoints: [`${dir}/worker.js`],
-    outfile: `${dir}/worker.bundle.cjs`,
+    outfile: `${dir}/${BUNDLE_NAME}`,
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -148,8 +148,8 @@ export async function build(config: ResolvedConfig, options: BuildOptions = {}):
   // A deck deleted or renamed between listing and reading (a checkout, an editor's save) is no longer
   // a deck: left out as if it had not been listed (its new name, if any, is the next build's).
   const here = read.map((r) => r.ok || !r.gone)
-  const found = here.every(Boolean) ? listed : { ...listed, decks: listed.decks.filter((_, i) => here[i]) }
-  const reads = here.every(Boolean) ? read : read.filter((_, i) => here[i])
+  const found = { ...listed, decks: listed.decks.filter((_, i) => here[i]) }
+  const reads = read.filter((_, i) => here[i])
 
   const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp }
   const tool = options.toolKey ?? (await toolKey(PACKAGE_DIR, GENERATOR))

@@ -134,7 +134,7 @@ export type ReadResult = { ok: true; text: string } | { ok: false; problem: Prob
 
 /** Reads a deck as UTF-8 text, refusing binary files, invalid UTF-8 and oversized files. */
 export async function readDeck(deck: DeckSource): Promise<ReadResult> {
-  const fail = (rule: Problem['rule'], message: string): ReadResult => ({
+  const fail = (rule: Problem['rule'], message: string): ReadResult & { ok: false } => ({
     ok: false,
     problem: { file: deck.source, rule, severity: 'error', message },
   })
@@ -142,8 +142,8 @@ export async function readDeck(deck: DeckSource): Promise<ReadResult> {
   try {
     bytes = await readFile(deck.file)
   } catch (error) {
-    const problem: Problem = { file: deck.source, rule: 'read-error', severity: 'error', message: `cannot be read: ${reason(error)}` }
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { ok: false, problem, gone: true } : { ok: false, problem }
+    const failed = fail('read-error', `cannot be read: ${reason(error)}`)
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { ...failed, gone: true } : failed
   }
   if (bytes.length > MAX_DECK_BYTES) {
     return fail('too-large', `is ${(bytes.length / 1048576).toFixed(1)} MB; decks over ${MAX_DECK_BYTES / 1048576} MB are not rendered`)

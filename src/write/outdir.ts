@@ -102,8 +102,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
         if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await linkFrom(previousFile, sitePath))) return
         await ensureDir(path.dirname(file))
         if (linked.delete(sitePath)) await rm(file, { force: true })
-        await copyFile(from, file)
-        await utimes(file, source.atime, source.mtime)
+        await copyKeepingTime(from, file, source)
       } catch (error) {
         throw ioError(`Cannot copy ${from} to ${path.join(outDir, sitePath)}`, error)
       }
@@ -239,11 +238,10 @@ export async function openInPlace(outDir: string): Promise<Staging> {
   }
   // A rebuild in dev asks this of every page, image and font of the site, and nearly all are the
   // same: a synchronous stat costs microseconds, where an awaited one costs the event loop a turn.
-  const statNow = (file: string): Stats | undefined => statSync(file, { throwIfNoEntry: false })
   const unchanged = async (sitePath: string, same: (info: Stats) => boolean) => {
     let info: Stats | undefined
     try {
-      info = statNow(full(sitePath))
+      info = statSync(full(sitePath), { throwIfNoEntry: false })
     } catch {
       info = undefined
     }
@@ -269,7 +267,7 @@ export async function openInPlace(outDir: string): Promise<Staging> {
         throw ioError(`Cannot copy ${from}`, error)
       }
       if (await unchanged(sitePath, (info) => info.size === source.size && Math.abs(info.mtimeMs - source.mtimeMs) < 1)) return
-      await replace(sitePath, (tmp) => cp(from, tmp, { dereference: true, preserveTimestamps: true }), `copy ${from} to`)
+      await replace(sitePath, (tmp) => copyKeepingTime(from, tmp, source), `copy ${from} to`)
     },
     reuse: (sitePath, expected) => unchanged(sitePath, (info) => statStamp(info) === expected),
     async stateOf(sitePath) {
@@ -379,4 +377,13 @@ async function readPrevious(outDir: string): Promise<Manifest | undefined> {
 
 function ioError(what: string, error: unknown): MarpSiteError {
   return new MarpSiteError('IO', `${what}: ${reason(error)}`, { cause: error })
+}
+
+/**
+ * Copies a file (its content and mode; a symlink's target) with the time of `source`, its stat, so
+ * that the next build can tell the copy is still current by size and time.
+ */
+async function copyKeepingTime(from: string, to: string, source: Stats): Promise<void> {
+  await copyFile(from, to)
+  await utimes(to, source.atime, source.mtime)
 }
