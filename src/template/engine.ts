@@ -39,9 +39,11 @@ export async function loadTemplates(options: { root: string; dirs: readonly stri
       throw templateError(options.root, name, error)
     }
   }
+  // Rendered synchronously: the templates and their partials are parsed and cached, our filters are
+  // synchronous, and liquidjs's asynchronous path costs several times the CPU (a promise per tag).
   const render = async (name: TemplateName, data: object): Promise<string> => {
     try {
-      return (await liquid.render(parsed.get(name) ?? [], data)) as string
+      return liquid.renderSync(parsed.get(name) ?? [], data) as string
     } catch (error) {
       throw templateError(options.root, name, error)
     }

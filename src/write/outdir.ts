@@ -36,6 +36,24 @@ export interface Staging {
 }
 
 const TMP_TAG = '.marp-site-tmp-'
+
+/**
+ * Makes folders (with their parents), each once per build: decks' files are written concurrently, many
+ * into the same folders (fonts, emoji), and every `mkdir` of one that exists is a wasted system call.
+ */
+function folderMaker(): (dir: string) => Promise<unknown> {
+  const made = new Map<string, Promise<unknown>>()
+  return (dir) => {
+    let making = made.get(dir)
+    if (!making) {
+      making = mkdir(dir, { recursive: true })
+      made.set(dir, making)
+      // A folder that could not be made is tried again by the next write into it.
+      making.catch(() => made.delete(dir))
+    }
+    return making
+  }
+}
 const OLD_TAG = '.marp-site-old-'
 
 export async function openStaging(outDir: string): Promise<Staging> {
@@ -50,12 +68,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
   } catch (error) {
     throw ioError(`Cannot create ${dir}`, error)
   }
-  const made = new Set<string>()
-  const ensureDir = async (d: string) => {
-    if (made.has(d)) return
-    await mkdir(d, { recursive: true })
-    made.add(d)
-  }
+  const ensureDir = folderMaker()
   const full = (sitePath: string) => path.join(dir, ...sitePath.split('/'))
   // Files linked from the previous site share its inode: they are unlinked before being written.
   const linked = new Set<string>()
@@ -217,17 +230,13 @@ export async function openInPlace(outDir: string): Promise<Staging> {
   const previous = await readPrevious(outDir)
   if (!previous) return openStaging(outDir)
   const produced = new Set<string>()
-  const made = new Set<string>()
+  const ensureDir = folderMaker()
   const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
   const replace = async (sitePath: string, put: (tmp: string) => Promise<void>, verb: string) => {
     const file = full(sitePath)
     const tmp = `${file}${TMP_TAG}${process.pid}`
     try {
-      const dir = path.dirname(file)
-      if (!made.has(dir)) {
-        await mkdir(dir, { recursive: true })
-        made.add(dir)
-      }
+      await ensureDir(path.dirname(file))
       await put(tmp)
       await rename(tmp, file)
       produced.add(sitePath)
