@@ -1,6 +1,7 @@
 // `npm run bench`: marp-site against marp-cli 4.5 on the same generated decks, in the same run.
 // Medians of repeated runs; results printed and written to bench/RESULTS.md.
 import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, totalmem, release } from 'node:os'
 import path from 'node:path'
@@ -13,6 +14,8 @@ const CLI = path.join(ROOT, 'bin', 'marp-site.js')
 const MARP = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
+/** Chromium's headless-only build (Debian: chromium-headless-shell), for one more PDF comparison when installed. */
+const SHELL = [process.env.BENCH_HEADLESS_SHELL, '/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chrome-headless-shell'].find((file) => file && existsSync(file))
 const quick = process.argv.includes('--quick')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -125,6 +128,13 @@ async function main() {
   const floorMs = await floor(d50)
   results.cold = { ours: cold, marp: marpCold, floor: floorMs }
   note('Cold HTML build, 50 × 20', `${seconds(cold.ms)} (runs ${cold.runs.join(', ')} ms)`, `${seconds(marpCold.ms)} (runs ${marpCold.runs.join(', ')} ms)`, `${(marpCold.ms / cold.ms).toFixed(1)}× faster than marp-cli (target ≥ 5×); ${(cold.ms / floorMs).toFixed(1)}× the markdown-it floor of ${Math.round(floorMs)} ms (target ≤ 2×)`)
+  // What stands in the way: our renderer alone (a process that loads it and renders the decks on one
+  // thread, nothing else), and Node.js's own start.
+  const renderFloor = repeat(REPEAT, null, () => timed(process.execPath, [path.join(ROOT, 'bench', 'floor-render.mjs'), d50]))
+  const nodeStart = repeat(5, null, () => timed(process.execPath, ['-e', '0']))
+  results.floors = { render: renderFloor, nodeStart }
+  note('Floor: marp-site\'s renderer alone on one thread, 50 × 20 (bench/floor-render.mjs)', `${seconds(renderFloor.ms)} (runs ${renderFloor.runs.join(', ')} ms)`, '', `the cold build takes ${(cold.ms / renderFloor.ms).toFixed(2)}× this; 5× marp-cli would be ${seconds(marpCold.ms / 5)}`)
+  note('Floor: Node.js start (`node -e 0`)', `${Math.round(nodeStart.ms)} ms`, '', `20× faster than the cold build would be ${Math.round(cold.ms / 20)} ms`)
 
   // Rebuilds.
   const noChange = repeat(REPEAT, null, () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))
@@ -167,6 +177,15 @@ async function main() {
   note('Cold PDF, 10 × 20 with math', `${seconds(pdf.ms)} (runs ${pdf.runs.join(', ')} ms)`, `${seconds(marpPdf.ms)} (runs ${marpPdf.runs.join(', ')} ms)`, `${(marpPdf.ms / pdf.ms).toFixed(1)}× faster than marp --pdf (target ≥ 3×)`)
   const pdfAgain = repeat(1, null, () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]))
   note('PDF rebuild, nothing changed, 10 decks', seconds(pdfAgain.ms), '', 'PDFs reused by content key')
+  // The same with Chromium's headless-only build, when it is installed, for both tools.
+  if (SHELL) {
+    const shellPdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', path.join(d10, 'dist'), path.join(d10, '.marp-site-cache')]), () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', SHELL]))
+    const marpShellPdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', marpPdfOut]), () =>
+      timed(process.execPath, [MARP, '--no-config-file', '--pdf', '--allow-local-files', '-I', path.join(d10, 'slides'), '-o', marpPdfOut], { env: { CHROME_PATH: SHELL } }),
+    )
+    results.shellPdf = { ours: shellPdf, marp: marpShellPdf, browser: SHELL }
+    note('Cold PDF, 10 × 20 with math, both with chromium-headless-shell', `${seconds(shellPdf.ms)} (runs ${shellPdf.runs.join(', ')} ms)`, `${seconds(marpShellPdf.ms)} (runs ${marpShellPdf.runs.join(', ')} ms)`, `${(marpShellPdf.ms / shellPdf.ms).toFixed(1)}× faster than marp --pdf; ${(pdf.ms / shellPdf.ms).toFixed(2)}× faster than marp-site with ${path.basename(CHROME)}`)
+  }
   const latency = await devLatency(d50)
   note('Edit-to-visible latency in dev, one deck of 50 edited', `median ${Math.round(latency.median)} ms (runs ${latency.runs.map(Math.round).join(', ')} ms)`, '', 'from the end of the write to the new text on screen in Chromium (target ≤ 150 ms)')
 
@@ -179,7 +198,7 @@ async function main() {
     `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Linux ${release()}`,
     `- Node.js ${process.version}; marp-site ${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}; ${marpVersion}; ${chromium}`,
     '- Corpus (bench/corpus.mjs): N decks × 20 slides each with headings, lists, a table, a code block, speaker notes, a local SVG image with the centred-image idiom, lead slides, emoji and KaTeX math.',
-    '- marp-cli runs: `marp -I slides -o out` (HTML) and `marp --pdf --allow-local-files -I slides -o out` (PDF), with the same Chromium.',
+    `- marp-cli runs: \`marp -I slides -o out\` (HTML) and \`marp --pdf --allow-local-files -I slides -o out\` (PDF), with the same browser as marp-site (${CHROME}${SHELL ? `; and ${SHELL} in the headless-shell row` : ''}).`,
     '',
     '| figure | marp-site | marp-cli | ratio and target |',
     '|---|---|---|---|',

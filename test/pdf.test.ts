@@ -346,6 +346,16 @@ describe('finding a browser', () => {
     expect(browserCandidates('linux', {})).toContain('/usr/bin/chromium')
   })
 
+  it('takes the headless shell only after every full browser on Linux', () => {
+    const linux = browserCandidates('linux', {})
+    const shell = linux.indexOf('/usr/bin/chromium-headless-shell')
+    expect(shell).toBeGreaterThan(-1)
+    for (const full of ['/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/microsoft-edge', '/opt/google/chrome/chrome']) {
+      expect(linux.indexOf(full)).toBeGreaterThan(-1)
+      expect(linux.indexOf(full)).toBeLessThan(shell)
+    }
+  })
+
   it('--no-pdf skips PDFs quietly', async () => {
     const root = await project({ 'slides/a.md': '# A' })
     let stderr = ''

@@ -34,6 +34,11 @@ export function browserCandidates(platform: NodeJS.Platform = process.platform, 
     '/usr/bin/microsoft-edge-stable',
     '/snap/bin/chromium',
     '/opt/google/chrome/chrome',
+    // Chromium's headless-only build (Debian: chromium-headless-shell) prints the same PDFs faster, but
+    // lays out a few things a pixel or two apart from the browser people view the decks in (its default
+    // fonts differ): used when it is the only one, or when asked for (--browser-path, CHROME_PATH).
+    '/usr/bin/chromium-headless-shell',
+    '/usr/bin/chrome-headless-shell',
   ]
 }
 
