@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /**
@@ -26,7 +27,8 @@ export class Cache {
 
   async get<T>(kind: string, key: string): Promise<T | undefined> {
     try {
-      const value = JSON.parse(await readFile(this.file(kind, key), 'utf8')) as { key: string; value: T }
+      // Synchronous: a build looks up an entry per deck, and the reading is small next to the parsing.
+      const value = JSON.parse(readFileSync(this.file(kind, key), 'utf8')) as { key: string; value: T }
       if (value.key !== key) return undefined
       this.keep(kind, key)
       return value.value
