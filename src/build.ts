@@ -66,6 +66,8 @@ export class BuildSession {
   readonly failed = new Map<string, RenderResult>()
   /** The parsed templates, under the digest of their files. */
   templates: { key: string; templates: Templates } | undefined
+  /** What checking the themes found, under the setup's key (themes, default theme, options). */
+  readonly themeChecks = new Map<string, readonly Problem[]>()
 
   /** `early`: render threads started before the session (its first pool takes them over). */
   constructor(private readonly early?: EarlyThreads) {}
@@ -460,7 +462,7 @@ async function buildWith(
   let staging: Staging
   try {
     // The themes (and the config's default theme) are checked before anything is written.
-    themeProblems = await checkThemes(config, renders)
+    themeProblems = await checkThemes(config, renders, options.session)
     signal?.throwIfAborted()
     staging = await (options.inPlace ? openInPlace(config.outDir) : openStaging(config.outDir))
   } catch (error) {
@@ -580,7 +582,18 @@ async function loadTemplatesOnce(config: ResolvedConfig, templatesKey: string, s
  * render workers check this when they start; with nothing to render, this thread does, once per
  * set of themes (the outcome is cached).
  */
-async function checkThemes(config: ResolvedConfig, renders: RenderQueue): Promise<readonly Problem[]> {
+async function checkThemes(config: ResolvedConfig, renders: RenderQueue, session: BuildSession | undefined): Promise<readonly Problem[]> {
+  const key = renders.setupKey
+  // In dev, the themes are checked again only when they (or the setup) changed.
+  const checked = session?.themeChecks.get(key)
+  if (checked) return checked
+  const problems = await checkThemesNow(config, renders)
+  session?.themeChecks.clear()
+  session?.themeChecks.set(key, problems)
+  return problems
+}
+
+async function checkThemesNow(config: ResolvedConfig, renders: RenderQueue): Promise<readonly Problem[]> {
   const { cache, setupKey: key } = renders
   if (!renders.started) {
     const known = await cache?.get<Problem[]>('themes', key)

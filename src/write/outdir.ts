@@ -1,5 +1,5 @@
-import { statSync, type Dirent, type Stats } from 'node:fs'
-import { copyFile, cp, link, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Dirent, type Stats } from 'node:fs'
+import { cp, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { MarpSiteError, reason } from '../errors.js'
 import type { Manifest } from './manifest.js'
@@ -115,7 +115,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
         if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await linkFrom(previousFile, sitePath))) return
         await ensureDir(path.dirname(file))
         if (linked.delete(sitePath)) await rm(file, { force: true })
-        await copyKeepingTime(from, file, source)
+        copyKeepingTime(from, file, source)
       } catch (error) {
         throw ioError(`Cannot copy ${from} to ${path.join(outDir, sitePath)}`, error)
       }
@@ -230,18 +230,24 @@ export async function openInPlace(outDir: string): Promise<Staging> {
   const previous = await readPrevious(outDir)
   if (!previous) return openStaging(outDir)
   const produced = new Set<string>()
-  const ensureDir = folderMaker()
+  const made = new Set<string>()
   const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
-  const replace = async (sitePath: string, put: (tmp: string) => Promise<void>, verb: string) => {
+  // Synchronous, as `unchanged` below: a save rewrites a handful of files, and each awaited call would
+  // cost a thread-pool trip that is longer than the write.
+  const replace = async (sitePath: string, put: (tmp: string) => void, verb: string) => {
     const file = full(sitePath)
     const tmp = `${file}${TMP_TAG}${process.pid}`
     try {
-      await ensureDir(path.dirname(file))
-      await put(tmp)
-      await rename(tmp, file)
+      const dir = path.dirname(file)
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true })
+        made.add(dir)
+      }
+      put(tmp)
+      renameSync(tmp, file)
       produced.add(sitePath)
     } catch (error) {
-      await rm(tmp, { force: true }).catch(() => undefined)
+      rmSync(tmp, { force: true })
       throw ioError(`Cannot ${verb} ${file}`, error)
     }
   }
@@ -258,7 +264,7 @@ export async function openInPlace(outDir: string): Promise<Staging> {
     produced.add(sitePath)
     return true
   }
-  const write = (sitePath: string, data: string | Uint8Array) => replace(sitePath, (tmp) => writeFile(tmp, data), 'write')
+  const write = (sitePath: string, data: string | Uint8Array) => replace(sitePath, (tmp) => writeFileSync(tmp, data), 'write')
   return {
     dir: outDir,
     previous,
@@ -300,7 +306,13 @@ export async function openInPlace(outDir: string): Promise<Staging> {
     },
     async commit() {
       // What the previous build made and this one did not: decks removed or renamed, old stylesheets.
-      const entries = (await readdir(outDir, { recursive: true, withFileTypes: true }).catch(() => [])) as Dirent[]
+      // Listed synchronously: a recursive listing awaited costs a thread-pool trip per folder.
+      let entries: Dirent[]
+      try {
+        entries = readdirSync(outDir, { recursive: true, withFileTypes: true })
+      } catch {
+        entries = []
+      }
       const sitePathOf = (e: Dirent) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/')
       const files = entries.filter((e) => e.isFile()).map(sitePathOf)
       const stale = files.filter((sitePath) => !produced.has(sitePath))
@@ -392,7 +404,7 @@ function ioError(what: string, error: unknown): MarpSiteError {
  * Copies a file (its content and mode; a symlink's target) with the time of `source`, its stat, so
  * that the next build can tell the copy is still current by size and time.
  */
-async function copyKeepingTime(from: string, to: string, source: Stats): Promise<void> {
-  await copyFile(from, to)
-  await utimes(to, source.atime, source.mtime)
+function copyKeepingTime(from: string, to: string, source: Stats): void {
+  copyFileSync(from, to)
+  utimesSync(to, source.atime, source.mtime)
 }
