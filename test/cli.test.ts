@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { startThreadsEarly } from '../src/cli/early.js'
 import { main } from '../src/cli/main.js'
 import { EXIT_CODES } from '../src/errors.js'
 import { project, readManifest, REPO } from './helpers/project.js'
@@ -126,6 +127,23 @@ describe('the marp-site command', () => {
       controller.abort()
       expect(await running).toBe(0)
     }
+  })
+
+  it('starts render threads early for dev, a first build, and a build after a deck was saved, not for an up-to-date project', async () => {
+    const root = await project({ 'slides/a.md': '# Alpha', 'slides/talks/b.md': '# Bravo' })
+    expect(startThreadsEarly(['dev', root])).toBe(true)
+    expect(startThreadsEarly(['--help'])).toBe(false)
+    // Never built: no stamp in the build cache.
+    expect(startThreadsEarly(['build', root])).toBe(true)
+    expect((await run(['build', root, '--no-pdf'])).code).toBe(0)
+    expect(startThreadsEarly(['build', root])).toBe(false)
+    expect(startThreadsEarly(['check', root])).toBe(false)
+    expect(startThreadsEarly(['build', root, '--no-cache'])).toBe(true)
+    // A deck saved after the build (a nested one too) will render: its thread starts at once.
+    const later = new Date(Date.now() + 5000)
+    await utimes(path.join(root, 'slides/talks/b.md'), later, later)
+    expect(startThreadsEarly(['build', root])).toBe(true)
+    expect(startThreadsEarly(['check', root])).toBe(true)
   })
 
   it('as a process, builds a project the first time (render threads started early) and finds it up to date the next', async () => {
