@@ -247,7 +247,11 @@ export async function openInPlace(outDir: string): Promise<Staging> {
       renameSync(tmp, file)
       produced.add(sitePath)
     } catch (error) {
-      rmSync(tmp, { force: true })
+      try {
+        rmSync(tmp, { force: true })
+      } catch {
+        // The error that matters is the one above.
+      }
       throw ioError(`Cannot ${verb} ${file}`, error)
     }
   }
