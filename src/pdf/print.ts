@@ -184,6 +184,8 @@ interface Tab {
   onRequest: ((request: HTTPRequest) => void) | undefined
   /** The page holds a deck page whose frame is recorded, so the next deck can be swapped in (see frame.ts). */
   framed: boolean
+  /** The viewport the page was last given (`WxH`). */
+  viewport: string | undefined
   close(): Promise<void>
 }
 
@@ -207,6 +209,7 @@ async function setUpTab(browser: Browser, page: Page, close: () => Promise<void>
     page,
     onRequest: undefined,
     framed: false,
+    viewport: undefined,
     // A page stuck in a script may not close; do not wait for it longer than a moment.
     close: () => withTimeout(close().catch(() => undefined), 3000),
   }
@@ -241,7 +244,13 @@ async function printOne(tab: Tab, job: PrintJob, options: PrintOptions): Promise
     const work = (async () => {
       const p = tab.page
       const url = `${options.base}/${job.page}`
-      await p.setViewport({ width: job.width, height: job.height })
+      // Most decks of a site share a size: the page keeps its viewport (setting it again costs
+      // round trips to the browser and a layout of the page that is about to be replaced).
+      const viewport = `${job.width}x${job.height}`
+      if (tab.viewport !== viewport) {
+        await p.setViewport({ width: job.width, height: job.height })
+        tab.viewport = viewport
+      }
       // The deck is swapped into the page already loaded when it shares its frame; else loaded, with
       // the runtime off (`?view=print`: every slide showing, none hidden from the PDF's tags).
       const html = tab.framed ? await job.html?.().catch(() => undefined) : undefined
