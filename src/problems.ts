@@ -18,6 +18,7 @@ export type Rule =
   | 'missing-alt'
   | 'overflow'
   | 'broken-link'
+  | 'too-deep'
 
 export interface Problem {
   /** Source file, relative to the project root, forward slashes. */

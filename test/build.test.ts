@@ -377,8 +377,13 @@ describe('decks on Marpit slow paths', () => {
       ['ok', 1],
       ['table', 1],
     ])
-    // Past markdown-it's nesting limit the rest is dropped, as marp-core does; nothing overflows.
+    // Past markdown-it's nesting limit the rest is dropped, as marp-core does, and the deck says where.
     expect(await readOut(root, 'deep/index.html')).toContain('<blockquote>')
+    // The quotes on line 3; the list (from line 5) at its tenth level.
+    expect(result.problems.filter((p) => p.rule === 'too-deep')).toMatchObject([
+      { file: 'slides/deep.md', line: 3, severity: 'warning' },
+      { file: 'slides/deep.md', line: 14, severity: 'warning' },
+    ])
     expect((await readOut(root, 'table/index.html')).split('<td>x</td>').length - 1).toBe(200_000)
   }, 90_000)
 })

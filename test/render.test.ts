@@ -110,6 +110,28 @@ describe('directives', () => {
 })
 
 describe('Markdown features', () => {
+  it('warns, with the line, where nesting deeper than markdown-it parses leaves content out', () => {
+    const tooDeep = (deck: RenderedDeck) => deck.problems.filter((p) => p.rule === 'too-deep')
+    // Nineteen quotes deep is parsed whole: no warning.
+    const fine = render(`# A\n\n${'>'.repeat(19)} nineteen deep\n`)
+    expect(text(fine)).toContain('nineteen deep')
+    expect(tooDeep(fine)).toEqual([])
+    // Twenty-five deep: the quote's text is gone, and the warning says where.
+    const quotes = render(`# A\n\n${'>'.repeat(25)} twenty-five deep\n`)
+    expect(text(quotes)).not.toContain('twenty-five deep')
+    expect(tooDeep(quotes)).toMatchObject([{ line: 3, severity: 'warning', file: 'slides/deck.md' }])
+    // A list nested 25 levels loses its deeper items and everything after, the next slide included.
+    const items = Array.from({ length: 25 }, (_, i) => `${'  '.repeat(i)}- item ${i}`)
+    const list = render(`# A\n\n${items.join('\n')}\n\nafter the list\n\n---\n\n# B\n`)
+    expect(text(list)).toContain('item 0')
+    expect(text(list)).not.toContain('after the list')
+    const [warning] = tooDeep(list)
+    expect(warning?.line).toBeGreaterThan(3)
+    expect(warning?.line).toBeLessThan(3 + 25)
+    expect(text(list)).not.toContain(`item ${(warning?.line ?? 0) - 3}`)
+    expect(text(list)).toContain(`item ${(warning?.line ?? 0) - 4}`)
+  })
+
   it('turns image syntax into sized images and backgrounds', () => {
     const deck = render('![w:200](a.png)\n\n---\n\n![bg](b.png)\n\n---\n\n![bg left:40%](c.png)\n\n# split')
     expect(deck.slides[0]).toMatch(/<img src="[^"]*a\.png" alt="" style="width:200px;"/)

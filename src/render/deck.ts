@@ -67,7 +67,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
 
   const env: RenderEnv = {
-    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], missingAlt: [], themeDirectives: [], deckLinks: [] },
+    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], missingAlt: [], themeDirectives: [], deckLinks: [], tooDeep: [] },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
   try {
@@ -112,6 +112,15 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       if (isEmptySlide(slide)) {
         problems.push({ file: source, slide: i + 1, rule: 'empty-slide', severity: 'warning', message: `slide ${i + 1} is empty (two slide breaks in a row?)` })
       }
+    })
+  }
+  for (const line of ctx.tooDeep ?? []) {
+    problems.push({
+      file: source,
+      line,
+      rule: 'too-deep',
+      severity: 'warning',
+      message: 'is nested deeper than Markdown is parsed (about 10 levels of lists, or 20 of quotes): from here to the end of that list or quote is left out, which can be the rest of the deck',
     })
   }
   for (const image of ctx.missingAlt) {

@@ -3,7 +3,7 @@ import type { MarpOptionsConfig } from '../config/schema.js'
 import type { ThemeSource } from '../discover/themes.js'
 import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
-import { assetPlugin, noEmptyDividedSlidePlugin } from './plugin.js'
+import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin } from './plugin.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
 export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
@@ -30,6 +30,7 @@ export function createEngine(options: EngineOptions): Engine {
   const marp = new Marp(marpOptions(options.marp))
   marp.use(assetPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
+  marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
 
   const problems: Problem[] = []
   const registered: ThemeSource[] = []

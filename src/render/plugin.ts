@@ -15,6 +15,8 @@ export interface RenderEnv {
     readonly themeDirectives: { name: string; line: number }[]
     /** Links to other decks' markdown (`[next talk](next.md)`), rewritten to placeholders the build resolves. */
     readonly deckLinks: DeckLink[]
+    /** Lines where markdown-it's nesting limit cut a block off (see nestingPlugin). */
+    readonly tooDeep?: number[]
     firstHeading?: string
   }
 }
@@ -210,4 +212,33 @@ export function noEmptyDividedSlidePlugin(md: MarkdownIt): void {
     }
     if (kept.length !== tokens.length) state.tokens = kept
   })
+}
+
+interface BlockState {
+  level: number
+  env: Partial<RenderEnv>
+  md: { options: { maxNesting: number } }
+  skipEmptyLines(from: number): number
+}
+interface BlockParser {
+  tokenize(state: BlockState, startLine: number, endLine: number): void
+}
+
+/**
+ * markdown-it plugin: markdown-it stops parsing blocks nested deeper than its limit (`maxNesting`, 20
+ * in marp-core: about ten levels of lists, or twenty of quotes) and leaves out everything that follows
+ * in the enclosing block, often the rest of the slide, without a word. This notes the line where
+ * that happens, so that the deck gets a warning instead of silently missing content.
+ */
+export function nestingPlugin(md: { block: BlockParser }): void {
+  const tokenize = md.block.tokenize.bind(md.block)
+  md.block.tokenize = (state, startLine, endLine) => {
+    // The parser's own test, made as it enters a nested block: content left there is dropped.
+    if (state.level >= state.md.options.maxNesting) {
+      const first = state.skipEmptyLines(startLine)
+      const lines = state.env.marpSite?.tooDeep
+      if (first < endLine && lines && !lines.includes(first + 1)) lines.push(first + 1)
+    }
+    tokenize(state, startLine, endLine)
+  }
 }
