@@ -19,8 +19,8 @@ import type { Templates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import { applyRules, type RuleSettings } from './rules.js'
 import type { ManifestDeck } from './write/manifest.js'
-import { openInPlace, openStaging, type Staging } from './write/outdir.js'
-import { openSiteWriter, type DeckOutcome, type PageRecords } from './write/site.js'
+import { openInPlace, openStaging, type SiteMemory, type Staging } from './write/outdir.js'
+import { openSiteWriter, type DeckOutcome, type IndexRecord, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
 import type { EarlyThreads } from './render/threads.js'
@@ -68,6 +68,8 @@ export class BuildSession {
   templates: { key: string; templates: Templates } | undefined
   /** What checking the themes found, under the setup's key (themes, default theme, options). */
   readonly themeChecks = new Map<string, readonly Problem[]>()
+  /** The site the last build left in the out dir (see openInPlace); taken by the next build. */
+  site: { outDir: string; memory: SiteMemory; index: IndexRecord | undefined } | undefined
 
   /** `early`: render threads started before the session (its first pool takes them over). */
   constructor(private readonly early?: EarlyThreads) {}
@@ -460,11 +462,16 @@ async function buildWith(
 
   let themeProblems: readonly Problem[]
   let staging: Staging
+  let memory: BuildSession['site']
   try {
     // The themes (and the config's default theme) are checked before anything is written.
     themeProblems = await checkThemes(config, renders, options.session)
     signal?.throwIfAborted()
-    staging = await (options.inPlace ? openInPlace(config.outDir) : openStaging(config.outDir))
+    // Taken, not read: a build that fails half-way leaves the next one to look at the out dir itself.
+    const site = options.session?.site
+    if (options.session) options.session.site = undefined
+    memory = site?.outDir === config.outDir ? site : undefined
+    staging = await (options.inPlace ? openInPlace(config.outDir, memory?.memory) : openStaging(config.outDir))
   } catch (error) {
     await closeEarly()
     throw error
@@ -476,7 +483,7 @@ async function buildWith(
     const checkAssets = createAssetChecker(config.root)
     const slugs = new Map(decks.decks.map((d) => [d.source, d.slug]))
     // Each deck's pages are written as soon as its render arrives, while the others render.
-    const writer = await openSiteWriter({ config, staging, templates, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous })
+    const writer = await openSiteWriter({ config, staging, templates, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous, previousIndex: memory?.index })
     let done = 0
     const settled = await Promise.allSettled(
       decks.decks.map(async (source, i): Promise<DeckOutcome> => {
@@ -535,6 +542,8 @@ async function buildWith(
     const written = await pages.finish(pdf.pdfs, pdf.problems)
     signal?.throwIfAborted()
     await staging.commit()
+    const kept = options.session && staging.remember?.({ generator: GENERATOR, decks: written.decks })
+    if (options.session && kept) options.session.site = { outDir: config.outDir, memory: kept, index: written.index }
     if (keepPages) await renders.cache?.set('pages', pagesKey, written.pages)
 
     const problems = [

@@ -33,6 +33,20 @@ export interface Staging {
   carryOver(sitePath: string, except?: readonly string[]): Promise<boolean>
   commit(): Promise<void>
   discard(): Promise<void>
+  /**
+   * After `commit`, for `dev`'s in-place updates: what the session may keep of the site as it is now, so
+   * that the next rebuild need not read the manifest back nor list the out dir (see openInPlace).
+   */
+  remember?(manifest: Manifest): SiteMemory | undefined
+}
+
+/** What a `dev` session keeps of the site its last build left in the out dir. */
+export interface SiteMemory {
+  readonly manifest: Manifest
+  /** The manifest file's size and time (statStamp) just after that build. */
+  readonly manifestStamp: string
+  /** Every file that build left in the out dir, by site path. */
+  readonly files: ReadonlySet<string>
 }
 
 const TMP_TAG = '.marp-site-tmp-'
@@ -226,10 +240,23 @@ async function carrySharedFiles(outDir: string, stagingDir: string, files: strin
  * whole new site per save, at the price of the all-or-nothing swap, which a dev server does not need.
  * Falls back to a staging folder when there is no previous site.
  */
-export async function openInPlace(outDir: string): Promise<Staging> {
-  const previous = await readPrevious(outDir)
+export async function openInPlace(outDir: string, memory?: SiteMemory): Promise<Staging> {
+  // A session's memory of the site stands while the manifest is the one its last build wrote: then
+  // the manifest is not read back and parsed, and `commit` knows the files without listing the out dir
+  // (on a site of hundreds of decks, both take longer than the rest of a one-deck rebuild).
+  const manifestFile = path.join(outDir, 'manifest.json')
+  const manifestStamp = () => {
+    try {
+      return statStamp(statSync(manifestFile))
+    } catch {
+      return undefined
+    }
+  }
+  const known = memory && manifestStamp() === memory.manifestStamp ? memory : undefined
+  const previous = known?.manifest ?? (await readPrevious(outDir))
   if (!previous) return openStaging(outDir)
   const produced = new Set<string>()
+  let committed = false
   const made = new Set<string>()
   const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
   // Synchronous, as `unchanged` below: a save rewrites a handful of files, and each awaited call would
@@ -309,33 +336,64 @@ export async function openInPlace(outDir: string): Promise<Staging> {
       return true
     },
     async commit() {
-      // What the previous build made and this one did not: decks removed or renamed, old stylesheets.
-      // Listed synchronously: a recursive listing awaited costs a thread-pool trip per folder.
-      let entries: Dirent[]
-      try {
-        entries = readdirSync(outDir, { recursive: true, withFileTypes: true })
-      } catch {
-        entries = []
-      }
-      const sitePathOf = (e: Dirent) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/')
-      const files = entries.filter((e) => e.isFile()).map(sitePathOf)
-      const stale = files.filter((sitePath) => !produced.has(sitePath))
-      await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
-      // Folders left empty, deepest first. A folder holding a file this build made is not empty, so
-      // only the others (none, on most edits in dev) are read again.
-      const holding = new Set<string>()
-      for (const sitePath of files) {
-        if (!produced.has(sitePath)) continue
-        for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) holding.add(dir)
-      }
-      const dirs = entries.filter((e) => e.isDirectory()).map(sitePathOf)
-      for (const dir of dirs.filter((d) => !holding.has(d)).sort((a, b) => b.length - a.length)) {
-        if ((await readdir(full(dir)).catch(() => ['?'])).length === 0) await rm(full(dir), { recursive: true, force: true }).catch(() => undefined)
-      }
+      if (known) await removeStale(outDir, known.files, produced)
+      else await removeUnproduced(outDir, produced)
+      committed = true
+    },
+    remember(manifest) {
+      const stamp = committed ? manifestStamp() : undefined
+      return stamp === undefined ? undefined : { manifest, manifestStamp: stamp, files: new Set(produced) }
     },
     async discard() {
       // Every file written so far is whole; nothing to undo.
     },
+  }
+}
+
+/** In place: removes the files of `before` this build did not produce, and the folders left empty. */
+async function removeStale(outDir: string, before: ReadonlySet<string>, produced: ReadonlySet<string>): Promise<void> {
+  const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
+  const stale = [...before].filter((sitePath) => !produced.has(sitePath))
+  if (stale.length === 0) return
+  await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
+  const holding = new Set<string>()
+  for (const sitePath of produced) {
+    for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) holding.add(dir)
+  }
+  const emptied = new Set<string>()
+  for (const sitePath of stale) {
+    for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) emptied.add(dir)
+  }
+  for (const dir of [...emptied].sort((a, b) => b.length - a.length)) {
+    if ((await readdir(full(dir)).catch(() => ['?'])).length === 0) await rm(full(dir), { recursive: true, force: true }).catch(() => undefined)
+  }
+}
+
+/** In place, without a memory of the last build: lists the out dir and removes what this build did not produce. */
+async function removeUnproduced(outDir: string, produced: ReadonlySet<string>): Promise<void> {
+  const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
+  // What the previous build made and this one did not: decks removed or renamed, old stylesheets.
+  // Listed synchronously: a recursive listing awaited costs a thread-pool trip per folder.
+  let entries: Dirent[]
+  try {
+    entries = readdirSync(outDir, { recursive: true, withFileTypes: true })
+  } catch {
+    entries = []
+  }
+  const sitePathOf = (e: Dirent) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/')
+  const files = entries.filter((e) => e.isFile()).map(sitePathOf)
+  const stale = files.filter((sitePath) => !produced.has(sitePath))
+  await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
+  // Folders left empty, deepest first. A folder holding a file this build made is not empty, so
+  // only the others (none, on most edits in dev) are read again.
+  const holding = new Set<string>()
+  for (const sitePath of files) {
+    if (!produced.has(sitePath)) continue
+    for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) holding.add(dir)
+  }
+  const dirs = entries.filter((e) => e.isDirectory()).map(sitePathOf)
+  for (const dir of dirs.filter((d) => !holding.has(d)).sort((a, b) => b.length - a.length)) {
+    if ((await readdir(full(dir)).catch(() => ['?'])).length === 0) await rm(full(dir), { recursive: true, force: true }).catch(() => undefined)
   }
 }
 

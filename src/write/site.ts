@@ -52,6 +52,14 @@ export interface WrittenSite {
   readonly rendered: number
   /** Decks whose previous page was kept because this build could not render them. */
   readonly kept: readonly string[]
+  /** What the index page was made from, and the file as written (see SiteWriterOptions.previousIndex). */
+  readonly index?: IndexRecord | undefined
+}
+
+/** The index page of a build: the digest of everything its template was given, and the file's stamp. */
+export interface IndexRecord {
+  readonly key: string
+  readonly state: string
 }
 
 const CSS_DIR = '_assets/css'
@@ -67,6 +75,11 @@ export interface SiteWriterOptions {
   /** Digest of the template files: with `previous`, lets unchanged pages be reused. */
   templatesKey?: string
   previous?: PageRecords | undefined
+  /**
+   * The index page of the previous build (`dev` keeps it): reused when the decks it lists are shown the
+   * same, which is most saves (an edit inside a slide changes no title, count or badge).
+   */
+  previousIndex?: IndexRecord | undefined
 }
 
 /** Writes the pages of each deck as its render arrives, while the other decks still render. */
@@ -283,7 +296,11 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
           summaries.push({ ...entry.summary, pdfHref: pdf === null ? undefined : encodePath(pdf), errors, warnings })
         }
         const listed = sortForIndex(summaries.filter((s) => !s.draft))
-        write('index.html', await templates.indexPage({ site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }))
+        const indexData = { site, decks: listed, page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }
+        const indexKey = templatesKey === undefined ? undefined : contentHash(JSON.stringify([templatesKey, generator, indexData]))
+        const { previousIndex } = options
+        const indexReused = indexKey !== undefined && previousIndex?.key === indexKey && (await staging.reuse('index.html', previousIndex.state))
+        if (!indexReused) write('index.html', await templates.indexPage(indexData))
         write('manifest.json', serializeManifest({ generator, decks }))
         await settle()
         // Pages made this time are recorded as written; reused ones kept their record.
@@ -296,7 +313,9 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
             }
           }),
         )
-        return { decks, kept: entries.flatMap((e) => (e?.kept ? [e.manifest.source] : [])), pages: records, rendered }
+        const indexState = indexKey === undefined ? undefined : await staging.stateOf('index.html')
+        const index = indexKey !== undefined && indexState !== undefined ? { key: indexKey, state: indexState } : undefined
+        return { decks, kept: entries.flatMap((e) => (e?.kept ? [e.manifest.source] : [])), pages: records, rendered, index }
       },
     }
   }
