@@ -408,6 +408,26 @@ describe('render time limit', () => {
   }, 120_000)
 })
 
+describe('after a render is stopped', () => {
+  it('warms the replacement worker up before the next deck’s clock starts', async () => {
+    const { createRenderPool } = await import('../src/render/pool.js')
+    const { discoverThemes } = await import('../src/discover/themes.js')
+    const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
+    const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
+    // A limit far above a warm render of a small deck, and below what a fresh worker takes to load
+    // marp-core, build its engine and render for the first time.
+    const pool = createRenderPool(keyed, { timeoutMs: 400, threads: 1 })
+    try {
+      const stuck = await pool.render({ markdown: SLOW_DECK, source: 'slides/slow.md', slug: 'slow' }, keyed)
+      expect(stuck.ok ? [] : stuck.problems.map((p) => p.rule)).toEqual(['render-error'])
+      const next = await pool.render({ markdown: '# Next\n\n$x^2$\n\n```js\nconst y = 2\n```', source: 'slides/next.md', slug: 'next' }, keyed)
+      expect(next.ok ? next.deck.slides.length : next.problems).toBe(1)
+    } finally {
+      await pool.close()
+    }
+  }, 60_000)
+})
+
 describe('a kept page keeps its look', () => {
   it('carries over the shared CSS and fonts the kept page links, even when no other deck uses them', async () => {
     const root = await project({ 'slides/talk.md': '---\ntitle: Talk\n---\n# Talk\n\n$x^2$', 'slides/other.md': '# Other' })

@@ -26,21 +26,25 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
   const pool = options.started ?? startThreads(threads, threads)
   // The time limit is for rendering, not for waiting: wait until every worker has loaded marp-core
   // and warmed up, then hand out one deck per worker at a time, so a deck's clock starts when a
-  // worker takes it.
+  // worker takes it. A worker stopped with a deck (time limit, memory) is replaced by a fresh one,
+  // which warms up the same way before the next deck's clock starts.
   const warmUp: WorkerTask = { warmUp: setup }
-  const ready = Promise.all(Array.from({ length: threads }, () => pool.run(warmUp).catch(() => undefined)))
+  const warmAll = () => Promise.all(Array.from({ length: threads }, () => pool.run(warmUp).catch(() => undefined)))
+  let ready = warmAll()
   const limit = pLimit(threads)
   return {
-    async check(keyed) {
-      await ready
-      const start = (await limit(() => pool.run({ check: keyed } satisfies WorkerTask, { signal: AbortSignal.timeout(options.timeoutMs) }))) as WorkerStart
-      if ('error' in start) throw new MarpSiteError(start.error.code, start.error.message)
-      return start.problems
-    },
-    async render(input, keyed) {
-      await ready
-      return limit(() => runOne(input, keyed))
-    },
+    check: (keyed) =>
+      limit(async () => {
+        await ready
+        const start = (await pool.run({ check: keyed } satisfies WorkerTask, { signal: AbortSignal.timeout(options.timeoutMs) })) as WorkerStart
+        if ('error' in start) throw new MarpSiteError(start.error.code, start.error.message)
+        return start.problems
+      }),
+    render: (input, keyed) =>
+      limit(async () => {
+        await ready
+        return runOne(input, keyed)
+      }),
     close: () => pool.destroy(),
   }
 
@@ -49,6 +53,8 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
       return (await pool.run({ render: input, with: keyed } satisfies WorkerTask, { signal: AbortSignal.timeout(options.timeoutMs) })) as RenderResult
     } catch (error) {
       const e = error as { name?: string; code?: string; message?: string }
+      const stopped = e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      if (stopped) ready = warmAll()
       const seconds = Math.round(options.timeoutMs / 1000)
       const message =
         e.name === 'AbortError' || e.name === 'TimeoutError'
