@@ -67,7 +67,7 @@ export class BuildSession {
   /** The parsed templates, under the digest of their files. */
   templates: { key: string; templates: Templates } | undefined
   /** What checking the themes found, under the setup's key (themes, default theme, options). */
-  readonly themeChecks = new Map<string, readonly Problem[]>()
+  themeCheck: { key: string; problems: readonly Problem[] } | undefined
   /** The site the last build left in the out dir (see openInPlace); taken by the next build. */
   site: { outDir: string; memory: SiteMemory; index: IndexRecord | undefined } | undefined
 
@@ -462,7 +462,7 @@ async function buildWith(
 
   let themeProblems: readonly Problem[]
   let staging: Staging
-  let memory: BuildSession['site']
+  let last: BuildSession['site']
   try {
     // The themes (and the config's default theme) are checked before anything is written.
     themeProblems = await checkThemes(config, renders, options.session)
@@ -470,8 +470,8 @@ async function buildWith(
     // Taken, not read: a build that fails half-way leaves the next one to look at the out dir itself.
     const site = options.session?.site
     if (options.session) options.session.site = undefined
-    memory = site?.outDir === config.outDir ? site : undefined
-    staging = await (options.inPlace ? openInPlace(config.outDir, memory?.memory) : openStaging(config.outDir))
+    last = site?.outDir === config.outDir ? site : undefined
+    staging = await (options.inPlace ? openInPlace(config.outDir, last?.memory) : openStaging(config.outDir))
   } catch (error) {
     await closeEarly()
     throw error
@@ -483,7 +483,7 @@ async function buildWith(
     const checkAssets = createAssetChecker(config.root)
     const slugs = new Map(decks.decks.map((d) => [d.source, d.slug]))
     // Each deck's pages are written as soon as its render arrives, while the others render.
-    const writer = await openSiteWriter({ config, staging, templates, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous, previousIndex: memory?.index })
+    const writer = await openSiteWriter({ config, staging, templates, generator: GENERATOR, withPdf: browser !== undefined, signal, templatesKey, previous, previousIndex: last?.index })
     let done = 0
     const settled = await Promise.allSettled(
       decks.decks.map(async (source, i): Promise<DeckOutcome> => {
@@ -594,11 +594,9 @@ async function loadTemplatesOnce(config: ResolvedConfig, templatesKey: string, s
 async function checkThemes(config: ResolvedConfig, renders: RenderQueue, session: BuildSession | undefined): Promise<readonly Problem[]> {
   const key = renders.setupKey
   // In dev, the themes are checked again only when they (or the setup) changed.
-  const checked = session?.themeChecks.get(key)
-  if (checked) return checked
+  if (session?.themeCheck?.key === key) return session.themeCheck.problems
   const problems = await checkThemesNow(config, renders)
-  session?.themeChecks.clear()
-  session?.themeChecks.set(key, problems)
+  if (session) session.themeCheck = { key, problems }
   return problems
 }
 

@@ -388,14 +388,19 @@ describe('decks on Marpit slow paths', () => {
   }, 90_000)
 })
 
+/** A render pool of one worker thread with the site's themes, and each deck limited to `timeoutMs`. */
+async function onePool(timeoutMs: number) {
+  const { createRenderPool } = await import('../src/render/pool.js')
+  const { discoverThemes } = await import('../src/discover/themes.js')
+  const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
+  const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
+  return { keyed, pool: createRenderPool(keyed, { timeoutMs, threads: 1 }) }
+}
+
 describe('render time limit', () => {
   it('counts each deck’s own render, not its wait in the queue', async () => {
-    const { createRenderPool } = await import('../src/render/pool.js')
-    const { discoverThemes } = await import('../src/discover/themes.js')
-    const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
     // One worker, so decks queue; each takes a fraction of the limit, all together several times it.
-    const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
-    const pool = createRenderPool(keyed, { timeoutMs: 2500, threads: 1 })
+    const { pool, keyed } = await onePool(2500)
     try {
       const markdown = Array.from({ length: 150 }, (_, i) => `## Slide ${i}\n\n- a point\n- $x^${i}$`).join('\n\n---\n\n')
       const started = Date.now()
@@ -410,13 +415,9 @@ describe('render time limit', () => {
 
 describe('after a render is stopped', () => {
   it('warms the replacement worker up before the next deck’s clock starts', async () => {
-    const { createRenderPool } = await import('../src/render/pool.js')
-    const { discoverThemes } = await import('../src/discover/themes.js')
-    const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
-    const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
     // A limit far above a warm render of a small deck, and below what a fresh worker takes to load
     // marp-core, build its engine and render for the first time.
-    const pool = createRenderPool(keyed, { timeoutMs: 400, threads: 1 })
+    const { pool, keyed } = await onePool(400)
     try {
       const stuck = await pool.render({ markdown: SLOW_DECK, source: 'slides/slow.md', slug: 'slow' }, keyed)
       expect(stuck.ok ? [] : stuck.problems.map((p) => p.rule)).toEqual(['render-error'])

@@ -114,7 +114,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       }
     })
   }
-  for (const line of ctx.tooDeep ?? []) {
+  for (const line of ctx.tooDeep) {
     problems.push({
       file: source,
       line,

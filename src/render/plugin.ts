@@ -16,7 +16,7 @@ export interface RenderEnv {
     /** Links to other decks' markdown (`[next talk](next.md)`), rewritten to placeholders the build resolves. */
     readonly deckLinks: DeckLink[]
     /** Lines where markdown-it's nesting limit cut a block off (see nestingPlugin). */
-    readonly tooDeep?: number[]
+    readonly tooDeep: number[]
     firstHeading?: string
   }
 }

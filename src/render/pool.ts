@@ -53,15 +53,15 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
       return (await pool.run({ render: input, with: keyed } satisfies WorkerTask, { signal: AbortSignal.timeout(options.timeoutMs) })) as RenderResult
     } catch (error) {
       const e = error as { name?: string; code?: string; message?: string }
-      const stopped = e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      if (stopped) ready = warmAll()
+      const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError'
+      const outOfMemory = e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      if (timedOut || outOfMemory) ready = warmAll()
       const seconds = Math.round(options.timeoutMs / 1000)
-      const message =
-        e.name === 'AbortError' || e.name === 'TimeoutError'
-          ? `render exceeded ${seconds} s and was stopped (Marpit is slow on some inputs: huge slides, thousands of slides, or many nested comments); deck not built`
-          : e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `render ran out of memory (over ${WORKER_HEAP_MB} MB); deck not built`
-            : `render failed: ${e.message ?? String(error)}; deck not built`
+      const message = timedOut
+        ? `render exceeded ${seconds} s and was stopped (Marpit is slow on some inputs: huge slides, thousands of slides, or many nested comments); deck not built`
+        : outOfMemory
+          ? `render ran out of memory (over ${WORKER_HEAP_MB} MB); deck not built`
+          : `render failed: ${e.message ?? String(error)}; deck not built`
       return { ok: false, problems: [{ file: input.source, rule: 'render-error', severity: 'error', message }] }
     }
   }

@@ -352,26 +352,16 @@ export async function openInPlace(outDir: string, memory?: SiteMemory): Promise<
 
 /** In place: removes the files of `before` this build did not produce, and the folders left empty. */
 async function removeStale(outDir: string, before: ReadonlySet<string>, produced: ReadonlySet<string>): Promise<void> {
-  const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
   const stale = [...before].filter((sitePath) => !produced.has(sitePath))
   if (stale.length === 0) return
-  await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
-  const holding = new Set<string>()
-  for (const sitePath of produced) {
-    for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) holding.add(dir)
-  }
-  const emptied = new Set<string>()
-  for (const sitePath of stale) {
-    for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) emptied.add(dir)
-  }
-  for (const dir of [...emptied].sort((a, b) => b.length - a.length)) {
-    if ((await readdir(full(dir)).catch(() => ['?'])).length === 0) await rm(full(dir), { recursive: true, force: true }).catch(() => undefined)
-  }
+  // Only the folders of the removed files can have been emptied.
+  const folders = new Set<string>()
+  for (const sitePath of stale) for (let dir = path.posix.dirname(sitePath); dir !== '.'; dir = path.posix.dirname(dir)) folders.add(dir)
+  await removeLeftovers(outDir, stale, produced, folders)
 }
 
 /** In place, without a memory of the last build: lists the out dir and removes what this build did not produce. */
 async function removeUnproduced(outDir: string, produced: ReadonlySet<string>): Promise<void> {
-  const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
   // What the previous build made and this one did not: decks removed or renamed, old stylesheets.
   // Listed synchronously: a recursive listing awaited costs a thread-pool trip per folder.
   let entries: Dirent[]
@@ -381,18 +371,22 @@ async function removeUnproduced(outDir: string, produced: ReadonlySet<string>): 
     entries = []
   }
   const sitePathOf = (e: Dirent) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/')
-  const files = entries.filter((e) => e.isFile()).map(sitePathOf)
-  const stale = files.filter((sitePath) => !produced.has(sitePath))
+  const stale = entries.filter((e) => e.isFile()).map(sitePathOf).filter((sitePath) => !produced.has(sitePath))
+  await removeLeftovers(outDir, stale, produced, entries.filter((e) => e.isDirectory()).map(sitePathOf))
+}
+
+/**
+ * Removes `stale` files, then those of `folders` left empty, deepest first. A folder holding a file this
+ * build made is not empty, so only the others (none, on most edits in dev) are read.
+ */
+async function removeLeftovers(outDir: string, stale: readonly string[], produced: ReadonlySet<string>, folders: Iterable<string>): Promise<void> {
+  const full = (sitePath: string) => path.join(outDir, ...sitePath.split('/'))
   await Promise.all(stale.map((sitePath) => rm(full(sitePath), { force: true }).catch(() => undefined)))
-  // Folders left empty, deepest first. A folder holding a file this build made is not empty, so
-  // only the others (none, on most edits in dev) are read again.
   const holding = new Set<string>()
-  for (const sitePath of files) {
-    if (!produced.has(sitePath)) continue
+  for (const sitePath of produced) {
     for (let dir = path.posix.dirname(sitePath); dir !== '.' && !holding.has(dir); dir = path.posix.dirname(dir)) holding.add(dir)
   }
-  const dirs = entries.filter((e) => e.isDirectory()).map(sitePathOf)
-  for (const dir of dirs.filter((d) => !holding.has(d)).sort((a, b) => b.length - a.length)) {
+  for (const dir of [...folders].filter((d) => !holding.has(d)).sort((a, b) => b.length - a.length)) {
     if ((await readdir(full(dir)).catch(() => ['?'])).length === 0) await rm(full(dir), { recursive: true, force: true }).catch(() => undefined)
   }
 }
