@@ -1,25 +1,8 @@
-/** A problem found in one deck (or theme) that does not stop the rest of the build. */
-export type Severity = 'error' | 'warning'
+import type { Rule, Severity } from './rules.js'
 
-export type Rule =
-  | 'front-matter'
-  | 'encoding'
-  | 'read-error'
-  | 'empty-slide'
-  | 'unknown-theme'
-  | 'theme-error'
-  | 'missing-asset'
-  | 'unsafe-path'
-  | 'slug-conflict'
-  | 'render-error'
-  | 'too-large'
-  | 'external-request'
-  | 'pdf-error'
-  | 'missing-alt'
-  | 'overflow'
-  | 'broken-link'
-  | 'too-deep'
+export type { Rule, Severity } from './rules.js'
 
+/** A problem found in one deck (or theme) that does not stop the rest of the build. Made by `problem` in rules.ts. */
 export interface Problem {
   /** Source file, relative to the project root, forward slashes. */
   readonly file: string
@@ -30,13 +13,41 @@ export interface Problem {
   readonly message: string
 }
 
-export function countBySeverity(problems: readonly Problem[]): { errors: number; warnings: number } {
+/**
+ * A problem as it leaves marp-site, the same wherever it goes: each deck's `problems` in
+ * manifest.json, `check --format json`, and the dev server's live channel. `deck` is the deck's slug,
+ * or `''` for a problem of the site (a theme, the config, a template). `rule` is a string: the dev
+ * server also sends errors that stop a whole build (`config`, `template`, ...) this way.
+ */
+export interface ProblemRecord {
+  readonly deck: string
+  readonly file: string
+  readonly line?: number
+  readonly slide?: number
+  readonly rule: string
+  readonly severity: Severity
+  readonly message: string
+}
+
+export function problemRecord(deck: string, p: Pick<Problem, 'file' | 'line' | 'slide' | 'severity' | 'message'> & { readonly rule: string }): ProblemRecord {
+  return {
+    deck,
+    file: p.file,
+    ...(p.line === undefined ? {} : { line: p.line }),
+    ...(p.slide === undefined ? {} : { slide: p.slide }),
+    rule: p.rule,
+    severity: p.severity,
+    message: p.message,
+  }
+}
+
+export function countBySeverity(problems: readonly Pick<Problem, 'severity'>[]): { errors: number; warnings: number } {
   let errors = 0
   for (const p of problems) if (p.severity === 'error') errors += 1
   return { errors, warnings: problems.length - errors }
 }
 
 /** `slides/a.md:12` style location. */
-export function location(problem: Pick<Problem, 'file' | 'line'>): string {
-  return problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`
+export function location(p: Pick<Problem, 'file' | 'line'>): string {
+  return p.line === undefined ? p.file : `${p.file}:${p.line}`
 }

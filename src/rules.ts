@@ -1,20 +1,79 @@
-import type { Problem, Rule } from './problems.js'
+import type { Problem } from './problems.js'
+
+export type Severity = 'error' | 'warning'
+
+export interface RuleInfo {
+  /** The severity a problem of this rule has unless a config or deck switch says otherwise. */
+  readonly severity: Severity
+  /** Whether config `rules` and front-matter `rules` may switch it off or change its severity. */
+  readonly switchable: boolean
+  /** One line for the docs: what the rule finds. */
+  readonly doc: string
+}
 
 /**
- * The rules a project (config `rules`) or a deck (front-matter `rules`) may switch off or change
- * the severity of. The others (a deck that cannot be read or parsed, a failed render or print, an
- * unsafe path) always stand: they mean a deck is missing or wrong in the site.
+ * Every rule a problem can be raised under: its default severity, whether a project or a deck may
+ * switch it, and what it finds. Each place that raises a problem takes its severity from here (see
+ * `problem`). A problem that keeps a deck (or a theme) out of the site is an error whatever the
+ * table says: `front-matter` and `slug-conflict` are warnings when the deck is still built.
+ * The rules that cannot be switched mean a deck is missing or wrong in the site.
  */
-export const SWITCHABLE_RULES = ['overflow', 'missing-asset', 'missing-alt', 'unknown-theme', 'external-request', 'broken-link', 'empty-slide'] as const satisfies readonly Rule[]
-export type SwitchableRule = (typeof SWITCHABLE_RULES)[number]
+export const RULES = {
+  overflow: { severity: 'error', switchable: true, doc: 'slide content that runs past the edge of the slide (measured in a browser)' },
+  'missing-asset': { severity: 'error', switchable: true, doc: 'an image, background or CSS url() that is not there' },
+  'missing-alt': { severity: 'warning', switchable: true, doc: 'an image without alt text' },
+  'unknown-theme': { severity: 'error', switchable: true, doc: 'a theme named by a deck or the config that is not registered' },
+  'external-request': { severity: 'warning', switchable: true, doc: 'a file fetched from outside the site (the page needs a network)' },
+  'broken-link': { severity: 'error', switchable: true, doc: 'a link to a deck file that is not a deck of the site' },
+  'empty-slide': { severity: 'warning', switchable: true, doc: 'a slide with no content (two slide breaks in a row), or a deck with none' },
+  'front-matter': { severity: 'warning', switchable: false, doc: 'front-matter that cannot be read, or a key marp-site cannot use' },
+  encoding: { severity: 'error', switchable: false, doc: 'a deck that is not UTF-8 text (binary, or invalid UTF-8)' },
+  'read-error': { severity: 'error', switchable: false, doc: 'a deck that cannot be read (permissions, a dangling symlink)' },
+  'theme-error': { severity: 'error', switchable: false, doc: 'a theme file marp-core cannot register (CSS syntax, no `@theme` name, a bad `@import`)' },
+  'unsafe-path': { severity: 'error', switchable: false, doc: 'a file reference (or a deck symlink) that leads outside the project' },
+  'slug-conflict': { severity: 'warning', switchable: false, doc: 'two decks that map to the same page, a reserved URL, or one file listed twice' },
+  'render-error': { severity: 'error', switchable: false, doc: 'marp-core failed on a deck, or took longer than the render time limit' },
+  'too-large': { severity: 'error', switchable: false, doc: 'a deck over the size limit' },
+  'pdf-error': { severity: 'error', switchable: false, doc: 'a PDF that could not be made (the browser failed, crashed or timed out)' },
+  'too-deep': { severity: 'warning', switchable: false, doc: 'Markdown nested deeper than markdown-it parses (the rest is left out)' },
+} as const satisfies Record<string, RuleInfo>
 
-export type RuleSetting = 'off' | 'warning' | 'error'
+export type Rule = keyof typeof RULES
+
+/** Where a problem is: its file (relative to the project root, forward slashes), and line or slide when known. */
+export interface ProblemPlace {
+  readonly file: string
+  readonly line?: number | undefined
+  readonly slide?: number | undefined
+}
+
+/**
+ * A problem of `rule` at `place`, with the rule's severity; `blocking`: it keeps the deck (or theme)
+ * out of the site, which is always an error.
+ */
+export function problem(rule: Rule, place: ProblemPlace, message: string, options: { blocking?: boolean } = {}): Problem {
+  return {
+    file: place.file,
+    ...(place.line === undefined ? {} : { line: place.line }),
+    ...(place.slide === undefined ? {} : { slide: place.slide }),
+    rule,
+    severity: options.blocking ? 'error' : RULES[rule].severity,
+    message,
+  }
+}
+
+export type SwitchableRule = { [R in Rule]: (typeof RULES)[R]['switchable'] extends true ? R : never }[Rule]
+
+/** The rules a project (config `rules`) or a deck (front-matter `rules`) may switch off or change the severity of. */
+export const SWITCHABLE_RULES = (Object.keys(RULES) as Rule[]).filter((rule): rule is SwitchableRule => RULES[rule].switchable) as unknown as readonly [SwitchableRule, ...SwitchableRule[]]
+
+export type RuleSetting = 'off' | Severity
 export type RuleSettings = Readonly<Partial<Record<SwitchableRule, RuleSetting>>>
 
 const SETTINGS: readonly RuleSetting[] = ['off', 'warning', 'error']
 
 export function isSwitchable(rule: string): rule is SwitchableRule {
-  return (SWITCHABLE_RULES as readonly string[]).includes(rule)
+  return rule in RULES && RULES[rule as Rule].switchable
 }
 
 /** `false` (YAML's `off` in some editors' eyes) means off. */
@@ -44,18 +103,18 @@ export function parseRuleSettings(value: unknown): { settings: RuleSettings; err
 /** Applies rule settings to problems, later settings winning (the config's, then the deck's). */
 export function applyRules(problems: readonly Problem[], ...layers: readonly (RuleSettings | undefined)[]): Problem[] {
   const out: Problem[] = []
-  for (const problem of problems) {
+  for (const p of problems) {
     let setting: RuleSetting | undefined
-    if (isSwitchable(problem.rule)) for (const layer of layers) setting = layer?.[problem.rule] ?? setting
+    if (isSwitchable(p.rule)) for (const layer of layers) setting = layer?.[p.rule] ?? setting
     if (setting === 'off') continue
-    out.push(setting === undefined || setting === problem.severity ? problem : { ...problem, severity: setting })
+    out.push(setting === undefined || setting === p.severity ? p : { ...p, severity: setting })
   }
   return out
 }
 
-/** The severity a switchable rule has for a deck (or 'off'), given its usual severity and the switches. */
-export function settingFor(rule: SwitchableRule, usual: 'warning' | 'error', ...layers: readonly (RuleSettings | undefined)[]): RuleSetting {
-  let setting: RuleSetting = usual
+/** The severity a switchable rule has for a deck (or 'off'): the table's, then the switches. */
+export function settingFor(rule: SwitchableRule, ...layers: readonly (RuleSettings | undefined)[]): RuleSetting {
+  let setting: RuleSetting = RULES[rule].severity
   for (const layer of layers) setting = layer?.[rule] ?? setting
   return setting
 }

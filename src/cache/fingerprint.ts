@@ -3,14 +3,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { digest } from '../hash.js'
 import { toPosix } from '../paths.js'
 
-/** A fixed-length digest of anything JSON can hold. */
-export function digest(...parts: unknown[]): string {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(typeof part === 'string' ? part : JSON.stringify(part) ?? 'undefined').update('\0')
-  return hash.digest('hex').slice(0, 32)
-}
 
 /**
  * What identifies the tool that made an output: our version, the versions of the packages whose

@@ -46,7 +46,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)
     if (browser) {
       // Decks whose rules switch overflow off are not measured; the others follow the switches too.
-      const measured = result.decks.filter((d) => settingFor('overflow', 'error', config.rules, result.deckRules[d.source]) !== 'off')
+      const measured = result.decks.filter((d) => settingFor('overflow', config.rules, result.deckRules[d.source]) !== 'off')
       const overflow = await findOverflow({ siteDir: outDir, decks: measured.map((d) => ({ slug: d.slug, source: d.source })), browserPath: browser.path, timeoutMs: config.pdf.timeoutMs })
       raw.push(...overflow.flatMap((p) => applyRules([p], config.rules, result.deckRules[p.file])))
     } else {

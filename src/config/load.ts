@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs'
 import { MarpSiteError, reason } from '../errors.js'
 import type { UserConfig } from './schema.js'
 import { Cache } from '../cache/store.js'
-import { digest } from '../cache/fingerprint.js'
+import { digest } from '../hash.js'
+import { displayPath } from '../paths.js'
 
 export const CONFIG_FILE_NAMES = ['marp-site.config.js', 'marp-site.config.mjs', 'marp-site.config.json'] as const
 
@@ -25,7 +26,7 @@ export async function loadUserConfig(root: string, explicit?: string, options: {
     if (!(await isFile(file))) {
       throw new MarpSiteError('CONFIG', `Config file not found: ${explicit}`, { file: explicit })
     }
-    return { file, config: await validate(await loadFile(file), displayName(root, file)) }
+    return { file, config: await validate(await loadFile(file), displayPath(root, file)) }
   }
 
   const found: string[] = []
@@ -40,7 +41,7 @@ export async function loadUserConfig(root: string, explicit?: string, options: {
     )
   }
   const [file] = found
-  if (file !== undefined) return { file, config: await validate(await loadFile(file), displayName(root, file)) }
+  if (file !== undefined) return { file, config: await validate(await loadFile(file), displayPath(root, file)) }
 
   const pkgFile = path.join(root, 'package.json')
   if (await isFile(pkgFile)) {
@@ -200,7 +201,3 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
-function displayName(root: string, file: string): string {
-  const rel = path.relative(root, file)
-  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/')
-}

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
-import { toPosix } from '../paths.js'
+import { displayPath, toPosix } from '../paths.js'
 
 export interface ThemeSource {
   /** Absolute path. */
@@ -34,7 +34,7 @@ export async function discoverThemes(
     names.sort()
     for (const name of names) {
       const file = path.join(dir, name)
-      const display = displayPath(root, file, builtinThemesDir)
+      const display = displayPath(root, file, (f) => `marp-site/themes/${toPosix(path.relative(builtinThemesDir, f))}`)
       try {
         themes.push({ file, display, css: await readFile(file, 'utf8') })
       } catch (error) {
@@ -45,8 +45,3 @@ export async function discoverThemes(
   return { themes, problems }
 }
 
-function displayPath(root: string, file: string, builtinDir: string): string {
-  const rel = path.relative(root, file)
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return toPosix(rel)
-  return `marp-site/themes/${toPosix(path.relative(builtinDir, file))}`
-}

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Liquid, type Template } from 'liquidjs'
 import { MarpSiteError } from '../errors.js'
-import { isInside, toPosix } from '../paths.js'
+import { displayPath } from '../paths.js'
 import type { DeckPageData, IndexPageData, ThumbPageData } from './data.js'
 
 export const TEMPLATE_NAMES = ['deck', 'index', 'thumb'] as const
@@ -59,7 +59,7 @@ function templateError(root: string, name: string, error: unknown): MarpSiteErro
   const e = error as { message?: string; token?: { file?: string; getPosition?: () => [number, number] } }
   const file = e.token?.file
   const [line] = e.token?.getPosition?.() ?? []
-  const where = file ? display(root, file) : `${name}.liquid`
+  const where = file ? displayPath(root, file, (f) => `marp-site/templates/${path.basename(f)}`) : `${name}.liquid`
   // liquidjs appends ", file:..., line:..., col:..." to its messages; we say it up front instead.
   const message = (e.message ?? String(error)).replace(/, file:.*$/s, '').replace(/^ENOENT: Failed to lookup "(.*?)".*$/s, 'template "$1" not found')
   return new MarpSiteError('TEMPLATE', `${where}${line ? `:${line}` : ''}: ${message}`, {
@@ -69,6 +69,3 @@ function templateError(root: string, name: string, error: unknown): MarpSiteErro
   })
 }
 
-function display(root: string, file: string): string {
-  return isInside(root, file) ? toPosix(path.relative(root, file)) : `marp-site/templates/${path.basename(file)}`
-}

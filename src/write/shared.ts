@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { MarpSiteError } from '../errors.js'
 
 const require = createRequire(import.meta.url)
-
-export function contentHash(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex').slice(0, 12)
-}
 
 /** marp-core's browser script (fitting headings, `<pre>` scaling, Safari fixes), shipped once per site. */
 export async function marpBrowserScript(): Promise<string> {

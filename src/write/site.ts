@@ -16,7 +16,8 @@ import type { Staging } from './outdir.js'
 import { relativize, relativeUrl, rootedTargets, rootPrefix } from './relativize.js'
 import { settingFor } from '../rules.js'
 import { inlinePage } from './inline.js'
-import { contentHash, katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
+import { contentHash } from '../hash.js'
+import { katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
 
 export type DeckOutcome =
   | { readonly kind: 'rendered'; readonly deck: RenderedDeck; readonly copies: readonly AssetCopy[]; readonly problems: readonly Problem[] }
@@ -208,7 +209,7 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
         indexHref: relativeUrl(from, 'index.html'),
         pdfHref: pdfHref && relativeUrl(from, pdfHref),
         // For the dev server's live client, which measures overflow in the author's browser.
-        overflow: settingFor('overflow', 'error', config.rules, deck.meta.rules),
+        overflow: settingFor('overflow', config.rules, deck.meta.rules),
       }
       const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtimeData) }
       return { site, deck: deckData, slides: derived.slides(), page: page(true) }
