@@ -1,4 +1,4 @@
-// Deterministic benchmark corpus: N decks of 20 slides mixing every feature PERFORMANCE.md lists.
+// Deterministic benchmark corpus: N decks of 20 slides mixing every feature the speed targets name (see bench/RESULTS.md).
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 

@@ -1,5 +1,5 @@
 /** marp-site's public API. The CLI is built on exactly this. */
-export { build, type BuildOptions, type BuildResult } from './build.js'
+export { build, type BuildOptions, type BuildProgress, type BuildResult } from './build/index.js'
 export { resolveConfig, mergeConfig } from './config/resolve.js'
 export type { UserConfig } from './config/schema.js'
 export type { InlineConfig, ResolvedConfig } from './config/types.js'

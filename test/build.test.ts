@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { build, workersFor } from '../src/build.js'
+import { build, workersFor } from '../src/build/index.js'
 import { resolveConfig } from '../src/config/resolve.js'
 import { buildProject, exists, project, readManifest, readOut, REPO, slideCount, SLOW_DECK } from './helpers/project.js'
 
@@ -329,7 +329,7 @@ describe('a failed build leaves the previous site intact', () => {
     const controller = new AbortController()
     const config = await resolveConfig({ root, pdf: false })
     await expect(
-      build(config, { signal: controller.signal, onDeck: ({ done }) => done === 2 && controller.abort() }),
+      build(config, { signal: controller.signal, onProgress: ({ phase, done }) => phase === 'render' && done === 2 && controller.abort() }),
     ).rejects.toMatchObject({ name: 'AbortError' })
     expect(await readOut(root, 'manifest.json')).toBe(before)
     expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'assets', 'dist', 'slides'])

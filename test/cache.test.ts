@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { BuildOptions } from '../src/build.js'
+import type { BuildContext, BuildOptions } from '../src/build/index.js'
 import type { InlineConfig } from '../src/config/types.js'
 import { buildProject, project, readOut } from './helpers/project.js'
 
@@ -67,7 +67,7 @@ describe('the build cache', () => {
   })
 
   // Each input a page depends on, changed in turn: the rebuild must show the change, and equal a clean build.
-  const changes: { name: string; change: (root: string) => Promise<void>; inline?: InlineConfig; options?: BuildOptions; expect: (root: string) => Promise<void> }[] = [
+  const changes: { name: string; change: (root: string) => Promise<void>; inline?: InlineConfig; options?: BuildOptions & BuildContext; expect: (root: string) => Promise<void> }[] = [
     {
       name: 'a theme file',
       change: (root) => writeFile(path.join(root, 'themes/mine.css'), '/* @theme mine */\nsection { background: rgb(1, 2, 3); }'),

@@ -281,8 +281,8 @@ describe('PDF export', { timeout: 120_000 }, () => {
     const root = await project(files)
     let killed = false
     const result = await buildProject(root, { pdf: true }, {
-      onPdf: ({ done }) => {
-        if (done === 1 && !killed) {
+      onProgress: ({ phase, done }) => {
+        if (phase === 'pdf' && done === 1 && !killed) {
           killed = true
           execFileSync('pkill', ['-9', '-f', 'marp-site-pdf-'])
         }

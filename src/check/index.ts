@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { build } from '../build.js'
+import { buildWith } from '../build/index.js'
 import { resolveConfig } from '../config/resolve.js'
 import type { InlineConfig } from '../config/types.js'
 import { slugFor } from '../discover/slug.js'
@@ -40,7 +40,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
   try {
     const outDir = path.join(scratch, 'site')
     const config = await resolveConfig({ ...inline, outDir, pdf: false })
-    const result = await build(config, { stamp: false, ...(options.env ? { env: options.env } : {}), ...(options.early ? { early: options.early } : {}) })
+    const result = await buildWith(config, options.env ? { env: options.env } : {}, { stamp: false, ...(options.early ? { early: options.early } : {}) })
     const notices = [...result.notices]
     const raw: Problem[] = [...result.problems]
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import pc from 'picocolors'
-import { build } from '../build.js'
+import { buildWith, type BuildProgress } from '../build/index.js'
 import { resolveConfig } from '../config/resolve.js'
 import type { InlineConfig } from '../config/types.js'
 import { EXIT_CODES, isMarpSiteError } from '../errors.js'
@@ -119,15 +119,11 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
     const inline = inlineConfig(root, flags, io)
     const config = await resolveConfig(inline)
     // A live line on a terminal; in CI, plain lines for PDFs only (the slow part).
-    const live = (label: string) => ({ done, total, source }: { done: number; total: number; source: string }) =>
-      io.stderr.write(`\r\x1b[2K${c.dim(`${label} ${done}/${total}`)} ${source}`)
-    const plain = ({ done, total, source }: { done: number; total: number; source: string }) =>
-      io.stderr.write(`PDF ${done}/${total} ${source}\n`)
-    const result = await build(config, {
-      ...(io.signal ? { signal: io.signal } : {}),
-      ...(io.color ? { onDeck: live('render'), onPdf: live('PDF') } : { onPdf: plain }),
-      ...(io.early ? { early: io.early } : {}),
-    })
+    const onProgress = ({ phase, done, total, source }: BuildProgress) => {
+      if (io.color) io.stderr.write(`\r\x1b[2K${c.dim(`${phase === 'pdf' ? 'PDF' : 'render'} ${done}/${total}`)} ${source}`)
+      else if (phase === 'pdf') io.stderr.write(`PDF ${done}/${total} ${source}\n`)
+    }
+    const result = await buildWith(config, { ...(io.signal ? { signal: io.signal } : {}), onProgress }, io.early ? { early: io.early } : {})
     if (io.color) io.stderr.write('\r\x1b[2K')
     for (const notice of result.notices) io.stderr.write(`${c.yellow('warning:')} ${notice}\n`)
     if (result.problems.length > 0) io.stderr.write(`${formatProblems(result.problems, c)}\n`)

@@ -1,5 +1,5 @@
 import pc from 'picocolors'
-import type { BuildResult } from '../build.js'
+import type { BuildResult } from '../build/index.js'
 import { countBySeverity, location, type Problem } from '../problems.js'
 
 type Colors = ReturnType<typeof pc.createColors>

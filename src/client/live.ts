@@ -1,17 +1,11 @@
 import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../check/measure.js'
+import type { ProblemRecord } from '../problems.js'
 /**
  * The dev server's live-reload client, injected into every page it serves. A rebuild reloads the
  * page (the #N hash keeps the slide, in the presenter window too); a theme-only change swaps the
  * stylesheets in place; problems show in an overlay over the last good page.
  */
-interface LiveProblem {
-  readonly deck: string
-  readonly file: string
-  readonly line?: number
-  readonly rule: string
-  readonly severity: 'error' | 'warning'
-  readonly message: string
-}
+type LiveProblem = ProblemRecord
 
 const OVERLAY_ID = 'marp-site-dev-overlay'
 /** Quiet time after an update before the page measures itself for overflow. */

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
-import { build, BuildSession, type BuildResult } from '../build.js'
+import { BuildSession, buildWith, type BuildResult } from '../build/index.js'
 import { PACKAGE_DIR, resolveConfig } from '../config/resolve.js'
 import type { InlineConfig, ResolvedConfig } from '../config/types.js'
 import { MarpSiteError, reason } from '../errors.js'
 import { isInside } from '../paths.js'
-import type { Problem } from '../problems.js'
+import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { EarlyThreads } from '../render/threads.js'
 import { startDevServer, type DevServer } from './server.js'
 
@@ -53,7 +53,7 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
   const host = options.host ?? '127.0.0.1'
   const portExplicit = options.port !== undefined
 
-  let lastProblems: unknown[] = []
+  let lastProblems: ProblemRecord[] = []
   // Counts the builds that changed the site. A page knows the one it was served from; one that
   // connects after a newer build (it was loading during the rebuild) catches up when it connects.
   let version = 0
@@ -61,7 +61,7 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     try {
       config = await resolveConfig({ ...inline, pdf: false })
       // The first build swaps in a whole site; rebuilds update it in place, file by file.
-      const result = await build(config, { session, inPlace: server !== undefined })
+      const result = await buildWith(config, {}, { session, inPlace: server !== undefined })
       const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))
       lastProblems = [...result.decks.flatMap((d) => d.problems), ...siteProblems(result.problems, result.decks.map((d) => d.source))]
       version += 1
@@ -70,7 +70,8 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
       options.onBuild?.({ ok: true, result, changed, reload: themesOnly ? 'css' : 'page' })
     } catch (error) {
       const wrapped = error instanceof MarpSiteError ? error : new MarpSiteError('INTERNAL', reason(error), { cause: error })
-      lastProblems = [{ deck: '', file: wrapped.file ?? '', line: wrapped.line, rule: wrapped.code.toLowerCase(), severity: 'error', message: wrapped.message }]
+      // An error that stops the whole build is shown as a problem of the site, under its error code.
+      lastProblems = [problemRecord('', { file: wrapped.file ?? '', line: wrapped.line, rule: wrapped.code.toLowerCase(), severity: 'error', message: wrapped.message })]
       server?.broadcast('problems', lastProblems)
       options.onBuild?.({ ok: false, error: wrapped, changed })
     }
@@ -175,8 +176,6 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
 }
 
 /** Problems not attached to a deck in the manifest (themes, slug conflicts): shown on every page. */
-function siteProblems(problems: readonly Problem[], deckSources: readonly string[]): unknown[] {
-  return problems
-    .filter((p) => !deckSources.includes(p.file))
-    .map((p) => ({ deck: '', file: p.file, line: p.line, rule: p.rule, severity: p.severity, message: p.message }))
+function siteProblems(problems: readonly Problem[], deckSources: readonly string[]): ProblemRecord[] {
+  return problems.filter((p) => !deckSources.includes(p.file)).map((p) => problemRecord('', p))
 }

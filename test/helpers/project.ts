@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
-import { build, type BuildOptions, type BuildResult } from '../../src/build.js'
+import { buildWith, type BuildContext, type BuildOptions, type BuildResult } from '../../src/build/index.js'
 import { resolveConfig } from '../../src/config/resolve.js'
 import type { InlineConfig } from '../../src/config/types.js'
 import type { Manifest } from '../../src/write/manifest.js'
@@ -35,9 +35,13 @@ export async function project(files: Record<string, string | Uint8Array> = {}, f
   return root
 }
 
-/** Builds a project in-process. HTML only unless `pdf` is given: most tests are not about PDFs. */
-export async function buildProject(root: string, inline: InlineConfig = {}, options: BuildOptions = {}): Promise<BuildResult> {
-  return build(await resolveConfig({ root, pdf: false, ...inline }), options)
+/**
+ * Builds a project in-process. HTML only unless `pdf` is given: most tests are not about PDFs.
+ * `options` may carry the internal context too (threads, toolKey, browserCandidates).
+ */
+export async function buildProject(root: string, inline: InlineConfig = {}, options: BuildOptions & BuildContext = {}): Promise<BuildResult> {
+  const { signal, onProgress, env, ...context } = options
+  return buildWith(await resolveConfig({ root, pdf: false, ...inline }), { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(env ? { env } : {}) }, context)
 }
 
 export async function readManifest(root: string, out = 'dist'): Promise<Manifest> {
@@ -63,7 +67,7 @@ export function slideCount(html: string): number {
 }
 
 /**
- * A deck on one of Marpit's slow paths (measured in RELIABILITY.md: cubic in the number of comment
+ * A deck on one of Marpit's slow paths (measured by hand: cubic in the number of comment
  * openers, seconds for these few KB), far past a 1 s render limit.
  */
 export const SLOW_DECK = `</${'<!--'.repeat(1600)}`
