@@ -17,12 +17,13 @@ export function debug(channel: Channel): Debugger {
 
 /**
  * For `.catch(swallowed('pdf', 'closing a tab'))`: an error that is safe to ignore (the caller says why
- * in a comment), shown on the debug channel. Resolves to undefined.
+ * in a comment), shown on the debug channel. Resolves to `fallback` (undefined when not given).
  */
-export function swallowed(channel: Channel, what: string): (error: unknown) => undefined {
+export function swallowed(channel: Channel, what: string): (error: unknown) => undefined
+export function swallowed<T>(channel: Channel, what: string, fallback: T): (error: unknown) => T
+export function swallowed<T>(channel: Channel, what: string, fallback?: T): (error: unknown) => T | undefined {
   return (error) => {
-    const d = debug(channel)
-    if (d.enabled) d('ignored while %s: %s', what, error instanceof Error ? error.message : String(error))
-    return undefined
+    debug(channel)('ignored while %s: %s', what, error instanceof Error ? error.message : String(error))
+    return fallback
   }
 }

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { digest } from '../hash.js'
+import { debug } from '../log.js'
 import { toPosix } from '../paths.js'
 
 
@@ -31,7 +32,7 @@ async function computeToolKey(packageDir: string, generator: string): Promise<st
         try {
           return `${name}@${(JSON.parse(await readFile(path.join(dir, name, 'package.json'), 'utf8')) as { version: string }).version}`
         } catch {
-          // not in this node_modules
+          // Not in this node_modules: the next one on the resolution path is tried.
         }
       }
       return `${name}@unknown`
@@ -50,7 +51,9 @@ export async function treeState(dir: string): Promise<string[]> {
   let entries: string[]
   try {
     entries = readdirSync(dir, { recursive: true }) as string[]
-  } catch {
+  } catch (error) {
+    // A folder that is not there has no files: its state is the empty list (a new out dir, no lib/).
+    debug('cache')('no files under %s (%s)', dir, (error as NodeJS.ErrnoException).code)
     return []
   }
   const states: string[] = []
@@ -59,6 +62,7 @@ export async function treeState(dir: string): Promise<string[]> {
       const info = statSync(path.join(dir, rel))
       if (info.isFile()) states.push(`${toPosix(rel)} ${info.size} ${info.mtimeMs}`)
     } catch {
+      // Removed between the listing and the stat: recorded as such, which changes the state.
       states.push(`${toPosix(rel)} gone`)
     }
   }
@@ -74,6 +78,7 @@ export async function treeContents(dirs: readonly string[]): Promise<string> {
     try {
       entries = (readdirSync(dir, { recursive: true }) as string[]).sort()
     } catch {
+      // No such folder (a project without its own templates): recorded as such in the digest.
       hash.update(`${i} none\0`)
       continue
     }

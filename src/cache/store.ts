@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { debug, swallowed } from '../log.js'
+
+const log = debug('cache')
 
 /**
  * A folder of JSON entries kept between runs, each under the hash of everything it was made from.
@@ -29,10 +32,16 @@ export class Cache {
     try {
       // Synchronous: a build looks up an entry per deck, and the reading is small next to the parsing.
       const value = JSON.parse(readFileSync(this.file(kind, key), 'utf8')) as { key: string; value: T }
-      if (value.key !== key) return undefined
+      if (value.key !== key) {
+        log('%s %s: a hash collision or an entry of another key; a miss', kind, key)
+        return undefined
+      }
       this.keep(kind, key)
+      log('%s %s: hit', kind, key)
       return value.value
-    } catch {
+    } catch (error) {
+      // Missing, unreadable or corrupt: a miss, and the entry is made again.
+      log('%s %s: miss (%s)', kind, key, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
       return undefined
     }
   }
@@ -46,8 +55,12 @@ export class Cache {
       // Written beside and renamed, so a reader never sees half an entry.
       await writeFile(tmp, JSON.stringify({ key, value }))
       await rename(tmp, file)
-    } catch {
-      await rm(tmp, { force: true }).catch(() => undefined)
+      log('%s %s: stored', kind, key)
+    } catch (error) {
+      // The cache only saves work: an entry that cannot be written (full disk, read-only cache dir)
+      // is made again next time; the build itself does not depend on it.
+      log('%s %s: not stored: %s', kind, key, (error as Error).message)
+      await rm(tmp, { force: true }).catch(swallowed('cache', `removing ${tmp}`))
     }
   }
 
@@ -57,13 +70,16 @@ export class Cache {
     let names: string[]
     try {
       names = await readdir(path.join(this.dir, kind))
-    } catch {
+    } catch (error) {
+      // No entries of this kind yet: nothing to prune.
+      log('%s: nothing to prune (%s)', kind, (error as NodeJS.ErrnoException).code)
       return
     }
     await Promise.all(
       names
         .filter((name) => !keep.has(name.replace(/\.json$/, '')))
-        .map((name) => rm(path.join(this.dir, kind, name), { force: true }).catch(() => undefined)),
+        // An entry that cannot be removed is only space: the next prune tries again.
+        .map((name) => rm(path.join(this.dir, kind, name), { force: true }).then(() => log('%s %s: pruned', kind, name), swallowed('cache', `pruning ${kind}/${name}`))),
     )
   }
 }

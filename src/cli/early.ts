@@ -26,7 +26,7 @@ function newestFile(dir: string): number {
   try {
     for (const name of readdirSync(dir)) newest = Math.max(newest, statSync(path.join(dir, name)).mtimeMs)
   } catch {
-    // no stamps here
+    // No stamps here (never built, or no cache): treated as never built, so threads start early.
   }
   return newest
 }
@@ -38,7 +38,7 @@ function savedSince(dir: string, time: number): boolean {
       if (entry.isFile() && /\.(md|markdown)$/.test(entry.name) && statSync(path.join(entry.parentPath, entry.name)).mtimeMs > time) return true
     }
   } catch {
-    // no slides dir here: the config names another one
+    // No slides dir here (the config names another one): only a hint is lost; the build is the same.
   }
   return false
 }

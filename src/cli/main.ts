@@ -9,6 +9,7 @@ import { countBySeverity, type Problem } from '../problems.js'
 import type { EarlyThreads } from '../render/threads.js'
 import { VERSION } from '../version.js'
 import { formatProblems, formatSummary } from './report.js'
+import { swallowed } from '../log.js'
 
 export interface CliIO {
   readonly stdout: { write(text: string): unknown }
@@ -236,10 +237,11 @@ function openBrowser(url: string): void {
   import('node:child_process')
     .then(({ spawn }) => {
       const child = spawn(command, args, { stdio: 'ignore', detached: true })
-      child.on('error', () => undefined)
+      // --open is a convenience: without a desktop opener, the URL printed above is enough.
+      child.on('error', swallowed('cli', `running ${command}`))
       child.unref()
     })
-    .catch(() => undefined)
+    .catch(swallowed('cli', 'opening the browser'))
 }
 
 function reportError(error: unknown, io: CliIO, c: ReturnType<typeof pc.createColors>): number {

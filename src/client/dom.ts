@@ -69,6 +69,7 @@ export function readDeckData(): DeckData {
   try {
     return { ...fallback, ...(JSON.parse(el.textContent) as Partial<DeckData>) }
   } catch {
+    // A data block that does not parse (a hand-edited page): the page still presents, without its extras.
     return fallback
   }
 }

@@ -16,6 +16,7 @@ function deckData(): { slug?: string; source?: string; overflow?: string } {
   try {
     return JSON.parse(document.getElementById('marp-site-deck')?.textContent || '{}') as ReturnType<typeof deckData>
   } catch {
+    // Not a deck page (or a broken data block): nothing to measure.
     return {}
   }
 }
@@ -195,6 +196,7 @@ function live(): void {
       const value = typeof data === 'number' ? data : (data as { version?: unknown } | null)?.version
       return typeof value === 'number' ? value : undefined
     } catch {
+      // A message of another shape: no version to compare.
       return undefined
     }
   }
@@ -220,6 +222,7 @@ function live(): void {
         if (controller.signal.aborted) return
         measured = found
         show()
+        // A measurement cut short (the page reloads, a newer one starts) has nothing to show.
       }, () => undefined)
     }, delay)
   }

@@ -111,6 +111,7 @@ function readTimer(key: string): { started: number; pausedAt: number | undefined
     if (!value || typeof value.started !== 'number') return undefined
     return { started: value.started, pausedAt: typeof value.pausedAt === 'number' ? value.pausedAt : undefined }
   } catch {
+    // Storage off or a value of another shape: the timer starts afresh.
     return undefined
   }
 }

@@ -36,6 +36,7 @@ function start(): void {
   const overview = createOverview(deck, () => undefined)
   const fullscreen = () => {
     if (document.fullscreenElement) void document.exitFullscreen?.()
+    // A refused fullscreen (no user gesture, an iframe without allowfullscreen) leaves the page as it was.
     else void root.requestFullscreen?.().catch(() => undefined)
   }
   const openPresenter = () => {

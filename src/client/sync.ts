@@ -19,6 +19,7 @@ export function createSync(deckKey: string, onMessage: (message: SyncMessage) =>
     channel = new BroadcastChannel(name)
     channel.onmessage = (event: MessageEvent<SyncMessage>) => receive(event.data)
   } catch {
+    // No BroadcastChannel here (old browser, some file:// contexts): localStorage events carry the sync.
     channel = undefined
   }
   let last = ''
@@ -34,7 +35,7 @@ export function createSync(deckKey: string, onMessage: (message: SyncMessage) =>
     try {
       receive(JSON.parse(event.newValue) as SyncMessage)
     } catch {
-      // not ours
+      // Not ours (another script's storage key): ignored.
     }
   }
   window.addEventListener('storage', onStorage)

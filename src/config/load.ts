@@ -197,6 +197,7 @@ async function isFile(file: string): Promise<boolean> {
   try {
     return (await stat(file)).isFile()
   } catch {
+    // Not there (or not reachable): the caller says what it expected to find.
     return false
   }
 }

@@ -98,6 +98,7 @@ async function isDirectory(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory()
   } catch {
+    // Not there (or not reachable): the caller says what it expected to find.
     return false
   }
 }

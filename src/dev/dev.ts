@@ -9,6 +9,7 @@ import { isInside } from '../paths.js'
 import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { EarlyThreads } from '../render/threads.js'
 import { startDevServer, type DevServer } from './server.js'
+import { swallowed } from '../log.js'
 
 export interface DevOptions {
   readonly host?: string
@@ -168,7 +169,8 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     async close() {
       if (timer) clearTimeout(timer)
       await watcher.close()
-      await running?.catch(() => undefined)
+      // The last rebuild's outcome was already reported through onBuild; closing only waits for it.
+      await running?.catch(swallowed('dev', 'waiting for the last rebuild'))
       await s.close()
       await session.close()
     },

@@ -19,6 +19,7 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
     const url = new URL(origin)
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader && hostAllowed(url.host, boundHost)
   } catch {
+    // Not a URL: not an origin this server answers.
     return false
   }
 }
@@ -38,6 +39,7 @@ export function checkPath(target: string | undefined): PathCheck {
   try {
     decoded = decodeURIComponent(raw)
   } catch {
+    // Malformed percent-encoding is a bad request, answered as such.
     return { ok: false, status: 400 }
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return { ok: false, status: 403 }

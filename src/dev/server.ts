@@ -6,6 +6,7 @@ import sirv from 'sirv'
 import { MarpSiteError } from '../errors.js'
 import { isInside } from '../paths.js'
 import { checkPath, hostAllowed, originAllowed } from './guard.js'
+import { debug, swallowed } from '../log.js'
 
 export const EVENTS_PATH = '/__marp-site/events'
 export const CLIENT_PATH = '/__marp-site/live.js'
@@ -85,11 +86,14 @@ export async function startDevServer(options: {
         info = await stat(file)
       }
       if (!isInside(await realpath(outDir), await realpath(file))) return refuse(403, 'Forbidden')
-    } catch {
+    } catch (error) {
+      // Not there (or not readable): the answer is a 404, whatever the reason.
+      debug('dev')('%s: 404 (%s)', checked.path, (error as NodeJS.ErrnoException).code ?? error)
       return refuse(404, 'Not found')
     }
     if (file.endsWith('.html')) {
-      const html = await readFile(file, 'utf8').catch(() => undefined)
+      // Removed by a rebuild since the stat: a 404, and the page asks again on the next reload.
+      const html = await readFile(file, 'utf8').catch(swallowed('dev', `reading ${file}`))
       if (html === undefined) return refuse(404, 'Not found')
       const tag = `<script src="${CLIENT_PATH}" data-build="${options.version?.() ?? 0}"></script>`
       const body = html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${tag}</body>`) : html + tag
@@ -100,7 +104,9 @@ export async function startDevServer(options: {
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
+    handle(req, res).catch((error: unknown) => {
+      // One request failed (a client gone mid-answer, a file removed by a rebuild): the server goes on.
+      debug('dev')('request %s failed: %s', req.url, error)
       if (!res.headersSent) res.writeHead(500)
       res.end()
     })

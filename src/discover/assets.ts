@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
 import type { AssetRef } from '../render/plugin.js'
 import { isInside } from '../paths.js'
 
@@ -54,13 +55,8 @@ export function createAssetChecker(root: string) {
       if (result.ok) {
         copies.set(ref.target, { from: result.real, target: ref.target })
       } else {
-        problems.push({
-          file: deckSource,
-          line: ref.line,
-          rule: result.rule,
-          severity: 'error',
-          message: `${ref.kind === 'background' ? 'background image' : ref.kind === 'css' ? 'CSS url()' : 'image'} ${ref.url} (${ref.source}) ${result.message}`,
-        })
+        const what = ref.kind === 'background' ? 'background image' : ref.kind === 'css' ? 'CSS url()' : 'image'
+        problems.push(problem(result.rule, { file: deckSource, line: ref.line }, `${what} ${ref.url} (${ref.source}) ${result.message}`))
       }
     }
     return { copies: [...copies.values()], problems }

@@ -1,9 +1,11 @@
-import { readFileSync, realpathSync } from 'node:fs'
-import { readdir, readFile, readlink, stat } from 'node:fs/promises'
+import { readFileSync, realpathSync, type Dirent } from 'node:fs'
+import { readdir, readlink, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
 import { MarpSiteError, reason } from '../errors.js'
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
+import { swallowed } from '../log.js'
 import { isInside, toPosix } from '../paths.js'
 import { RESERVED_SLUGS, slugFor } from './slug.js'
 
@@ -61,46 +63,31 @@ export async function discoverDecks(
       // where an awaited one costs a trip through the thread pool.
       real = realpathSync.native(file)
     } catch (error) {
-      problems.push({ file: source, rule: 'read-error', severity: 'error', message: `cannot be read: ${reason(error)}` })
+      problems.push(problem('read-error', { file: source }, `cannot be read: ${reason(error)}`))
       continue
     }
     realRoot ??= realpathSync.native(root)
     if (!isInside(realRoot, real)) {
-      problems.push({
-        file: source,
-        rule: 'unsafe-path',
-        severity: 'error',
-        message: 'is a symlink to a file outside the project; not built',
-      })
+      problems.push(problem('unsafe-path', { file: source }, 'is a symlink to a file outside the project; not built'))
       continue
     }
     const seen = byRealPath.get(real)
     if (seen !== undefined) {
-      problems.push({
-        file: source,
-        rule: 'slug-conflict',
-        severity: 'warning',
-        message: `is the same file as ${seen} (a symlink or a symlink loop); built once`,
-      })
+      problems.push(problem('slug-conflict', { file: source }, `is the same file as ${seen} (a symlink or a symlink loop); built once`))
       continue
     }
     byRealPath.set(real, source)
 
     const slug = slugFor(toPosix(rel))
     if (RESERVED_SLUGS.has(slug.split('/')[0] ?? '')) {
-      problems.push({ file: source, rule: 'slug-conflict', severity: 'error', message: `its URL "${slug}/" is reserved by marp-site; rename the file` })
+      problems.push(problem('slug-conflict', { file: source }, `its URL "${slug}/" is reserved by marp-site; rename the file`, { blocking: true }))
       continue
     }
     // Compare without case: `A.md` and `a.md` would overwrite each other on macOS and Windows.
     const key = slug.toLowerCase()
     const other = bySlug.get(key)
     if (other !== undefined) {
-      problems.push({
-        file: source,
-        rule: 'slug-conflict',
-        severity: 'error',
-        message: `maps to the same page "${slug}/" as ${other}; rename one of them (only ${other} was built)`,
-      })
+      problems.push(problem('slug-conflict', { file: source }, `maps to the same page "${slug}/" as ${other}; rename one of them (only ${other} was built)`, { blocking: true }))
       continue
     }
     bySlug.set(key, source)
@@ -115,21 +102,19 @@ export async function discoverDecks(
  * would vanish from the site without a word.
  */
 async function danglingDecks(root: string, slidesDir: string, found: ReadonlySet<string>): Promise<Problem[]> {
-  const entries = await readdir(slidesDir, { recursive: true, withFileTypes: true }).catch(() => [])
+  // The slides dir was listed a moment ago; if it cannot be listed again, there is no dangling link to report.
+  const entries = await readdir(slidesDir, { recursive: true, withFileTypes: true }).catch(swallowed('discover', `listing ${slidesDir} for dangling links`, [] as Dirent[]))
   const problems: Problem[] = []
   for (const entry of entries) {
     if (!entry.isSymbolicLink() || !/\.(md|markdown)$/.test(entry.name)) continue
     const file = path.join(entry.parentPath, entry.name)
     const rel = toPosix(path.relative(slidesDir, file))
     if (found.has(rel) || rel.split('/').some((part) => part.startsWith('.') || part === 'node_modules')) continue
-    if (await stat(file).then(() => true, () => false)) continue
-    const target = await readlink(file).catch(() => '?')
-    problems.push({
-      file: toPosix(path.relative(root, file)),
-      rule: 'read-error',
-      severity: 'error',
-      message: `is a symlink to ${target}, which does not exist; not built`,
-    })
+    // A link whose target is there after all (made since the listing) is not dangling.
+    if (await stat(file).then(() => true, swallowed('discover', `${file} is a dangling link`, false))) continue
+    // Only for the message: a link that cannot be read is shown as `?`.
+    const target = await readlink(file).catch(swallowed('discover', `reading the link ${file}`, '?'))
+    problems.push(problem('read-error', { file: toPosix(path.relative(root, file)) }, `is a symlink to ${target}, which does not exist; not built`))
   }
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 }
@@ -141,7 +126,7 @@ export type ReadResult = { ok: true; text: string } | { ok: false; problem: Prob
 export async function readDeck(deck: DeckSource): Promise<ReadResult> {
   const fail = (rule: Problem['rule'], message: string): ReadResult & { ok: false } => ({
     ok: false,
-    problem: { file: deck.source, rule, severity: 'error', message },
+    problem: problem(rule, { file: deck.source }, message, { blocking: true }),
   })
   let bytes: Buffer
   try {
@@ -167,6 +152,7 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
+    // Invalid UTF-8: the caller reports the deck as an `encoding` problem.
     return undefined
   }
 }

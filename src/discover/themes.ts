@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
 import { displayPath, toPosix } from '../paths.js'
 
 export interface ThemeSource {
@@ -38,7 +39,7 @@ export async function discoverThemes(
       try {
         themes.push({ file, display, css: await readFile(file, 'utf8') })
       } catch (error) {
-        problems.push({ file: display, rule: 'theme-error', severity: 'error', message: `cannot be read: ${reason(error)}` })
+        problems.push(problem('theme-error', { file: display }, `cannot be read: ${reason(error)}`))
       }
     }
   }

@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Problem } from '../problems.js'
 import type { Engine } from './engine.js'
 import { parseFrontMatter } from './frontmatter.js'
-import { parseRuleSettings, type RuleSettings } from '../rules.js'
+import { parseRuleSettings, problem, type RuleSettings } from '../rules.js'
 import type { AssetRef, DeckLink, RenderEnv } from './plugin.js'
 
 export interface DeckInput {
@@ -62,7 +62,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   if (fm.error) {
     return {
       ok: false,
-      problems: [{ file: source, line: fm.error.line, rule: 'front-matter', severity: 'error', message: `${fm.error.message}; deck not built` }],
+      problems: [problem('front-matter', { file: source, line: fm.error.line }, `${fm.error.message}; deck not built`, { blocking: true })],
     }
   }
 
@@ -74,7 +74,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     rendered = engine.marp.render(input.markdown, { ...env, htmlAsArray: true } as never) as typeof rendered
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    return { ok: false, problems: [{ file: source, rule: 'render-error', severity: 'error', message: `marp-core failed: ${message}` }] }
+    return { ok: false, problems: [problem('render-error', { file: source }, `marp-core failed: ${message}`)] }
   }
   const ctx = env.marpSite
   const stable = stableScopes(Array.isArray(rendered.html) ? rendered.html : [rendered.html], rendered.css)
@@ -83,11 +83,11 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   const problems: Problem[] = []
 
   for (const ref of ctx.unsafe) {
-    problems.push({ file: source, line: ref.line, rule: 'unsafe-path', severity: 'error', message: `${ref.url} ${ref.reason}; not copied` })
+    problems.push(problem('unsafe-path', { file: source, line: ref.line }, `${ref.url} ${ref.reason}; not copied`))
   }
 
   for (const ref of ctx.external) {
-    problems.push({ file: source, line: ref.line, rule: 'external-request', severity: 'warning', message: `${ref.url} ${ref.reason}; the page needs a network to show it` })
+    problems.push(problem('external-request', { file: source, line: ref.line }, `${ref.url} ${ref.reason}; the page needs a network to show it`))
   }
 
   const requested: { name: string; line: number | undefined }[] = []
@@ -95,42 +95,36 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   requested.push(...ctx.themeDirectives)
   for (const { name, line } of requested) {
     if (!engine.themeNames.includes(name)) {
-      problems.push({
-        file: source,
-        ...(line === undefined ? {} : { line }),
-        rule: 'unknown-theme',
-        severity: 'error',
-        message: `theme "${name}" is not registered (known: ${engine.themeNames.join(', ')}); rendered with "${engine.defaultTheme}"`,
-      })
+      problems.push(problem('unknown-theme', { file: source, line }, `theme "${name}" is not registered (known: ${engine.themeNames.join(', ')}); rendered with "${engine.defaultTheme}"`))
     }
   }
 
   if (input.markdown.split(/\r?\n/).slice(fm.length).join('\n').trim() === '') {
-    problems.push({ file: source, slide: 1, rule: 'empty-slide', severity: 'warning', message: 'has no content' })
+    problems.push(problem('empty-slide', { file: source, slide: 1 }, 'has no content'))
   } else {
     slides.forEach((slide, i) => {
       if (isEmptySlide(slide)) {
-        problems.push({ file: source, slide: i + 1, rule: 'empty-slide', severity: 'warning', message: `slide ${i + 1} is empty (two slide breaks in a row?)` })
+        problems.push(problem('empty-slide', { file: source, slide: i + 1 }, `slide ${i + 1} is empty (two slide breaks in a row?)`))
       }
     })
   }
   for (const line of ctx.tooDeep) {
-    problems.push({
-      file: source,
-      line,
-      rule: 'too-deep',
-      severity: 'warning',
-      message: 'is nested deeper than Markdown is parsed (about 10 levels of lists, or 20 of quotes): from here to the end of that list or quote is left out, which can be the rest of the deck',
-    })
+    problems.push(
+      problem(
+        'too-deep',
+        { file: source, line },
+        'is nested deeper than Markdown is parsed (about 10 levels of lists, or 20 of quotes): from here to the end of that list or quote is left out, which can be the rest of the deck',
+      ),
+    )
   }
   for (const image of ctx.missingAlt) {
-    problems.push({ file: source, line: image.line, rule: 'missing-alt', severity: 'warning', message: `image ${image.url} has no alt text; say what it shows for screen readers (\`![a chart of …](…)\`)` })
+    problems.push(problem('missing-alt', { file: source, line: image.line }, `image ${image.url} has no alt text; say what it shows for screen readers (\`![a chart of …](…)\`)`))
   }
 
   const rules = parseRuleSettings(fm.data['rules'])
   for (const message of rules.errors) {
     const line = fm.lines['rules']
-    problems.push({ file: source, ...(line === undefined ? {} : { line }), rule: 'front-matter', severity: 'warning', message })
+    problems.push(problem('front-matter', { file: source, line }, message))
   }
 
   // Marpit keeps the last render's global directives on a protected field; lang and theme are read from it.

@@ -3,6 +3,7 @@ import type { MarpOptionsConfig } from '../config/schema.js'
 import type { ThemeSource } from '../discover/themes.js'
 import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
 import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin } from './plugin.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
@@ -111,23 +112,10 @@ function marpOptions(config: Readonly<MarpOptionsConfig>): MarpOptions {
 function themeProblem(theme: ThemeSource, error: unknown): Problem {
   const e = error as { name?: string; reason?: string; line?: number; message?: string }
   if (e.name === 'CssSyntaxError') {
-    return {
-      file: theme.display,
-      ...(e.line === undefined ? {} : { line: e.line }),
-      rule: 'theme-error',
-      severity: 'error',
-      message: `CSS syntax error: ${e.reason ?? e.message}; theme not registered`,
-    }
+    return problem('theme-error', { file: theme.display, line: e.line }, `CSS syntax error: ${e.reason ?? e.message}; theme not registered`)
   }
   const noName = /name/i.test(e.message ?? '')
-  return {
-    file: theme.display,
-    rule: 'theme-error',
-    severity: 'error',
-    message: noName
-      ? 'has no `/* @theme name */` comment; theme not registered'
-      : `cannot be registered: ${e.message ?? String(error)}`,
-  }
+  return problem('theme-error', { file: theme.display }, noName ? 'has no `/* @theme name */` comment; theme not registered' : `cannot be registered: ${e.message ?? String(error)}`)
 }
 
 const IMPORT = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1/g

@@ -1,5 +1,6 @@
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
 import type { RenderedDeck } from './deck.js'
 import { DECK_LINK } from './plugin.js'
 import { SITE_ROOT } from './refs.js'
@@ -17,7 +18,7 @@ export function linkDecks(deck: RenderedDeck, slugs: ReadonlyMap<string, string>
   const targets = deck.deckLinks.map((link) => {
     const slug = slugs.get(link.source)
     if (slug !== undefined) return `${SITE_ROOT}${encodePath(slug)}/index.html`
-    problems.push({ file: deck.source, line: link.line, rule: 'broken-link', severity: 'error', message: `link ${link.url} goes to ${link.source}, which is not a deck of this site` })
+    problems.push(problem('broken-link', { file: deck.source, line: link.line }, `link ${link.url} goes to ${link.source}, which is not a deck of this site`))
     return escapeAttribute(link.url.replace(/#.*$/, ''))
   })
   const slides = deck.slides.map((html) => html.replace(PLACEHOLDER, (whole, n: string) => targets[Number(n)] ?? whole))

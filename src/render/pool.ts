@@ -6,6 +6,8 @@ import type { DeckInput, RenderResult } from './deck.js'
 import type { KeyedSetup, WorkerStart, WorkerTask } from './worker.js'
 import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
+import { swallowed } from '../log.js'
 
 export interface RenderPool {
   /** Builds an engine for `setup` on a worker: its theme problems; throws for a default theme that is not registered. */
@@ -29,7 +31,8 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
   // worker takes it. A worker stopped with a deck (time limit, memory) is replaced by a fresh one,
   // which warms up the same way before the next deck's clock starts.
   const warmUp: WorkerTask = { warmUp: setup }
-  const warmAll = () => Promise.all(Array.from({ length: threads }, () => pool.run(warmUp).catch(() => undefined)))
+  // A worker that fails to warm up fails the first deck it is given, which reports it.
+  const warmAll = () => Promise.all(Array.from({ length: threads }, () => pool.run(warmUp).catch(swallowed('render', 'warming up a render thread'))))
   let ready = warmAll()
   const limit = pLimit(threads)
   return {
@@ -62,7 +65,7 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
         : outOfMemory
           ? `render ran out of memory (over ${WORKER_HEAP_MB} MB); deck not built`
           : `render failed: ${e.message ?? String(error)}; deck not built`
-      return { ok: false, problems: [{ file: input.source, rule: 'render-error', severity: 'error', message }] }
+      return { ok: false, problems: [problem('render-error', { file: input.source }, message)] }
     }
   }
 }

@@ -44,6 +44,7 @@ export function resolveRef(raw: string, deckDir: string, slug: string): RefResol
   try {
     decoded = decodeURIComponent(pathPart)
   } catch {
+    // Not valid percent-encoding: the path is taken as written (and reported missing if it is).
     decoded = pathPart
   }
   if (decoded.includes('\0')) return { kind: 'unsafe', reason: 'contains a null byte' }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import { swallowed } from '../log.js'
 
 /** Past this size a worker's heap is a runaway deck, not a big one. */
 export const WORKER_HEAP_MB = 2048
@@ -26,7 +27,7 @@ export function startThreads(minThreads = 1, maxThreads = availableParallelism()
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, stackSizeMb: WORKER_STACK_MB },
   })
   // A worker that dies fails its task, which the render pool reports; the pool's own event must not throw.
-  pool.on('error', () => undefined)
+  pool.on('error', swallowed('render', 'a render thread died'))
   return pool
 }
 
@@ -47,5 +48,6 @@ export function startEarlyThreads(): EarlyThreads {
     pool = undefined
     return taken
   }
-  return { take, close: async () => void (await take()?.destroy().catch(() => undefined)) }
+  // Threads no build took over have nothing to finish: one that fails to stop ends with the process.
+  return { take, close: async () => void (await take()?.destroy().catch(swallowed('render', 'stopping the early render threads'))) }
 }

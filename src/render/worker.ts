@@ -12,6 +12,7 @@ import { renderDeck, type DeckInput, type RenderResult } from './deck.js'
 import { createEngine, type Engine } from './engine.js'
 import { MarpSiteError, type ErrorCode } from '../errors.js'
 import type { Problem } from '../problems.js'
+import { debug } from '../log.js'
 
 export interface WorkerSetup {
   readonly themes: readonly ThemeSource[]
@@ -62,8 +63,9 @@ export function warmUp(keyed: KeyedSetup): void {
   if (engine instanceof Error) return
   try {
     renderDeck(engine, { markdown: WARM_UP_DECK, source: 'warm-up.md', slug: 'warm-up' })
-  } catch {
+  } catch (error) {
     // Only a warm-up: a real deck reports its own problems.
+    debug('render')('the warm-up render failed: %s', error)
   }
 }
 
