@@ -244,7 +244,9 @@ describe('bad input: each problem names the file, the other decks still build', 
     // A deck that is there but cannot be read (here a folder with a deck's name, which fails for root
     // too) is still a problem, not gone.
     await mkdir(path.join(root, 'slides/goes.md'))
-    const unreadable = await readDeck(listed.decks[0]!)
+    const [first] = listed.decks
+    if (!first) throw new Error('the deck was not listed')
+    const unreadable = await readDeck(first)
     expect(unreadable).toMatchObject({ ok: false, problem: { rule: 'read-error' } })
     expect(unreadable).not.toHaveProperty('gone')
   })

@@ -95,6 +95,7 @@ describe('the marp-site command', () => {
     const child = spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', '--no-pdf', root], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined } })
     expect(child.status).toBe(EXIT_CODES.PROBLEMS)
     expect(child.stderr).toContain('slides/b.md:1')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape is what must be absent
     expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)
   })
 

@@ -316,6 +316,8 @@ describe('audience view', () => {
   it('never shows speaker notes in the audience view', async () => {
     const page = await open(fileUrl('talk/index.html'))
     try {
+      // innerText, not textContent: what the audience sees, hidden elements left out.
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is checked
       const text = await page.evaluate(() => document.body.innerText)
       expect(text).not.toContain('Note for slide one')
     } finally {

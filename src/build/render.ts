@@ -31,7 +31,7 @@ export async function startRendering(config: ResolvedConfig, prepared: Prepared,
     signal?.throwIfAborted()
     const read = reads[i]
     const input = inputs[i]
-    if (!read || !read.ok || !input) return { kind: 'failed', source, problems: read && !read.ok ? [read.problem] : [] }
+    if (!read?.ok || !input) return { kind: 'failed', source, problems: read && !read.ok ? [read.problem] : [] }
     const rendered: RenderResult = fromCache[i] ?? (await renders.render(input))
     signal?.throwIfAborted()
     if (!rendered.ok) return { kind: 'failed', source, problems: rendered.problems }

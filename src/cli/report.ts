@@ -1,4 +1,4 @@
-import pc from 'picocolors'
+import type pc from 'picocolors'
 import type { BuildResult } from '../build/index.js'
 import { countBySeverity, location, type Problem } from '../problems.js'
 

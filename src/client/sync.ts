@@ -24,7 +24,7 @@ export function createSync(deckKey: string, onMessage: (message: SyncMessage) =>
   }
   let last = ''
   const receive = (message: SyncMessage | undefined) => {
-    if (!message || message.type !== 'goto' || message.sender === sender) return
+    if (message?.type !== 'goto' || message.sender === sender) return
     const key = JSON.stringify(message)
     if (key === last) return // the same message by both routes
     last = key

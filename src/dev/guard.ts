@@ -31,7 +31,7 @@ export type PathCheck = { ok: true; path: string } | { ok: false; status: 400 | 
  * encoding, no backslashes, no encoded slashes, no null bytes, no dotfiles, no absolute-form URLs.
  */
 export function checkPath(target: string | undefined): PathCheck {
-  if (!target || !target.startsWith('/') || target.startsWith('//')) return { ok: false, status: 400 }
+  if (!target?.startsWith('/') || target.startsWith('//')) return { ok: false, status: 400 }
   const raw = target.split('?')[0] ?? ''
   if (raw.includes('#')) return { ok: false, status: 400 }
   if (/%2f|%5c|%00/i.test(raw)) return { ok: false, status: 403 }

@@ -1,4 +1,5 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -74,7 +75,7 @@ export async function startDevServer(options: {
 
     // The file must lie inside the site once symlinks are followed.
     let file = path.join(outDir, ...checked.path.split('/'))
-    let info
+    let info: Stats
     try {
       info = await stat(file)
       if (info.isDirectory()) {
