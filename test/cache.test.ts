@@ -149,6 +149,19 @@ describe('the build cache', () => {
     expect((await buildProject(root)).rendered).toBe(0)
   })
 
+  it('renders again a deck whose theme imports the edited one through @import-theme or an unquoted url()', async () => {
+    const root = await project({
+      'themes/alpha.css': '/* @theme alpha */\nsection { background: rgb(10, 10, 10); }',
+      'themes/marpit.css': "/* @theme marpit */\n@import-theme 'alpha';\nh1 { color: rgb(30, 30, 30); }",
+      'themes/unquoted.css': '/* @theme unquoted */\n@import url(alpha);\nh1 { color: rgb(40, 40, 40); }',
+      'slides/uses-marpit.md': '---\ntheme: marpit\n---\n\n# Marpit',
+      'slides/uses-unquoted.md': '---\ntheme: unquoted\n---\n\n# Unquoted',
+    })
+    expect((await buildProject(root)).rendered).toBe(2)
+    await writeFile(path.join(root, 'themes/alpha.css'), '/* @theme alpha */\nsection { background: rgb(11, 11, 11); }')
+    expect((await buildProject(root)).rendered).toBe(2)
+  })
+
   it('remembers a valid config by its content only: a changed config is validated again', async () => {
     const root = await project({ ...DECKS, 'marp-site.config.json': JSON.stringify({ title: 'Valid' }) })
     await buildProject(root)

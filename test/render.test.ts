@@ -263,6 +263,15 @@ describe('themes', () => {
     expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/y.css', line: 3, rule: 'missing-asset' })])
   })
 
+  it("reports Marpit's @import-theme of a theme that does not exist, as it does @import", () => {
+    const css = "/* @theme z */\n@import-theme 'default';\n@import-theme 'missing';\n@import url(gone);\n"
+    const e = createEngine({ themes: [...themes, { file: '/z.css', display: 'themes/z.css', css }], defaultTheme: 'marp-site', marp: {} })
+    expect(e.problems).toEqual([
+      expect.objectContaining({ file: 'themes/z.css', line: 3, rule: 'missing-asset', message: expect.stringContaining('"missing"') }),
+      expect.objectContaining({ file: 'themes/z.css', line: 4, rule: 'missing-asset', message: expect.stringContaining('"gone"') }),
+    ])
+  })
+
   it('refuses a config default theme that is not registered', () => {
     expect(() => createEngine({ themes, defaultTheme: 'nope', marp: {} })).toThrow(/theme "nope" is not a registered theme/)
   })

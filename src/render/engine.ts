@@ -4,6 +4,7 @@ import type { ThemeSource } from '../discover/themes.js'
 import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
+import { themeImports } from './css-imports.js'
 import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin } from './plugin.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
@@ -118,25 +119,18 @@ function themeProblem(theme: ThemeSource, error: unknown): Problem {
   return problem('theme-error', { file: theme.display }, noName ? 'has no `/* @theme name */` comment; theme not registered' : `cannot be registered: ${e.message ?? String(error)}`)
 }
 
-const IMPORT = /@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1/g
-
 /** A theme's `@import` must name a registered theme; anything else would be fetched by the browser. */
 function importProblems(theme: ThemeSource, themeNames: readonly string[]): Problem[] {
   const problems: Problem[] = []
-  for (const match of theme.css.matchAll(IMPORT)) {
-    const target = match[2] ?? ''
-    const line = theme.css.slice(0, match.index).split('\n').length
+  for (const { target, index } of themeImports(theme.css)) {
+    const line = theme.css.slice(0, index).split('\n').length
     if (themeNames.includes(target)) continue
     const remote = /^([a-z][a-z0-9+.-]+:)?\/\//i.test(target)
-    problems.push({
-      file: theme.display,
-      line,
-      rule: remote ? 'external-request' : 'missing-asset',
-      severity: remote ? 'warning' : 'error',
-      message: remote
-        ? `imports ${target}, which the browser fetches from outside the site`
-        : `imports "${target}", which is not a registered theme (known: ${themeNames.join(', ')})`,
-    })
+    problems.push(
+      remote
+        ? problem('external-request', { file: theme.display, line }, `imports ${target}, which the browser fetches from outside the site`)
+        : problem('missing-asset', { file: theme.display, line }, `imports "${target}", which is not a registered theme (known: ${themeNames.join(', ')})`),
+    )
   }
   return problems
 }

@@ -1,8 +1,8 @@
+import { themeImports } from './css-imports.js'
 import type { RenderResult } from './deck.js'
 import type { WorkerSetup } from './worker.js'
 
 const THEME_NAME = /@theme\s+([^\s*]+)/
-const IMPORT = /@import(?:-theme)?\s+(?:url\(\s*)?(["'])([^"']+)\1/g
 
 /**
  * The CSS of each theme by its `@theme` name, as the engine registers them (a later file with the
@@ -37,5 +37,5 @@ export function themesUsed(result: RenderResult, input: { readonly markdown: str
 }
 
 function imports(css: string): string[] {
-  return [...css.matchAll(IMPORT)].map((m) => m[2] ?? '').filter(Boolean)
+  return themeImports(css).map((i) => i.target)
 }
