@@ -1,17 +1,7 @@
-import type { Rule, Severity } from './rules.js'
+import type { Problem, Severity } from './rules.js'
 
-export type { Rule, Severity } from './rules.js'
-
-/** A problem found in one deck (or theme) that does not stop the rest of the build. Made by `problem` in rules.ts. */
-export interface Problem {
-  /** Source file, relative to the project root, forward slashes. */
-  readonly file: string
-  readonly line?: number
-  readonly slide?: number
-  readonly rule: Rule
-  readonly severity: Severity
-  readonly message: string
-}
+// A Problem is made by `problem` in rules.ts, which owns it with the rule table.
+export type { Problem, Rule, Severity } from './rules.js'
 
 /**
  * A problem as it leaves marp-site, the same wherever it goes: each deck's `problems` in

@@ -1,5 +1,3 @@
-import type { Problem } from './problems.js'
-
 export type Severity = 'error' | 'warning'
 
 export interface RuleInfo {
@@ -39,6 +37,17 @@ export const RULES = {
 } as const satisfies Record<string, RuleInfo>
 
 export type Rule = keyof typeof RULES
+
+/** A problem found in one deck (or theme) that does not stop the rest of the build. */
+export interface Problem {
+  /** Source file, relative to the project root, forward slashes. */
+  readonly file: string
+  readonly line?: number
+  readonly slide?: number
+  readonly rule: Rule
+  readonly severity: Severity
+  readonly message: string
+}
 
 /** Where a problem is: its file (relative to the project root, forward slashes), and line or slide when known. */
 export interface ProblemPlace {

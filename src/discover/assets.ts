@@ -3,8 +3,21 @@ import path from 'node:path'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
-import type { AssetRef } from '../render/plugin.js'
 import { isInside } from '../paths.js'
+
+/** How a deck refers to a file: an image, a background image, an HTML media tag, or a CSS url(). */
+export type RefKind = 'image' | 'background' | 'html' | 'css'
+
+/** A local file a deck refers to, as the renderer found it (see render/plugin.ts). */
+export interface AssetRef {
+  readonly url: string
+  /** The file, relative to the project root. */
+  readonly source: string
+  /** Its place in the site. */
+  readonly target: string
+  readonly line: number
+  readonly kind: RefKind
+}
 
 export interface AssetCopy {
   /** Absolute path of the file to copy. */

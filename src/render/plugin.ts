@@ -1,3 +1,4 @@
+import type { AssetRef } from '../discover/assets.js'
 import { resolveRef, SITE_ROOT, type RefKind } from './refs.js'
 
 /** What the plugin records while a deck is parsed; passed in markdown-it's `env`. */
@@ -21,13 +22,7 @@ export interface RenderEnv {
   }
 }
 
-export interface AssetRef {
-  readonly url: string
-  readonly source: string
-  readonly target: string
-  readonly line: number
-  readonly kind: RefKind
-}
+export type { AssetRef } from '../discover/assets.js'
 
 export interface DeckLink {
   readonly url: string

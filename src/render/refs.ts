@@ -14,7 +14,7 @@ export const TWEMOJI_DIR = '_assets/twemoji/'
 /** Assets from outside a deck's own folder land here, under the deck's output folder. */
 export const OUTSIDE_DIR = '_files'
 
-export type RefKind = 'image' | 'background' | 'html' | 'css'
+export type { RefKind } from '../discover/assets.js'
 
 export type RefResolution =
   | { readonly kind: 'remote' }
