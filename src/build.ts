@@ -22,7 +22,7 @@ import { applyRules, type RuleSettings } from './rules.js'
 import type { ManifestDeck } from './write/manifest.js'
 import { openInPlace, openStaging, type SiteMemory, type Staging } from './write/outdir.js'
 import { openSiteWriter, type DeckOutcome, type IndexRecord, type PageRecords } from './write/site.js'
-import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
+import { findBrowser, INSTALL_HINT, type FoundBrowser } from './browser/find.js'
 import { MarpSiteError } from './errors.js'
 import type { EarlyThreads } from './render/threads.js'
 

@@ -1,8 +1,8 @@
 import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
-import { firstPage, isSiteRequest, launchChromium } from '../pdf/chromium.js'
-import { serveDir } from '../pdf/server.js'
-import { measureOverflow, overflowProblems, TOLERANCE_PX } from './measure.js'
+import { firstPage, isSiteRequest, launchChromium } from '../browser/chromium.js'
+import { serveDir } from '../browser/server.js'
+import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../browser/measure.js'
 
 export interface OverflowTarget {
   readonly slug: string

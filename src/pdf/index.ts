@@ -7,10 +7,10 @@ import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
 import type { Staging } from '../write/outdir.js'
 import type { PrintableDeck } from '../write/site.js'
-import type { FoundBrowser } from './browser.js'
+import type { FoundBrowser } from '../browser/find.js'
 import { finishPdf, readPdfKey } from './document.js'
 import { printDecks, type PrintBrowser, type PrintResult } from './print.js'
-import { serveDir } from './server.js'
+import { serveDir } from '../browser/server.js'
 
 export interface PdfOutcome {
   /** Slug → site path of its PDF, for every deck that has one. */

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os'
 import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core'
 import { reason } from '../errors.js'
-import { firstPage, hasExited, isSiteRequest, launchChromium, withTimeout, type Chromium } from './chromium.js'
+import { firstPage, hasExited, isSiteRequest, launchChromium, withTimeout, type Chromium } from '../browser/chromium.js'
 import type { Problem } from '../problems.js'
-import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../check/measure.js'
-import { deckFrame } from './frame.js'
+import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '../browser/measure.js'
+import { deckFrame } from '../browser/frame.js'
 import { makeHandout } from './handout.js'
 
 export interface PrintJob {
