@@ -449,8 +449,8 @@ async function buildWith(
   // longest wait of a PDF build), while they render. The printer closes it; every other path (nothing
   // to print, an error, Ctrl-C) closes it below. The printer's modules (pdf-lib among them) load
   // meanwhile too.
-  const early = browser && toRender > 0 ? import('./pdf/print.js').then((m) => {
-    const launched = m.launchPrintBrowser(browser.path, config.pdf.timeoutMs)
+  const early = browser && toRender > 0 ? import('./browser/launch.js').then((m) => {
+    const launched = m.launchForDecks(browser.path, config.pdf.timeoutMs)
     void import('./pdf/index.js').catch(() => undefined)
     return launched
   }) : undefined
@@ -530,6 +530,7 @@ async function buildWith(
         pdf: config.pdf,
         browser,
         generator: GENERATOR,
+        env: options.env ?? process.env,
         signal,
         cache: renders.cache,
         prelaunched: early,
