@@ -232,6 +232,21 @@ describe('PDF export', { timeout: 120_000 }, () => {
     }
   })
 
+  it('dates PDFs by the SOURCE_DATE_EPOCH of the environment the build is given, not only of the process', async () => {
+    const before = process.env['SOURCE_DATE_EPOCH']
+    delete process.env['SOURCE_DATE_EPOCH']
+    try {
+      const root = await project({ 'slides/a.md': '# A' })
+      await buildProject(root, { pdf: true }, { env: { ...process.env, SOURCE_DATE_EPOCH: '1600000000' } })
+      const { info } = await readPdf(path.join(root, 'dist/a/a.pdf'))
+      // 1600000000 is 2020-09-13 12:26:40 UTC.
+      expect(info['CreationDate']).toMatch(/^D:20200913122640/)
+      expect(info['ModDate']).toMatch(/^D:20200913122640/)
+    } finally {
+      if (before !== undefined) process.env['SOURCE_DATE_EPOCH'] = before
+    }
+  })
+
   it('blocks requests outside the site while printing, reports them, and never reads local files', async () => {
     const root = await project({
       'slides/x.md': '# Outside\n\n![](https://example.com/remote.png)\n\n<iframe src="file:///etc/passwd" width="600" height="300"></iframe>\n\n<img src="file:///etc/hostname">',
