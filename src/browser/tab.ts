@@ -99,11 +99,11 @@ export async function loadDeck(tab: Tab, deck: TabDeck, base: string, mode: Load
     // Without a recorded frame, the next deck is loaded normally.
     tab.framed = (await p.evaluate(deckFrame, 'remember', url).catch(swallowed('browser', 'recording the frame of a deck page'))) === true
   }
+  // In the page, away from the debug channel: an image that cannot be decoded is laid out as the
+  // browser shows it.
   await p.evaluate(async () => {
     // Laid out now (which requests the fonts and images it needs; no need to wait a frame for
     // that), those loaded, then two frames for marp-core's auto-scaling to settle on the final layout.
-    // An image that cannot be decoded is laid out as the browser shows it (this runs in the page,
-    // away from the debug channel).
     void document.body.getBoundingClientRect()
     await document.fonts.ready
     await Promise.all(Array.from(document.images).map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))))
