@@ -13,7 +13,9 @@ import { promisify } from 'node:util'
 import sirv from 'sirv'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { discoverThemes } from '../src/discover/themes.js'
-import { printDecks } from '../src/pdf/print.js'
+import { launchForDecks } from '../src/browser/launch.js'
+import { visitDecks } from '../src/browser/visit.js'
+import { pdfOutput } from '../src/pdf/print.js'
 import { renderDeck, type RenderedDeck } from '../src/render/deck.js'
 import { createEngine, type Engine } from '../src/render/engine.js'
 import { chromiumPath, launchBrowser } from './helpers/browser.js'
@@ -170,14 +172,20 @@ describe('printing around Chromium and marp-core’s browser script', { timeout:
         slug,
         source: `slides/${slug}.md`,
         page: `${slug}/index.html`,
-        width: 1280,
-        height: 720,
+        viewport: { width: 1280, height: 720 },
         html: () => readFile(path.join(dist, slug, 'index.html'), 'utf8'),
       }))
-      const results = await printDecks(jobs, { browserPath: chromiumPath(), base, timeoutMs: 30_000, concurrency: 1 })
+      const results = await visitDecks(jobs, {
+        outputs: [pdfOutput],
+        launch: () => launchForDecks(chromiumPath(), 30_000),
+        base,
+        load: 'print',
+        timeoutMs: 30_000,
+        concurrency: 1,
+      })
       expect(results.map((r) => r.ok)).toEqual([true, true, true])
       for (const [i, result] of results.entries()) {
-        const pages = await textSizes(result.ok ? result.bytes : new Uint8Array())
+        const pages = await textSizes(result.ok ? result.output(pdfOutput) : new Uint8Array())
         expect(
           pages
             .flat()

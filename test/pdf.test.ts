@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { main } from '../src/cli/main.js'
 import { EXIT_CODES } from '../src/errors.js'
-import { browserCandidates, findBrowser } from '../src/pdf/browser.js'
+import { browserCandidates, findBrowser } from '../src/browser/find.js'
 import { chromiumPath } from './helpers/browser.js'
 import { readPdf } from './helpers/pdf.js'
 import { buildProject, exists, project, readManifest, readOut } from './helpers/project.js'
@@ -229,6 +229,21 @@ describe('PDF export', { timeout: 120_000 }, () => {
     } finally {
       if (before === undefined) delete process.env['SOURCE_DATE_EPOCH']
       else process.env['SOURCE_DATE_EPOCH'] = before
+    }
+  })
+
+  it('dates PDFs by the SOURCE_DATE_EPOCH of the environment the build is given, not only of the process', async () => {
+    const before = process.env['SOURCE_DATE_EPOCH']
+    delete process.env['SOURCE_DATE_EPOCH']
+    try {
+      const root = await project({ 'slides/a.md': '# A' })
+      await buildProject(root, { pdf: true }, { env: { ...process.env, SOURCE_DATE_EPOCH: '1600000000' } })
+      const { info } = await readPdf(path.join(root, 'dist/a/a.pdf'))
+      // 1600000000 is 2020-09-13 12:26:40 UTC.
+      expect(info['CreationDate']).toMatch(/^D:20200913122640/)
+      expect(info['ModDate']).toMatch(/^D:20200913122640/)
+    } finally {
+      if (before !== undefined) process.env['SOURCE_DATE_EPOCH'] = before
     }
   })
 

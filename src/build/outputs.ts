@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js'
 import { swallowed } from '../log.js'
-import type { PrintBrowser } from '../pdf/print.js'
+import type { DeckBrowser } from '../browser/launch.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
 import { GENERATOR } from '../version.js'
@@ -11,7 +11,7 @@ import type { Prepared } from './prepare.js'
 
 /** A browser started while decks render, for the outputs made in a browser (PDFs). */
 export interface WarmOutputs {
-  readonly browser: Promise<PrintBrowser> | undefined
+  readonly browser: Promise<DeckBrowser> | undefined
   /** Closes the browser unless an output maker took it (which closes it itself). */
   close(): Promise<void>
 }
@@ -26,8 +26,8 @@ export function warmOutputs(config: ResolvedConfig, prepared: Prepared, toRender
   const found = prepared.browser
   const browser =
     found && toRender > 0
-      ? import('../pdf/print.js').then((m) => {
-          const launched = m.launchPrintBrowser(found.path, config.pdf.timeoutMs)
+      ? import('../browser/launch.js').then((m) => {
+          const launched = m.launchForDecks(found.path, config.pdf.timeoutMs)
           // Only a head start: the PDF phase imports it again and reports a failure there.
           void import('../pdf/index.js').catch(swallowed('pdf', 'loading the PDF modules early'))
           return launched
@@ -72,6 +72,7 @@ export async function makeOutputs(
     pdf: config.pdf,
     browser,
     generator: GENERATOR,
+    env: options.env ?? process.env,
     signal: options.signal,
     cache,
     prelaunched: warm.browser,

@@ -6,7 +6,7 @@ import { discoverDecks, readDeck, type DeckSource, type ReadResult } from '../di
 import { discoverThemes } from '../discover/themes.js'
 import { MarpSiteError } from '../errors.js'
 import { digest } from '../hash.js'
-import { findBrowser, INSTALL_HINT, type FoundBrowser } from '../pdf/browser.js'
+import { findBrowser, INSTALL_HINT, type FoundBrowser } from '../browser/find.js'
 import type { Problem } from '../problems.js'
 import type { DeckInput } from '../render/deck.js'
 import type { WorkerSetup } from '../render/worker.js'

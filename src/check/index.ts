@@ -5,26 +5,15 @@ import { buildWith } from '../build/index.js'
 import { resolveConfig } from '../config/resolve.js'
 import type { InlineConfig } from '../config/types.js'
 import { slugFor } from '../discover/slug.js'
-import { findBrowser } from '../pdf/browser.js'
+import { findBrowser } from '../browser/find.js'
 import { isInside, toPosix } from '../paths.js'
-import type { Problem } from '../problems.js'
+import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import { findOverflow } from './overflow.js'
 import { applyRules, settingFor } from '../rules.js'
 import type { EarlyThreads } from '../render/threads.js'
 
-/** One problem as `check --format json` prints it (the contract in ARCHITECTURE.md, plus file and line). */
-export interface CheckProblem {
-  readonly deck: string
-  readonly slide?: number
-  readonly rule: string
-  readonly severity: 'error' | 'warning'
-  readonly message: string
-  readonly file: string
-  readonly line?: number
-}
-
 export interface CheckResult {
-  readonly problems: readonly CheckProblem[]
+  readonly problems: readonly ProblemRecord[]
   /** Raw problems, for the text report. */
   readonly raw: readonly Problem[]
   readonly notices: readonly string[]
@@ -53,18 +42,10 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
       notices.push('No Chromium, Chrome or Edge found: the overflow rule was skipped. Install one or set CHROME_PATH.')
     }
     const slugOf = new Map(result.decks.map((d) => [d.source, d.slug]))
-    const problems = raw.map((p): CheckProblem => {
+    const problems = raw.map((p): ProblemRecord => {
       const file = path.resolve(config.root, p.file)
       const deck = slugOf.get(p.file) ?? (isInside(config.slidesDir, file) && /\.(md|markdown)$/i.test(file) ? slugFor(toPosix(path.relative(config.slidesDir, file))) : '')
-      return {
-        deck,
-        ...(p.slide === undefined ? {} : { slide: p.slide }),
-        rule: p.rule,
-        severity: p.severity,
-        message: p.message,
-        file: p.file,
-        ...(p.line === undefined ? {} : { line: p.line }),
-      }
+      return problemRecord(deck, p)
     })
     return { problems, raw, notices, decks: result.found }
   } finally {

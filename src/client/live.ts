@@ -1,4 +1,4 @@
-import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../check/measure.js'
+import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../browser/measure.js'
 import type { ProblemRecord } from '../problems.js'
 /**
  * The dev server's live-reload client, injected into every page it serves. A rebuild reloads the

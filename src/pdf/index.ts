@@ -1,16 +1,21 @@
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import type { FoundBrowser } from '../browser/find.js'
+import { launchForDecks, type DeckBrowser } from '../browser/launch.js'
+import { overflowOutput } from '../browser/overflow.js'
+import { serveDir } from '../browser/server.js'
+import { visitDecks, type VisitFailure, type VisitResult } from '../browser/visit.js'
+import type { Cache } from '../cache/store.js'
 import type { PdfConfig } from '../config/types.js'
 import { encodePath } from '../discover/slug.js'
+import { sha256 } from '../hash.js'
+import { debug, swallowed } from '../log.js'
 import type { Problem } from '../problems.js'
-import type { Cache } from '../cache/store.js'
+import { problem } from '../rules.js'
 import type { Staging } from '../write/outdir.js'
-import type { PrintableDeck } from '../write/site.js'
-import type { FoundBrowser } from './browser.js'
+import { pdfPath, type DeckPage } from '../write/pages.js'
 import { finishPdf, readPdfKey } from './document.js'
-import { printDecks, type PrintBrowser, type PrintResult } from './print.js'
-import { serveDir } from './server.js'
+import { pdfOutput, type PrintJob } from './print.js'
 
 export interface PdfOutcome {
   /** Slug → site path of its PDF, for every deck that has one. */
@@ -26,15 +31,17 @@ export interface PdfOutcome {
  * changed, prints the others from the staging folder through a private local server.
  */
 export async function makePdfs(options: {
-  decks: readonly PrintableDeck[]
+  decks: readonly DeckPage[]
   staging: Staging
   outDir: string
   pdf: PdfConfig
   browser: FoundBrowser
   generator: string
+  /** The build's environment, for `SOURCE_DATE_EPOCH` (the PDFs' dates). */
+  env: NodeJS.ProcessEnv
   signal?: AbortSignal | undefined
-  /** A browser started early by the build; closed here when nothing needs printing. */
-  prelaunched?: Promise<PrintBrowser> | undefined
+  /** A browser started early by the build (see launchForDecks); closed here when nothing needs printing. */
+  prelaunched?: Promise<DeckBrowser> | undefined
   /** Keeps each PDF's print-time problems (overflow, blocked requests), so a reused PDF still reports them. */
   cache?: Cache | undefined
   onProgress?: ((done: number, total: number, source: string) => void) | undefined
@@ -42,32 +49,37 @@ export async function makePdfs(options: {
   baseUrl?: string | undefined
 }): Promise<PdfOutcome> {
   const { decks, staging, pdf, browser, generator } = options
-  const epoch = process.env['SOURCE_DATE_EPOCH']
+  const epoch = options.env['SOURCE_DATE_EPOCH']
   const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date()
-  const keyOf = (d: PrintableDeck) =>
-    createHash('sha256')
-      .update([d.contentKey, generator, browser.path, pdf.notes === 'annotations' ? 'notes' : pdf.notes || '', epoch ?? 'now'].join('\n'))
-      .digest('hex')
-      .slice(0, 32)
+  const keyOf = (d: DeckPage) => sha256([d.contentKey, generator, browser.path, pdf.notes === 'annotations' ? 'notes' : pdf.notes || '', epoch ?? 'now'].join('\n'), 32)
+  const log = debug('cache')
 
   const pdfs = new Map<string, string>()
   const problems = new Map<string, Problem[]>()
-  const toPrint: PrintableDeck[] = []
+  const toPrint: DeckPage[] = []
   for (const deck of decks) {
     const key = keyOf(deck)
-    const before = await readFile(path.join(options.outDir, ...deck.pdf.split('/'))).catch(() => undefined)
+    const file = pdfPath(deck.deck.slug)
+    // No PDF there (a first build, a new deck): it is printed.
+    const before = await readFile(path.join(options.outDir, ...file.split('/'))).catch(swallowed('pdf', `reading the previous ${file}`))
     // A PDF made without SOURCE_DATE_EPOCH carries its own date: reuse it only with a fixed epoch or as is.
     // Without what printing found (no cache), the deck is printed again.
-    const found = before && readPdfKey(before) === key ? await options.cache?.get<Problem[]>('prints', key) : undefined
+    const made = before && readPdfKey(before)
+    const found = before && made === key ? await options.cache?.get<Problem[]>('prints', key) : undefined
     if (before && found) {
-      await staging.write(deck.pdf, before)
-      pdfs.set(deck.deck.slug, deck.pdf)
+      log('PDF %s reused (key %s)', file, key)
+      await staging.write(file, before)
+      pdfs.set(deck.deck.slug, file)
       if (found.length > 0) problems.set(deck.deck.slug, found)
-    } else toPrint.push(deck)
+    } else {
+      log('PDF %s printed: %s', file, !before ? 'none before' : made !== key ? `made from other inputs (key ${made ?? 'none'}, now ${key})` : 'what printing found is not cached')
+      toPrint.push(deck)
+    }
   }
   let done = decks.length - toPrint.length
   if (toPrint.length === 0) {
-    await options.prelaunched?.then((c) => c.close(), () => undefined)
+    // Nothing to print: the early browser is closed; one that did not start has nothing to close.
+    await options.prelaunched?.then((c) => c.close(), swallowed('pdf', 'starting the browser early'))
     return { pdfs, problems, printed: 0, reused: done }
   }
 
@@ -76,13 +88,18 @@ export async function makePdfs(options: {
     const bySlug = new Map(toPrint.map((d) => [d.deck.slug, d]))
     // Each PDF is finished (metadata, outline, notes) and written while the browser prints the next.
     const finishing: Promise<void>[] = []
-    const finish = async (result: PrintResult): Promise<void> => {
-      const deck = bySlug.get(result.slug)
+    const finish = async (result: VisitResult<PrintJob>): Promise<void> => {
+      const { slug } = result.job
+      const deck = bySlug.get(slug)
       if (!deck) return
-      if (result.problems.length > 0) problems.set(result.slug, [...result.problems])
-      if (!result.ok) return
+      if (!result.ok) {
+        problems.set(slug, [problem('pdf-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs))])
+        return
+      }
+      if (result.problems.length > 0) problems.set(slug, [...result.problems])
+      const file = pdfPath(slug)
       const { meta } = deck.deck
-      const bytes = await finishPdf(result.bytes, {
+      const bytes = await finishPdf(result.output(pdfOutput), {
         title: meta.title,
         author: meta.author,
         subject: meta.description,
@@ -92,29 +109,35 @@ export async function makePdfs(options: {
         date,
         generator,
         key: keyOf(deck),
-        siteLinks: { origin: `${server.base}/`, pdfDir: encodePath(path.posix.dirname(deck.pdf)), baseUrl: options.baseUrl },
+        siteLinks: { origin: `${server.base}/`, pdfDir: encodePath(path.posix.dirname(file)), baseUrl: options.baseUrl },
       })
-      await staging.write(deck.pdf, bytes)
+      await staging.write(file, bytes)
       await options.cache?.set('prints', keyOf(deck), result.problems)
-      pdfs.set(result.slug, deck.pdf)
+      pdfs.set(slug, file)
     }
     try {
-      await printDecks(
-        toPrint.map((d) => ({
-          slug: d.deck.slug,
-          source: d.deck.source,
-          page: encodePath(d.page),
-          width: d.deck.meta.width,
-          height: d.deck.meta.height,
-          handout: pdf.notes === 'handout' ? { notes: d.deck.notes, title: d.deck.meta.title } : undefined,
-          html: () => readFile(path.join(staging.dir, ...d.page.split('/')), 'utf8'),
-        })),
+      await visitDecks<PrintJob>(
+        toPrint.map(
+          (d): PrintJob => ({
+            slug: d.deck.slug,
+            source: d.deck.source,
+            page: encodePath(d.page),
+            viewport: { width: d.deck.meta.width, height: d.deck.meta.height },
+            handout: pdf.notes === 'handout' ? { notes: d.deck.notes, title: d.deck.meta.title } : undefined,
+            html: () => readFile(path.join(staging.dir, ...d.page.split('/')), 'utf8'),
+          }),
+        ),
         {
-          browserPath: browser.path,
+          // The overflow rule, measured on the page as laid out for printing, before the PDF's
+          // flattening of auto-scaled parts changes it.
+          outputs: [overflowOutput, pdfOutput],
+          launch: () => launchForDecks(browser.path, pdf.timeoutMs),
+          prelaunched: options.prelaunched,
           base: server.base,
+          load: 'print',
           timeoutMs: pdf.timeoutMs,
           signal: options.signal,
-          prelaunched: options.prelaunched,
+          blockedWhile: 'printing the PDF',
           onDone: (_, __, job) => {
             done += 1
             options.onProgress?.(done, decks.length, job.source)
@@ -130,5 +153,19 @@ export async function makePdfs(options: {
     return { pdfs, problems, printed: toPrint.length, reused: decks.length - toPrint.length }
   } finally {
     await server.close()
+  }
+}
+
+/** A deck's `pdf-error` message. */
+function failureMessage(failure: VisitFailure, timeoutMs: number): string {
+  switch (failure.kind) {
+    case 'no-browser':
+      return `PDF not made: the browser did not start (${failure.reason})`
+    case 'timeout':
+      return `PDF not made: printing took longer than ${Math.round(timeoutMs / 1000)} s (config pdf.timeout)`
+    case 'crashed':
+      return 'PDF not made: the browser crashed'
+    case 'error':
+      return `PDF not made: ${failure.reason}`
   }
 }

@@ -18,24 +18,14 @@ import { settingFor } from '../rules.js'
 import { inlinePage } from './inline.js'
 import { contentHash } from '../hash.js'
 import { katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
+import { pdfPath, type DeckPage } from './pages.js'
 
 export type DeckOutcome =
   | { readonly kind: 'rendered'; readonly deck: RenderedDeck; readonly copies: readonly AssetCopy[]; readonly problems: readonly Problem[] }
   | { readonly kind: 'failed'; readonly source: DeckSource; readonly problems: readonly Problem[] }
 
-/** A deck whose page was written and that can be printed. */
-export interface PrintableDeck {
-  readonly deck: RenderedDeck
-  /** Site path of its page (`talks/intro/index.html`). */
-  readonly page: string
-  /** Site path its PDF gets (`talks/intro/intro.pdf`). */
-  readonly pdf: string
-  /** Hash of everything the printed PDF depends on in the site: page, CSS, files. */
-  readonly contentKey: string
-}
-
 export interface WrittenPages {
-  readonly printable: readonly PrintableDeck[]
+  readonly printable: readonly DeckPage[]
   /** Writes the index and the manifest, given the PDFs that were made; rewrites pages that lost theirs. */
   finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>): Promise<WrittenSite>
 }
@@ -155,7 +145,7 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
   let needsKatex = false
   // By the decks' order, whichever order their renders arrive in.
   const entries: ({ manifest: ManifestDeck; summary: DeckSummary; problems: readonly Problem[]; kept: boolean } | undefined)[] = []
-  const printables: (PrintableDeck | undefined)[] = []
+  const printables: (DeckPage | undefined)[] = []
   const rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
   const previous = new Map((staging.previous?.decks ?? []).map((d) => [d.source, d]))
 
@@ -190,7 +180,7 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
     needsKatex ||= derived.katex
     for (const target of derived.emoji) emoji.add(target)
 
-    const pdfPath = `${deck.slug}/${deck.slug.split('/').pop() ?? 'deck'}.pdf`
+    const pdfFile = pdfPath(deck.slug)
     const from = encodePath(pageDir)
     const page = (withRuntime: boolean): PageAssets => ({
       root: rootPrefix(pageDir),
@@ -222,10 +212,10 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
     const key =
       templatesKey === undefined
         ? undefined
-        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, config.rules, config.singleFile, withPdf ? pdfPath : null, page(true), page(false)]))
+        : contentHash(JSON.stringify([templatesKey, generator, derived.content, site, summary, config.lang, config.rules, config.singleFile, withPdf ? pdfFile : null, page(true), page(false)]))
     const before = key === undefined ? undefined : options.previous?.[deck.slug]
     const makePages = async (): Promise<string> => {
-      let html = await renderPage(withPdf ? pdfPath : undefined)
+      let html = await renderPage(withPdf ? pdfFile : undefined)
       if (config.singleFile) html = await inlinePage(html, pageDir, siteFile)
       rendered += 1
       await Promise.all([staging.write(pagePaths[0], html), staging.write(pagePaths[1], await templates.thumbPage(thumbData()))])
@@ -262,7 +252,7 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
     if (withPdf) {
       const files = await Promise.all(outcome.copies.map(async (c) => `${c.target}:${contentHash(await readFile(c.from))}`))
       // `key` stands for the page (same key, same page), whether it was made or reused.
-      printables[order] = { deck, page: `${deck.slug}/index.html`, pdf: pdfPath, contentKey: contentHash([generator, key ?? html ?? '', derived.css, ...files].join('\n')) }
+      printables[order] = { deck, page: `${deck.slug}/index.html`, contentKey: contentHash([generator, key ?? html ?? '', derived.css, ...files].join('\n')) }
     }
   }
 

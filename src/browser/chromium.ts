@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'puppeteer-core'
 import { MarpSiteError } from '../errors.js'
+import { swallowed } from '../log.js'
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -65,7 +66,9 @@ export interface Chromium {
  */
 export async function launchChromium(options: { browserPath: string; profilePrefix: string; protocolTimeout?: number }): Promise<Chromium> {
   const driver = import('puppeteer-core')
-  driver.catch(() => undefined)
+  // Awaited below, where a failure to load it is thrown; this only keeps an early failure (while the
+  // browser starts) from counting as an unhandled rejection.
+  driver.catch(swallowed('browser', 'loading the browser driver'))
   const profile = await mkdtemp(path.join(tmpdir(), options.profilePrefix))
   const child = spawn(options.browserPath, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -74,12 +77,14 @@ export async function launchChromium(options: { browserPath: string; profilePref
   process.once('exit', killOnExit)
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit').catch(() => undefined)
+      // Only waited for: an error here means the process is gone already.
+      const exited = once(child, 'exit').catch(swallowed('browser', 'waiting for the browser to exit'))
       child.kill('SIGKILL')
       await withTimeout(exited, 5000)
     }
     process.removeListener('exit', killOnExit)
-    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined)
+    // A profile left in the temp folder costs disk space only; closing must not fail for it.
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(swallowed('browser', 'removing the browser profile'))
   }
   let browser: Browser
   try {
@@ -97,7 +102,8 @@ export async function launchChromium(options: { browserPath: string; profilePref
   return {
     browser,
     async close() {
-      await withTimeout(browser.close().catch(() => undefined), 5000)
+      // A browser that does not close cleanly is killed next (stop).
+      await withTimeout(browser.close().catch(swallowed('browser', 'closing the browser')), 5000)
       await stop()
     },
   }
@@ -149,7 +155,8 @@ function devToolsEndpoint(child: ChildProcess, browserPath: string): Promise<str
  * fewer.
  */
 export async function firstPage(browser: Browser): Promise<Page> {
-  const target = await browser.waitForTarget((t) => t.type() === 'page', { timeout: 5000 }).catch(() => undefined)
+  // No first tab in time: a new one does as well.
+  const target = await browser.waitForTarget((t) => t.type() === 'page', { timeout: 5000 }).catch(swallowed('browser', 'waiting for the first tab'))
   return (await target?.page()) ?? browser.newPage()
 }
 

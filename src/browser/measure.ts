@@ -1,4 +1,5 @@
 import type { Problem } from '../problems.js'
+import { problem } from '../rules.js'
 
 /** Pixels a slide may overflow by before it counts (sub-pixel rounding). */
 export const TOLERANCE_PX = 1
@@ -11,13 +12,13 @@ export interface Overflow {
 
 /** The `overflow` problems of a deck from what measureOverflow found on its page. */
 export function overflowProblems(source: string, found: readonly Overflow[]): Problem[] {
-  return found.map(({ slide, px, side }) => ({
-    file: source,
-    slide,
-    rule: 'overflow',
-    severity: 'error',
-    message: `slide ${slide}: content runs ${px} px past the ${side} of the slide; split the slide (a \`---\` or \`headingDivider\`), shrink it with a class (\`<!-- _class: small -->\` and a style), or mark a long heading \`# <!-- fit --> …\``,
-  }))
+  return found.map(({ slide, px, side }) =>
+    problem(
+      'overflow',
+      { file: source, slide },
+      `slide ${slide}: content runs ${px} px past the ${side} of the slide; split the slide (a \`---\` or \`headingDivider\`), shrink it with a class (\`<!-- _class: small -->\` and a style), or mark a long heading \`# <!-- fit --> …\``,
+    ),
+  )
 }
 
 /**

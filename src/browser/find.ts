@@ -75,6 +75,7 @@ async function isExecutable(file: string): Promise<boolean> {
     await access(file, constants.X_OK)
     return true
   } catch {
+    // Missing, unreadable or not executable: not a browser to use (the callers say what was looked for).
     return false
   }
 }
