@@ -6,12 +6,12 @@ import type { ResolvedConfig } from '../config/types.js'
 import type { AssetCopy } from '../discover/assets.js'
 import type { DeckSource } from '../discover/decks.js'
 import { encodePath } from '../discover/slug.js'
-import { countBySeverity, type Problem } from '../problems.js'
+import { countBySeverity, problemRecord, type Problem } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
 import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/refs.js'
 import type { DeckSummary, PageAssets, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
-import { manifestProblem, serializeManifest, type ManifestDeck } from './manifest.js'
+import { serializeManifest, type ManifestDeck } from './manifest.js'
 import type { Staging } from './outdir.js'
 import { relativize, relativeUrl, rootedTargets, rootPrefix } from './relativize.js'
 import { settingFor } from '../rules.js'
@@ -292,7 +292,7 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
             // Not the page its key describes: the next build must make it again.
             delete records[slug]
           }
-          decks.push({ ...entry.manifest, pdf, problems: problems.map((p) => manifestProblem(slug, p)) })
+          decks.push({ ...entry.manifest, pdf, problems: problems.map((p) => problemRecord(slug, p)) })
           const { errors, warnings } = countBySeverity(problems)
           summaries.push({ ...entry.summary, pdfHref: pdf === null ? undefined : encodePath(pdf), errors, warnings })
         }
