@@ -20,7 +20,9 @@ import type { Templates } from './template/engine.js'
 import { GENERATOR } from './version.js'
 import { applyRules, type RuleSettings } from './rules.js'
 import type { ManifestDeck } from './write/manifest.js'
-import { openInPlace, openStaging, type SiteMemory, type Staging } from './write/outdir.js'
+import type { SiteMemory, Staging } from './write/outdir.js'
+import { openStaging } from './write/staging.js'
+import { openInPlace } from './write/in-place.js'
 import { openSiteWriter, type DeckOutcome, type IndexRecord, type PageRecords } from './write/site.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from './pdf/browser.js'
 import { MarpSiteError } from './errors.js'
@@ -543,7 +545,7 @@ async function buildWith(
     const written = await pages.finish(pdf.pdfs, pdf.problems)
     signal?.throwIfAborted()
     await staging.commit()
-    const kept = options.session && staging.remember?.({ generator: GENERATOR, decks: written.decks })
+    const kept = options.session && staging.remember({ generator: GENERATOR, decks: written.decks })
     if (options.session && kept) options.session.site = { outDir: config.outDir, memory: kept, index: written.index }
     if (keepPages) await renders.cache?.set('pages', pagesKey, written.pages)
 
