@@ -522,11 +522,11 @@ async function buildWith(
 
     const pages = await writer.close()
     let pdf = { pdfs: new Map<string, string>(), problems: new Map<string, Problem[]>(), printed: 0, reused: 0 }
-    if (browser && pages.printable.length > 0) {
+    if (browser && pages.decks.length > 0) {
       // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
       const { makePdfs } = await import('./pdf/index.js')
       pdf = await makePdfs({
-        decks: pages.printable,
+        decks: pages.decks,
         staging,
         outDir: config.outDir,
         pdf: config.pdf,

@@ -6,7 +6,7 @@ import { encodePath } from '../discover/slug.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
 import type { Staging } from '../write/outdir.js'
-import type { PrintableDeck } from '../write/site.js'
+import { pdfPath, type DeckPage } from '../write/pages.js'
 import type { FoundBrowser } from './browser.js'
 import { finishPdf, readPdfKey } from './document.js'
 import { printDecks, type PrintBrowser, type PrintResult } from './print.js'
@@ -26,7 +26,7 @@ export interface PdfOutcome {
  * changed, prints the others from the staging folder through a private local server.
  */
 export async function makePdfs(options: {
-  decks: readonly PrintableDeck[]
+  decks: readonly DeckPage[]
   staging: Staging
   outDir: string
   pdf: PdfConfig
@@ -44,7 +44,7 @@ export async function makePdfs(options: {
   const { decks, staging, pdf, browser, generator } = options
   const epoch = process.env['SOURCE_DATE_EPOCH']
   const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date()
-  const keyOf = (d: PrintableDeck) =>
+  const keyOf = (d: DeckPage) =>
     createHash('sha256')
       .update([d.contentKey, generator, browser.path, pdf.notes === 'annotations' ? 'notes' : pdf.notes || '', epoch ?? 'now'].join('\n'))
       .digest('hex')
@@ -52,16 +52,16 @@ export async function makePdfs(options: {
 
   const pdfs = new Map<string, string>()
   const problems = new Map<string, Problem[]>()
-  const toPrint: PrintableDeck[] = []
+  const toPrint: DeckPage[] = []
   for (const deck of decks) {
     const key = keyOf(deck)
-    const before = await readFile(path.join(options.outDir, ...deck.pdf.split('/'))).catch(() => undefined)
+    const before = await readFile(path.join(options.outDir, ...pdfPath(deck.deck.slug).split('/'))).catch(() => undefined)
     // A PDF made without SOURCE_DATE_EPOCH carries its own date: reuse it only with a fixed epoch or as is.
     // Without what printing found (no cache), the deck is printed again.
     const found = before && readPdfKey(before) === key ? await options.cache?.get<Problem[]>('prints', key) : undefined
     if (before && found) {
-      await staging.write(deck.pdf, before)
-      pdfs.set(deck.deck.slug, deck.pdf)
+      await staging.write(pdfPath(deck.deck.slug), before)
+      pdfs.set(deck.deck.slug, pdfPath(deck.deck.slug))
       if (found.length > 0) problems.set(deck.deck.slug, found)
     } else toPrint.push(deck)
   }
@@ -92,11 +92,11 @@ export async function makePdfs(options: {
         date,
         generator,
         key: keyOf(deck),
-        siteLinks: { origin: `${server.base}/`, pdfDir: encodePath(path.posix.dirname(deck.pdf)), baseUrl: options.baseUrl },
+        siteLinks: { origin: `${server.base}/`, pdfDir: encodePath(path.posix.dirname(pdfPath(deck.deck.slug))), baseUrl: options.baseUrl },
       })
-      await staging.write(deck.pdf, bytes)
+      await staging.write(pdfPath(deck.deck.slug), bytes)
       await options.cache?.set('prints', keyOf(deck), result.problems)
-      pdfs.set(result.slug, deck.pdf)
+      pdfs.set(result.slug, pdfPath(deck.deck.slug))
     }
     try {
       await printDecks(
