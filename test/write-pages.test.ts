@@ -61,7 +61,11 @@ function problem(severity: Problem['severity'], line?: number): Problem {
 }
 
 function summary(slug: string, date: string | undefined, draft = false): DeckSummary {
-  return { ...summaryFromManifest({ slug, source: `slides/${slug}.md`, title: slug, description: '', slides: 1, html: '', pdf: null, problems: [] }, []), date, draft }
+  return {
+    ...summaryFromManifest({ slug, source: `slides/${slug}.md`, title: slug, description: '', slides: 1, html: '', pdf: null, problems: [] }, []),
+    date,
+    draft,
+  }
 }
 
 describe('pdfPath: where a deck PDF goes', () => {
@@ -129,9 +133,28 @@ describe('summaries: what the index shows of a deck', () => {
   })
 
   it('shows a kept deck as its manifest entry says, with this build’s problems', () => {
-    const entry: ManifestDeck = { slug: 'talks/intro', source: 'slides/talks/intro.md', title: 'Intro', description: 'd', slides: 4, html: 'talks/intro/index.html', pdf: 'talks/intro/intro.pdf', problems: [] }
+    const entry: ManifestDeck = {
+      slug: 'talks/intro',
+      source: 'slides/talks/intro.md',
+      title: 'Intro',
+      description: 'd',
+      slides: 4,
+      html: 'talks/intro/index.html',
+      pdf: 'talks/intro/intro.pdf',
+      problems: [],
+    }
     const s = summaryFromManifest(entry, [problem('error')])
-    expect(s).toMatchObject({ title: 'Intro', slides: 4, pdfHref: 'talks/intro/intro.pdf', errors: 1, warnings: 0, draft: false, tags: [], width: 1280, height: 720 })
+    expect(s).toMatchObject({
+      title: 'Intro',
+      slides: 4,
+      pdfHref: 'talks/intro/intro.pdf',
+      errors: 1,
+      warnings: 0,
+      draft: false,
+      tags: [],
+      width: 1280,
+      height: 720,
+    })
   })
 })
 
@@ -163,7 +186,13 @@ describe('the manifest entry of a deck', () => {
 })
 
 describe('the deck page', () => {
-  const inputs = (d: RenderedDeck): DeckPageInputs => ({ site: SITE, deck: d, summary: summarize(d, []), shared: SHARED, config: { lang: 'en', rules: { overflow: 'warning' } } })
+  const inputs = (d: RenderedDeck): DeckPageInputs => ({
+    site: SITE,
+    deck: d,
+    summary: summarize(d, []),
+    shared: SHARED,
+    config: { lang: 'en', rules: { overflow: 'warning' } },
+  })
 
   it('gives the runtime links relative to the page', () => {
     expect(deckRuntimeData(deck(), pdfPath('talks/intro'), 'error')).toEqual({
@@ -198,7 +227,10 @@ describe('the deck page', () => {
   })
 
   it('makes site-root URLs relative: the slides to the deck folder, the CSS to the CSS folder', () => {
-    const d = deck({ slides: [`<svg><image href="${SITE_ROOT}talks/intro/a.png"/><img src="${SITE_ROOT}_assets/twemoji/1f604.svg"></svg>`], css: `@font-face { src: url(${SITE_ROOT}_assets/katex/KaTeX_Main.woff2) }` })
+    const d = deck({
+      slides: [`<svg><image href="${SITE_ROOT}talks/intro/a.png"/><img src="${SITE_ROOT}_assets/twemoji/1f604.svg"></svg>`],
+      css: `@font-face { src: url(${SITE_ROOT}_assets/katex/KaTeX_Main.woff2) }`,
+    })
     const derived = derive(d)
     expect(derived.slides()[0]?.html).toBe('<svg><image href="a.png"/><img src="../../_assets/twemoji/1f604.svg"></svg>')
     expect(derived.css).toBe('@font-face { src: url(../katex/KaTeX_Main.woff2) }')
@@ -208,7 +240,8 @@ describe('the deck page', () => {
   })
 
   it('has a key that changes with what the page shows, and only then', () => {
-    const key = (pdf: string | null, d = deck()) => pageKey({ ...inputs(d), templatesKey: 't', generator: 'g', config: { lang: 'en', rules: {}, singleFile: false }, pdf })
+    const key = (pdf: string | null, d = deck()) =>
+      pageKey({ ...inputs(d), templatesKey: 't', generator: 'g', config: { lang: 'en', rules: {}, singleFile: false }, pdf })
     expect(key(null)).toBe(key(null))
     expect(key('talks/intro/intro.pdf')).not.toBe(key(null))
     expect(key(null, deck({ meta: { title: 'Other' } }))).not.toBe(key(null))

@@ -53,7 +53,13 @@ async function copySharedFile(outDir: string, stagingDir: string, target: string
  * `except`) are added to `produced`, so that the commit does not remove them; each shared file its
  * pages link is handed to `keep`, which answers whether it is there (and marks it produced).
  */
-export async function keepInPlace(outDir: string, sitePath: string, except: readonly string[], produced: Set<string>, keep: (target: string) => Promise<boolean>): Promise<boolean> {
+export async function keepInPlace(
+  outDir: string,
+  sitePath: string,
+  except: readonly string[],
+  produced: Set<string>,
+  keep: (target: string) => Promise<boolean>,
+): Promise<boolean> {
   let entries: string[]
   try {
     entries = (await readdir(fileIn(outDir, sitePath), { recursive: true })) as string[]

@@ -177,8 +177,15 @@ async function removeUnproduced(outDir: string, produced: ReadonlySet<string>): 
     swallowed('write', `listing ${outDir}`)(error)
     entries = []
   }
-  const sitePathOf = (e: Dirent) => path.relative(outDir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/')
-  const stale = entries.filter((e) => e.isFile()).map(sitePathOf).filter((sitePath) => !produced.has(sitePath))
+  const sitePathOf = (e: Dirent) =>
+    path
+      .relative(outDir, path.join(e.parentPath ?? e.path, e.name))
+      .split(path.sep)
+      .join('/')
+  const stale = entries
+    .filter((e) => e.isFile())
+    .map(sitePathOf)
+    .filter((sitePath) => !produced.has(sitePath))
   await removeLeftovers(outDir, stale, produced, entries.filter((e) => e.isDirectory()).map(sitePathOf))
 }
 

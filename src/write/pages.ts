@@ -104,7 +104,10 @@ export function pageAssets(pageDir: string, cssPath: string, shared: SharedPaths
 
 /** JSON that is safe inside `<script type="application/json">`: no `</script>` or `<!--` can end it. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
 }
 
 /** What the index and the thumbnail show of a rendered deck (no PDF yet: see settleDeck). */
@@ -179,7 +182,12 @@ export function manifestEntry(deck: RenderedDeck): ManifestDeck {
  * A deck's manifest entry and summary once its PDF (site path, or null) and all its problems (its
  * render's and printing's) are known.
  */
-export function settleDeck(entry: ManifestDeck, summary: DeckSummary, pdf: string | null, problems: readonly Problem[]): { manifest: ManifestDeck; summary: DeckSummary } {
+export function settleDeck(
+  entry: ManifestDeck,
+  summary: DeckSummary,
+  pdf: string | null,
+  problems: readonly Problem[],
+): { manifest: ManifestDeck; summary: DeckSummary } {
   const { errors, warnings } = countBySeverity(problems)
   return {
     manifest: { ...entry, pdf, problems: problems.map((p) => problemRecord(entry.slug, p)) },
@@ -235,7 +243,14 @@ export function thumbPageData({ site, deck, summary, shared }: DeckPageInputs): 
  * digest), marp-site, the deck's content (by digest), and the rest as is. `pdf`: the PDF its page
  * links, null when the build makes none.
  */
-export function pageKeyInputs(inputs: DeckPageInputs & { readonly templatesKey: string; readonly generator: string; readonly config: Pick<ResolvedConfig, 'singleFile'>; readonly pdf: string | null }): unknown[] {
+export function pageKeyInputs(
+  inputs: DeckPageInputs & {
+    readonly templatesKey: string
+    readonly generator: string
+    readonly config: Pick<ResolvedConfig, 'singleFile'>
+    readonly pdf: string | null
+  },
+): unknown[] {
   const { templatesKey, generator, deck, site, summary, config, shared, pdf } = inputs
   const derived = derive(deck)
   return [

@@ -13,7 +13,12 @@ export class WriteQueue {
   constructor(private readonly staging: Staging) {}
 
   run(work: () => Promise<void>): void {
-    this.pending.push(this.limit(work).then(() => undefined, (error: unknown) => ({ error })))
+    this.pending.push(
+      this.limit(work).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
+    )
   }
 
   write(sitePath: string, data: string | Uint8Array): void {

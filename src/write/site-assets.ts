@@ -86,6 +86,7 @@ export class SiteAssets {
 
   /** KaTeX's font files, listed once for the copies and for self-contained pages. */
   private fonts(): ReturnType<typeof katexFonts> {
-    return (this.fontList ??= katexFonts())
+    this.fontList ??= katexFonts()
+    return this.fontList
   }
 }

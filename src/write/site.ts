@@ -202,7 +202,11 @@ class DeckSiteWriter implements SiteWriter {
       record.files = { ...before.files }
       return
     }
-    debug('cache')('made the pages of %s again (%s)', slug, before === undefined ? 'no record of them' : before.key === record.key ? 'their files changed' : 'their inputs changed')
+    debug('cache')(
+      'made the pages of %s again (%s)',
+      slug,
+      before === undefined ? 'no record of them' : before.key === record.key ? 'their files changed' : 'their inputs changed',
+    )
     await make()
   }
 

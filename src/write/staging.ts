@@ -85,7 +85,8 @@ class StagingFiles {
       // Not in the previous site (or not readable): copied anew.
       const [source, before] = await Promise.all([stat(from), stat(previousFile).catch(swallowed('write', `looking for ${sitePath} in the previous site`))])
       // Copies keep their source's time to the millisecond (utimes rounds), so that is the precision compared.
-      if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await this.linkFrom(previousFile, sitePath))) return
+      if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await this.linkFrom(previousFile, sitePath)))
+        return
       await this.ensureDir(path.dirname(file))
       if (this.linked.delete(sitePath)) await rm(file, { force: true })
       copyKeepingTime(from, file, source)
