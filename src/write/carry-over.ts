@@ -1,7 +1,7 @@
-import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises'
+import { cp, mkdir, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { swallowed } from '../log.js'
-import { fileIn, ioError } from './io.js'
+import { fileIn, ioError, statIfAny } from './io.js'
 import { deckPagePaths } from './pages.js'
 
 /**
@@ -19,7 +19,7 @@ import { deckPagePaths } from './pages.js'
 export async function carryInto(outDir: string, stagingDir: string, sitePath: string, except: readonly string[]): Promise<boolean> {
   const from = fileIn(outDir, sitePath)
   // No folder (or none that can be read) in the previous site: nothing to carry, the deck is left out.
-  const info = await stat(from).catch(swallowed('write', `looking for ${from} in the previous site`))
+  const info = await statIfAny(from, `looking for ${from} in the previous site`)
   if (!info?.isDirectory()) return false
   const left = except.map((e) => fileIn(outDir, e))
   try {
@@ -41,8 +41,8 @@ async function copySharedFile(outDir: string, stagingDir: string, target: string
   const source = fileIn(outDir, target)
   const destination = fileIn(stagingDir, target)
   // Existence checks: a file that cannot be looked at is taken as absent.
-  if ((await stat(destination).catch(swallowed('write', `looking for ${destination}`))) !== undefined) return true
-  if (!(await stat(source).catch(swallowed('write', `looking for ${source}`)))?.isFile()) return false
+  if ((await statIfAny(destination, `looking for ${destination}`)) !== undefined) return true
+  if (!(await statIfAny(source, `looking for ${source}`))?.isFile()) return false
   await mkdir(path.dirname(destination), { recursive: true })
   await cp(source, destination)
   return true

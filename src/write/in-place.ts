@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Dirent, type Stats } from 'node:fs'
-import { readdir, rm, stat } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { statStamp } from '../cache/fingerprint.js'
 import { debug, swallowed } from '../log.js'
 import { keepInPlace } from './carry-over.js'
-import { copyKeepingTime, fileIn, ioError, TMP_TAG } from './io.js'
+import { copyKeepingTime, fileIn, ioError, statIfAny, TMP_TAG } from './io.js'
 import type { Manifest } from './manifest.js'
 import type { SiteMemory, Staging } from './outdir.js'
 import { readPrevious } from './recovery.js'
@@ -84,7 +84,7 @@ class InPlace implements Staging {
 
   async stateOf(sitePath: string): Promise<string | undefined> {
     // A file that was not written has no state: its page gets no record and is made again next time.
-    const info = await stat(fileIn(this.outDir, sitePath)).catch(swallowed('write', `looking for ${sitePath}`))
+    const info = await statIfAny(fileIn(this.outDir, sitePath), `looking for ${sitePath}`)
     return info && statStamp(info)
   }
 

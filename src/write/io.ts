@@ -1,7 +1,8 @@
 import { copyFileSync, utimesSync, type Stats } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { MarpSiteError, reason } from '../errors.js'
+import { swallowed } from '../log.js'
 
 /** The small pieces both ways of writing the out dir (staging.ts, in-place.ts) share. */
 
@@ -13,6 +14,15 @@ export const OLD_TAG = '.marp-site-old-'
 /** The file at `sitePath` (forward slashes) in the folder `dir`. */
 export function fileIn(dir: string, sitePath: string): string {
   return path.join(dir, ...sitePath.split('/'))
+}
+
+/**
+ * A file's stat, or undefined when there is none. Any other error (no permission, a file where a folder
+ * is expected) also answers undefined, shown on the debug channel as `what`: callers take the file as
+ * absent (each says why that is safe), so a missing file, the usual case, is not logged.
+ */
+export function statIfAny(file: string, what: string): Promise<Stats | undefined> {
+  return stat(file).catch((error: unknown) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : swallowed('write', what)(error)))
 }
 
 export function ioError(what: string, error: unknown): MarpSiteError {

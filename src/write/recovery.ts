@@ -1,8 +1,8 @@
-import { readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { MarpSiteError } from '../errors.js'
 import { swallowed } from '../log.js'
-import { ioError, OLD_TAG, TMP_TAG } from './io.js'
+import { ioError, OLD_TAG, statIfAny, TMP_TAG } from './io.js'
 import type { Manifest } from './manifest.js'
 
 /**
@@ -22,7 +22,7 @@ export async function recover(parent: string, base: string): Promise<void> {
   for (const name of names) {
     if (name.startsWith(`.${base}${OLD_TAG}`) && !alive(base, name, OLD_TAG)) {
       // Safe to ignore: a site that cannot be put back or removed now is tried again by the next build.
-      const exists = (await stat(outDir).catch(swallowed('write', `looking for ${outDir}`))) !== undefined
+      const exists = (await statIfAny(outDir, `looking for ${outDir}`)) !== undefined
       if (!exists) await rename(path.join(parent, name), outDir).catch(swallowed('write', `putting back ${name}`))
       else await rm(path.join(parent, name), { recursive: true, force: true }).catch(swallowed('write', `removing ${name}`))
     }

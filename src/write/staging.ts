@@ -3,7 +3,7 @@ import path from 'node:path'
 import { statStamp } from '../cache/fingerprint.js'
 import { debug, swallowed } from '../log.js'
 import { carryInto } from './carry-over.js'
-import { copyKeepingTime, fileIn, folderMaker, ioError, OLD_TAG, TMP_TAG } from './io.js'
+import { copyKeepingTime, fileIn, folderMaker, ioError, OLD_TAG, statIfAny, TMP_TAG } from './io.js'
 import type { Staging } from './outdir.js'
 import { readPrevious, recover } from './recovery.js'
 
@@ -70,7 +70,7 @@ class StagingFiles {
     const previousFile = fileIn(this.outDir, sitePath)
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength
     // Not in the previous site (or not readable): written anew.
-    const before = await stat(previousFile).catch(swallowed('write', `looking for ${sitePath} in the previous site`))
+    const before = await statIfAny(previousFile, `looking for ${sitePath} in the previous site`)
     if (before?.isFile() && before.size === size && (await this.linkFrom(previousFile, sitePath))) {
       debug('cache')('linked %s from the previous site', sitePath)
       return
@@ -83,7 +83,7 @@ class StagingFiles {
     try {
       const previousFile = fileIn(this.outDir, sitePath)
       // Not in the previous site (or not readable): copied anew.
-      const [source, before] = await Promise.all([stat(from), stat(previousFile).catch(swallowed('write', `looking for ${sitePath} in the previous site`))])
+      const [source, before] = await Promise.all([stat(from), statIfAny(previousFile, `looking for ${sitePath} in the previous site`)])
       // Copies keep their source's time to the millisecond (utimes rounds), so that is the precision compared.
       if (before?.isFile() && before.size === source.size && Math.abs(before.mtimeMs - source.mtimeMs) < 1 && (await this.linkFrom(previousFile, sitePath)))
         return
@@ -98,14 +98,14 @@ class StagingFiles {
   async reuse(sitePath: string, expected: string): Promise<boolean> {
     const from = fileIn(this.outDir, sitePath)
     // Not in the previous site (or not readable): not reused, made again.
-    const info = await stat(from).catch(swallowed('write', `looking for ${sitePath} in the previous site`))
+    const info = await statIfAny(from, `looking for ${sitePath} in the previous site`)
     if (!info?.isFile() || statStamp(info) !== expected) return false
     return this.linkFrom(from, sitePath)
   }
 
   async stateOf(sitePath: string): Promise<string | undefined> {
     // A file that was not written has no state: its page gets no record and is made again next time.
-    const info = await stat(fileIn(this.dir, sitePath)).catch(swallowed('write', `looking for ${sitePath}`))
+    const info = await statIfAny(fileIn(this.dir, sitePath), `looking for ${sitePath}`)
     return info && statStamp(info)
   }
 
