@@ -44,7 +44,7 @@ export async function commitSite(
   const finished = await written.pages.finish(outputs.pdfs, outputs.problems)
   options.signal?.throwIfAborted()
   await site.staging.commit()
-  const kept = session && site.staging.remember?.({ generator: GENERATOR, decks: finished.decks })
+  const kept = session && site.staging.remember({ generator: GENERATOR, decks: finished.decks })
   if (session && kept) session.site = { outDir: config.outDir, memory: kept, index: finished.index }
   if (cache && context.stamp !== false) await cache.set('pages', pagesKey(config), finished.pages)
 

@@ -61,12 +61,12 @@ export async function makeOutputs(
   cache: Cache | undefined,
 ): Promise<Outputs> {
   const { browser } = prepared
-  if (!browser || pages.printable.length === 0) return { pdfs: new Map(), problems: new Map(), printed: 0, reused: 0 }
+  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), problems: new Map(), printed: 0, reused: 0 }
   // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
   const { makePdfs } = await import('../pdf/index.js')
   const { onProgress } = options
   return makePdfs({
-    decks: pages.printable,
+    decks: pages.decks,
     staging,
     outDir: config.outDir,
     pdf: config.pdf,

@@ -89,6 +89,7 @@ function sitePathOf(fromDir: string, url: string): string | undefined {
   try {
     decoded = decodeURIComponent(bare.replace(/&amp;/g, '&'))
   } catch {
+    // Not a well-formed URL, so not one marp-site wrote: the page keeps it as it is.
     return undefined
   }
   const target = path.posix.normalize(path.posix.join(fromDir === '' ? '.' : fromDir, decoded))

@@ -1,4 +1,4 @@
-import type { Problem } from '../problems.js'
+import type { ProblemRecord } from '../problems.js'
 
 /** `dist/manifest.json`, the contract in ARCHITECTURE.md. */
 export interface Manifest {
@@ -14,29 +14,8 @@ export interface ManifestDeck {
   readonly slides: number
   readonly html: string
   readonly pdf: string | null
-  readonly problems: readonly ManifestProblem[]
-}
-
-export interface ManifestProblem {
-  readonly deck: string
-  readonly file: string
-  readonly line?: number
-  readonly slide?: number
-  readonly rule: string
-  readonly severity: 'error' | 'warning'
-  readonly message: string
-}
-
-export function manifestProblem(slug: string, p: Problem): ManifestProblem {
-  return {
-    deck: slug,
-    file: p.file,
-    ...(p.line === undefined ? {} : { line: p.line }),
-    ...(p.slide === undefined ? {} : { slide: p.slide }),
-    rule: p.rule,
-    severity: p.severity,
-    message: p.message,
-  }
+  /** In the one wire shape of a problem (problemRecord), keys in its order: deck, file, line, slide, rule, severity, message. */
+  readonly problems: readonly ProblemRecord[]
 }
 
 export function serializeManifest(manifest: Manifest): string {

@@ -34,6 +34,7 @@ export function twemojiFile(name: string): string | undefined {
   try {
     return require.resolve(`twemoji-svg/${name.slice(0, -'.svg'.length)}`)
   } catch {
+    // Not in the set: answered as such (undefined), and the caller copies or inlines nothing for it.
     return undefined
   }
 }

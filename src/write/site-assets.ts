@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { PACKAGE_DIR } from '../config/resolve.js'
+import type { AssetCopy } from '../discover/assets.js'
+import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/refs.js'
+import type { Derived, SharedPaths } from './pages.js'
+import { sharedPaths } from './pages.js'
+import type { WriteQueue } from './queue.js'
+import { katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
+
+type SiteFile = () => Promise<Uint8Array | string | undefined>
+
+/**
+ * The files deck pages share, each written once however many decks link it: marp-core's script, the
+ * deck page runtime, each distinct deck CSS, KaTeX's fonts and the Twemoji files the decks show. Also
+ * what a self-contained page (`singleFile`) puts inside itself, by site path (siteFile).
+ */
+export class SiteAssets {
+  private runtimeWritten = false
+  private fontList: ReturnType<typeof katexFonts> | undefined
+  private readonly sources: Map<string, SiteFile>
+  private readonly cssFiles = new Set<string>()
+  private readonly emoji = new Set<string>()
+  private needsKatex = false
+
+  /** Reads the script and runtime, and queues the script (every deck page links it). */
+  static async load(queue: WriteQueue): Promise<SiteAssets> {
+    const script = await marpBrowserScript()
+    const runtime = await runtimeFiles(PACKAGE_DIR)
+    const assets = new SiteAssets(queue, sharedPaths(script, runtime), script, runtime)
+    queue.writeHashed(assets.paths.script, script)
+    return assets
+  }
+
+  private constructor(
+    private readonly queue: WriteQueue,
+    readonly paths: SharedPaths,
+    script: string,
+    private readonly runtime: { readonly js: string; readonly css: string },
+  ) {
+    this.sources = new Map<string, SiteFile>([
+      [paths.script, async () => script],
+      [paths.runtimeJs, async () => runtime.js],
+      [paths.runtimeCss, async () => runtime.css],
+    ])
+  }
+
+  /** A rendered deck's share: the runtime (with the first deck), its CSS (first of its kind), its fonts and emoji (at close). */
+  addDeck(derived: Derived, copies: readonly AssetCopy[]): void {
+    if (!this.runtimeWritten) {
+      this.runtimeWritten = true
+      this.queue.writeHashed(this.paths.runtimeJs, this.runtime.js)
+      this.queue.writeHashed(this.paths.runtimeCss, this.runtime.css)
+    }
+    const { cssPath } = derived
+    this.sources.set(cssPath, async () => derived.css)
+    for (const asset of copies) this.sources.set(asset.target, () => readFile(asset.from))
+    if (!this.cssFiles.has(cssPath)) {
+      this.cssFiles.add(cssPath)
+      this.queue.writeHashed(cssPath, derived.css)
+    }
+    this.needsKatex ||= derived.katex
+    for (const target of derived.emoji) this.emoji.add(target)
+  }
+
+  /** After the last deck: KaTeX's fonts if a deck needs them, and every emoji the decks show. */
+  async close(): Promise<void> {
+    if (this.needsKatex) for (const font of await this.fonts()) this.queue.copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
+    for (const target of this.emoji) {
+      const file = twemojiFile(path.posix.basename(target))
+      if (file) this.queue.copy(file, target)
+    }
+  }
+
+  /** The content of the site file at `sitePath`, for a self-contained page; undefined when it is none of these. */
+  readonly siteFile = async (sitePath: string): Promise<Uint8Array | string | undefined> => {
+    const known = this.sources.get(sitePath)
+    if (known) return known()
+    if (sitePath.startsWith(KATEX_FONT_DIR)) {
+      const font = (await this.fonts()).find((f) => `${KATEX_FONT_DIR}${f.name}` === sitePath)
+      return font && readFile(font.file)
+    }
+    const emojiFile = sitePath.startsWith(TWEMOJI_DIR) ? twemojiFile(path.posix.basename(sitePath)) : undefined
+    return emojiFile === undefined ? undefined : readFile(emojiFile)
+  }
+
+  /** KaTeX's font files, listed once for the copies and for self-contained pages. */
+  private fonts(): ReturnType<typeof katexFonts> {
+    this.fontList ??= katexFonts()
+    return this.fontList
+  }
+}
