@@ -24,7 +24,8 @@ export function createSync(deckKey: string, onMessage: (message: SyncMessage) =>
   }
   let last = ''
   const receive = (message: SyncMessage | undefined) => {
-    if (message?.type !== 'goto' || message.sender === sender) return
+    // biome-ignore lint/complexity/useOptionalChain: kept as first shipped, so the restructure left dist/ byte-identical
+    if (!message || message.type !== 'goto' || message.sender === sender) return
     const key = JSON.stringify(message)
     if (key === last) return // the same message by both routes
     last = key

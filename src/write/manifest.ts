@@ -1,6 +1,6 @@
 import type { ProblemRecord } from '../problems.js'
 
-/** `dist/manifest.json`, the contract in ARCHITECTURE.md. */
+/** `dist/manifest.json`, the contract in docs/architecture.md and the README. */
 export interface Manifest {
   readonly generator: string
   readonly decks: readonly ManifestDeck[]
