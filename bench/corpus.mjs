@@ -10,12 +10,22 @@ export function deck(i, { math = true } = {}) {
   ]
   for (let s = 2; s <= 20; s += 1) {
     const kind = s % 6
-    if (kind === 0) slides.push(`## Table ${s}\n\n| Metric | Before | After |\n| --- | ---: | ---: |\n| Latency | ${s * 3} ms | ${s} ms |\n| Errors | ${s % 5} | 0 |\n| Cost | $${s * 10} | $${s * 7} |\n\n<!-- Notes: explain table ${s}. -->`)
-    else if (kind === 1) slides.push(`## Code ${s}\n\n\`\`\`ts\nexport function step${s}(input: number[]): number {\n  return input.filter((n) => n % ${s} === 0).reduce((a, b) => a + b, 0)\n}\n\`\`\``)
+    if (kind === 0)
+      slides.push(
+        `## Table ${s}\n\n| Metric | Before | After |\n| --- | ---: | ---: |\n| Latency | ${s * 3} ms | ${s} ms |\n| Errors | ${s % 5} | 0 |\n| Cost | $${s * 10} | $${s * 7} |\n\n<!-- Notes: explain table ${s}. -->`,
+      )
+    else if (kind === 1)
+      slides.push(
+        `## Code ${s}\n\n\`\`\`ts\nexport function step${s}(input: number[]): number {\n  return input.filter((n) => n % ${s} === 0).reduce((a, b) => a + b, 0)\n}\n\`\`\``,
+      )
     else if (kind === 2) slides.push(`## Picture ${s}\n\n![center](images/figure.svg)\n\nA centred image with the Marp idiom.`)
-    else if (kind === 3 && math) slides.push(`## Math ${s}\n\nInline $a_${s} = \\sum_{k=1}^{${s}} k^2$ and display:\n\n$$\n\\int_0^{${s}} x^2\\,dx = \\frac{${s}^3}{3}\n$$`)
+    else if (kind === 3 && math)
+      slides.push(`## Math ${s}\n\nInline $a_${s} = \\sum_{k=1}^{${s}} k^2$ and display:\n\n$$\n\\int_0^{${s}} x^2\\,dx = \\frac{${s}^3}{3}\n$$`)
     else if (kind === 4) slides.push(`<!-- _class: lead -->\n\n# Section ${s}\n\nA lead slide :sparkles:`)
-    else slides.push(`## Points ${s}\n\n- First point of slide ${s} in deck ${i}\n- Second point, **bold** and *italic*\n  - a nested point\n- Third point with \`code\`\n\n> A quote on slide ${s}.\n\n<!-- Notes for slide ${s}. -->`)
+    else
+      slides.push(
+        `## Points ${s}\n\n- First point of slide ${s} in deck ${i}\n- Second point, **bold** and *italic*\n  - a nested point\n- Third point with \`code\`\n\n> A quote on slide ${s}.\n\n<!-- Notes for slide ${s}. -->`,
+      )
   }
   return `${slides.join('\n\n---\n\n')}\n`
 }

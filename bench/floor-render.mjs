@@ -19,7 +19,9 @@ const run = loadBundle(path.join(lib, 'render')).exports.default
 run({ warmUp: keyed })
 const dir = path.join(root, 'slides')
 let slides = 0
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.md'))
+  .sort()) {
   const result = run({ render: { markdown: readFileSync(path.join(dir, name), 'utf8'), source: name, slug: name }, with: keyed })
   if (!result.ok) throw new Error(`${name} did not render`)
   slides += result.deck.slides.length

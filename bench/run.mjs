@@ -15,7 +15,9 @@ const MARP = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
 /** Chromium's headless-only build (Debian: chromium-headless-shell), for one more PDF comparison when installed. */
-const SHELL = [process.env.BENCH_HEADLESS_SHELL, '/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chrome-headless-shell'].find((file) => file && existsSync(file))
+const SHELL = [process.env.BENCH_HEADLESS_SHELL, '/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chrome-headless-shell'].find(
+  (file) => file && existsSync(file),
+)
 const quick = process.argv.includes('--quick')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -25,7 +27,12 @@ const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`
 /** Runs a command under /usr/bin/time: wall time (ms) and peak RSS of the whole process (bytes). */
 function timed(command, args, options = {}) {
   const started = process.hrtime.bigint()
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd ?? ROOT, maxBuffer: 1 << 26 })
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? ROOT,
+    maxBuffer: 1 << 26,
+  })
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   if (result.status !== 0 && !options.allowFail) throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stderr}`)
   const rssKb = Number(result.stderr.trim().split('\n').pop())
@@ -83,7 +90,11 @@ async function devLatency(dir) {
     })
     child.once('exit', () => reject(new Error(`dev exited: ${out}`)))
   })
-  const browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] })
+  const browser = await puppeteer.launch({
+    executablePath: CHROME,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  })
   const runs = []
   try {
     const page = await browser.newPage()
@@ -123,17 +134,35 @@ async function main() {
   const out = path.join(d50, 'dist')
   const marpOut = path.join(d50, 'marp-out')
   // Cold: no out dir and no cache (the corpus has no node_modules, so the cache is .marp-site-cache).
-  const cold = repeat(REPEAT, () => execFileSync('rm', ['-rf', out, path.join(d50, '.marp-site-cache')]), () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))
-  const marpCold = repeat(REPEAT, () => execFileSync('rm', ['-rf', marpOut]), () => timed(process.execPath, [MARP, '--no-config-file', '-I', path.join(d50, 'slides'), '-o', marpOut, '--html=false']))
+  const cold = repeat(
+    REPEAT,
+    () => execFileSync('rm', ['-rf', out, path.join(d50, '.marp-site-cache')]),
+    () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']),
+  )
+  const marpCold = repeat(
+    REPEAT,
+    () => execFileSync('rm', ['-rf', marpOut]),
+    () => timed(process.execPath, [MARP, '--no-config-file', '-I', path.join(d50, 'slides'), '-o', marpOut, '--html=false']),
+  )
   const floorMs = await floor(d50)
   results.cold = { ours: cold, marp: marpCold, floor: floorMs }
-  note('Cold HTML build, 50 × 20', `${seconds(cold.ms)} (runs ${cold.runs.join(', ')} ms)`, `${seconds(marpCold.ms)} (runs ${marpCold.runs.join(', ')} ms)`, `${(marpCold.ms / cold.ms).toFixed(1)}× faster than marp-cli (target ≥ 5×); ${(cold.ms / floorMs).toFixed(1)}× the markdown-it floor of ${Math.round(floorMs)} ms (target ≤ 2×)`)
+  note(
+    'Cold HTML build, 50 × 20',
+    `${seconds(cold.ms)} (runs ${cold.runs.join(', ')} ms)`,
+    `${seconds(marpCold.ms)} (runs ${marpCold.runs.join(', ')} ms)`,
+    `${(marpCold.ms / cold.ms).toFixed(1)}× faster than marp-cli (target ≥ 5×); ${(cold.ms / floorMs).toFixed(1)}× the markdown-it floor of ${Math.round(floorMs)} ms (target ≤ 2×)`,
+  )
   // What stands in the way: our renderer alone (a process that loads it and renders the decks on one
   // thread, nothing else), and Node.js's own start.
   const renderFloor = repeat(REPEAT, null, () => timed(process.execPath, [path.join(ROOT, 'bench', 'floor-render.mjs'), d50]))
   const nodeStart = repeat(5, null, () => timed(process.execPath, ['-e', '0']))
   results.floors = { render: renderFloor, nodeStart }
-  note('Floor: marp-site\'s renderer alone on one thread, 50 × 20 (bench/floor-render.mjs)', `${seconds(renderFloor.ms)} (runs ${renderFloor.runs.join(', ')} ms)`, '', `the cold build takes ${(cold.ms / renderFloor.ms).toFixed(2)}× this; 5× marp-cli would be ${seconds(marpCold.ms / 5)}`)
+  note(
+    "Floor: marp-site's renderer alone on one thread, 50 × 20 (bench/floor-render.mjs)",
+    `${seconds(renderFloor.ms)} (runs ${renderFloor.runs.join(', ')} ms)`,
+    '',
+    `the cold build takes ${(cold.ms / renderFloor.ms).toFixed(2)}× this; 5× marp-cli would be ${seconds(marpCold.ms / 5)}`,
+  )
   note('Floor: Node.js start (`node -e 0`)', `${Math.round(nodeStart.ms)} ms`, '', `20× faster than the cold build would be ${Math.round(cold.ms / 20)} ms`)
 
   // Rebuilds.
@@ -142,10 +171,14 @@ async function main() {
   const deckFile = path.join(d50, 'slides', 'deck-001.md')
   const original = await readFile(deckFile, 'utf8')
   let edit = 0
-  const oneChanged = repeat(REPEAT, () => {
-    edit += 1
-    execFileSync('sh', ['-c', `printf '%s\\n\\nedit ${edit}\\n' "$(cat "$1")" > "$1.tmp" && mv "$1.tmp" "$1"`, 'sh', deckFile])
-  }, () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))
+  const oneChanged = repeat(
+    REPEAT,
+    () => {
+      edit += 1
+      execFileSync('sh', ['-c', `printf '%s\\n\\nedit ${edit}\\n' "$(cat "$1")" > "$1.tmp" && mv "$1.tmp" "$1"`, 'sh', deckFile])
+    },
+    () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']),
+  )
   await writeFile(deckFile, original)
   note('Rebuild, one deck changed, 50 × 20', seconds(oneChanged.ms), '', `${(cold.ms / oneChanged.ms).toFixed(1)}× faster than cold`)
 
@@ -159,9 +192,18 @@ async function main() {
   if (!quick) {
     const d500 = path.join(WORK, 'd500')
     await writeCorpus(d500, 500)
-    const big = repeat(1, () => execFileSync('rm', ['-rf', path.join(d500, 'dist'), path.join(d500, '.marp-site-cache')]), () => timed(process.execPath, [CLI, 'build', d500, '--no-pdf']))
+    const big = repeat(
+      1,
+      () => execFileSync('rm', ['-rf', path.join(d500, 'dist'), path.join(d500, '.marp-site-cache')]),
+      () => timed(process.execPath, [CLI, 'build', d500, '--no-pdf']),
+    )
     results.big = big
-    note('Cold HTML build, 500 × 20', `${seconds(big.ms)}, peak ${mb(big.rss)}`, '', `${(big.ms / cold.ms).toFixed(1)}× the 50-deck time (target ≤ 11×); memory target < 1 GB`)
+    note(
+      'Cold HTML build, 500 × 20',
+      `${seconds(big.ms)}, peak ${mb(big.rss)}`,
+      '',
+      `${(big.ms / cold.ms).toFixed(1)}× the 50-deck time (target ≤ 11×); memory target < 1 GB`,
+    )
     await rm(d500, { recursive: true, force: true })
   }
 
@@ -169,25 +211,58 @@ async function main() {
   const d10 = path.join(WORK, 'd10')
   await writeCorpus(d10, 10)
   const pdfRepeat = Math.max(1, Math.min(REPEAT, 2))
-  const pdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', path.join(d10, 'dist'), path.join(d10, '.marp-site-cache')]), () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]))
-  const marpPdfOut = path.join(d10, 'marp-pdf')
-  const marpPdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', marpPdfOut]), () =>
-    timed(process.execPath, [MARP, '--no-config-file', '--pdf', '--allow-local-files', '-I', path.join(d10, 'slides'), '-o', marpPdfOut], { env: { CHROME_PATH: CHROME } }),
+  const pdf = repeat(
+    pdfRepeat,
+    () => execFileSync('rm', ['-rf', path.join(d10, 'dist'), path.join(d10, '.marp-site-cache')]),
+    () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]),
   )
-  note('Cold PDF, 10 × 20 with math', `${seconds(pdf.ms)} (runs ${pdf.runs.join(', ')} ms)`, `${seconds(marpPdf.ms)} (runs ${marpPdf.runs.join(', ')} ms)`, `${(marpPdf.ms / pdf.ms).toFixed(1)}× faster than marp --pdf (target ≥ 3×)`)
+  const marpPdfOut = path.join(d10, 'marp-pdf')
+  const marpPdf = repeat(
+    pdfRepeat,
+    () => execFileSync('rm', ['-rf', marpPdfOut]),
+    () =>
+      timed(process.execPath, [MARP, '--no-config-file', '--pdf', '--allow-local-files', '-I', path.join(d10, 'slides'), '-o', marpPdfOut], {
+        env: { CHROME_PATH: CHROME },
+      }),
+  )
+  note(
+    'Cold PDF, 10 × 20 with math',
+    `${seconds(pdf.ms)} (runs ${pdf.runs.join(', ')} ms)`,
+    `${seconds(marpPdf.ms)} (runs ${marpPdf.runs.join(', ')} ms)`,
+    `${(marpPdf.ms / pdf.ms).toFixed(1)}× faster than marp --pdf (target ≥ 3×)`,
+  )
   const pdfAgain = repeat(1, null, () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', CHROME]))
   note('PDF rebuild, nothing changed, 10 decks', seconds(pdfAgain.ms), '', 'PDFs reused by content key')
   // The same with Chromium's headless-only build, when it is installed, for both tools.
   if (SHELL) {
-    const shellPdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', path.join(d10, 'dist'), path.join(d10, '.marp-site-cache')]), () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', SHELL]))
-    const marpShellPdf = repeat(pdfRepeat, () => execFileSync('rm', ['-rf', marpPdfOut]), () =>
-      timed(process.execPath, [MARP, '--no-config-file', '--pdf', '--allow-local-files', '-I', path.join(d10, 'slides'), '-o', marpPdfOut], { env: { CHROME_PATH: SHELL } }),
+    const shellPdf = repeat(
+      pdfRepeat,
+      () => execFileSync('rm', ['-rf', path.join(d10, 'dist'), path.join(d10, '.marp-site-cache')]),
+      () => timed(process.execPath, [CLI, 'build', d10, '--pdf', '--browser-path', SHELL]),
+    )
+    const marpShellPdf = repeat(
+      pdfRepeat,
+      () => execFileSync('rm', ['-rf', marpPdfOut]),
+      () =>
+        timed(process.execPath, [MARP, '--no-config-file', '--pdf', '--allow-local-files', '-I', path.join(d10, 'slides'), '-o', marpPdfOut], {
+          env: { CHROME_PATH: SHELL },
+        }),
     )
     results.shellPdf = { ours: shellPdf, marp: marpShellPdf, browser: SHELL }
-    note('Cold PDF, 10 × 20 with math, both with chromium-headless-shell', `${seconds(shellPdf.ms)} (runs ${shellPdf.runs.join(', ')} ms)`, `${seconds(marpShellPdf.ms)} (runs ${marpShellPdf.runs.join(', ')} ms)`, `${(marpShellPdf.ms / shellPdf.ms).toFixed(1)}× faster than marp --pdf; ${(pdf.ms / shellPdf.ms).toFixed(2)}× faster than marp-site with ${path.basename(CHROME)}`)
+    note(
+      'Cold PDF, 10 × 20 with math, both with chromium-headless-shell',
+      `${seconds(shellPdf.ms)} (runs ${shellPdf.runs.join(', ')} ms)`,
+      `${seconds(marpShellPdf.ms)} (runs ${marpShellPdf.runs.join(', ')} ms)`,
+      `${(marpShellPdf.ms / shellPdf.ms).toFixed(1)}× faster than marp --pdf; ${(pdf.ms / shellPdf.ms).toFixed(2)}× faster than marp-site with ${path.basename(CHROME)}`,
+    )
   }
   const latency = await devLatency(d50)
-  note('Edit-to-visible latency in dev, one deck of 50 edited', `median ${Math.round(latency.median)} ms (runs ${latency.runs.map(Math.round).join(', ')} ms)`, '', 'from the end of the write to the new text on screen in Chromium (target ≤ 150 ms)')
+  note(
+    'Edit-to-visible latency in dev, one deck of 50 edited',
+    `median ${Math.round(latency.median)} ms (runs ${latency.runs.map(Math.round).join(', ')} ms)`,
+    '',
+    'from the end of the write to the new text on screen in Chromium (target ≤ 150 ms)',
+  )
 
   const chromium = spawnSync(CHROME, ['--version'], { encoding: 'utf8' }).stdout.trim()
   const lines = [

@@ -14,7 +14,10 @@ const { loadBundle, BUNDLE_NAME, CACHE_NAME } = await import(pathToFileURL(`${di
 if (process.argv[2] === '--cache') {
   const loaded = loadBundle(dir, false)
   const css = readFileSync(`${root}themes/marp-site.css`, 'utf8')
-  loaded.exports.warmUp({ key: 'compile', setup: { themes: [{ file: `${root}themes/marp-site.css`, display: 'themes/marp-site.css', css }], defaultTheme: 'marp-site', marp: {} } })
+  loaded.exports.warmUp({
+    key: 'compile',
+    setup: { themes: [{ file: `${root}themes/marp-site.css`, display: 'themes/marp-site.css', css }], defaultTheme: 'marp-site', marp: {} },
+  })
   writeFileSync(`${dir}/${CACHE_NAME}`, loaded.script.createCachedData())
 } else {
   rmSync(`${dir}/${CACHE_NAME}`, { force: true })

@@ -29,11 +29,7 @@ export class MarpSiteError extends Error {
   readonly file: string | undefined
   readonly line: number | undefined
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { cause?: unknown; file?: string; line?: number } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; file?: string; line?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.file = options.file

@@ -74,7 +74,10 @@ export function problem(rule: Rule, place: ProblemPlace, message: string, option
 export type SwitchableRule = { [R in Rule]: (typeof RULES)[R]['switchable'] extends true ? R : never }[Rule]
 
 /** The rules a project (config `rules`) or a deck (front-matter `rules`) may switch off or change the severity of. */
-export const SWITCHABLE_RULES = (Object.keys(RULES) as Rule[]).filter((rule): rule is SwitchableRule => RULES[rule].switchable) as unknown as readonly [SwitchableRule, ...SwitchableRule[]]
+export const SWITCHABLE_RULES = (Object.keys(RULES) as Rule[]).filter((rule): rule is SwitchableRule => RULES[rule].switchable) as unknown as readonly [
+  SwitchableRule,
+  ...SwitchableRule[],
+]
 
 export type RuleSetting = 'off' | Severity
 export type RuleSettings = Readonly<Partial<Record<SwitchableRule, RuleSetting>>>

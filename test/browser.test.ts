@@ -55,18 +55,21 @@ describe('our own decks in a real browser', () => {
     expect(result.problems).toEqual([])
   })
 
-  it.each(['index.html', 'post-mortem/index.html', 'theme-guide/index.html'])('%s loads offline: nothing requested outside the site, no console errors', async (sitePath) => {
-    const { page, outside, errors } = await visit(outDir, sitePath)
-    try {
-      expect(outside).toEqual([])
-      expect(errors).toEqual([])
-      // Every image (emoji, pictures) actually loaded from the site.
-      const broken = await page.$$eval('img', (imgs) => imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src))
-      expect(broken).toEqual([])
-    } finally {
-      await page.close()
-    }
-  })
+  it.each(['index.html', 'post-mortem/index.html', 'theme-guide/index.html'])(
+    '%s loads offline: nothing requested outside the site, no console errors',
+    async (sitePath) => {
+      const { page, outside, errors } = await visit(outDir, sitePath)
+      try {
+        expect(outside).toEqual([])
+        expect(errors).toEqual([])
+        // Every image (emoji, pictures) actually loaded from the site.
+        const broken = await page.$$eval('img', (imgs) => imgs.filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src))
+        expect(broken).toEqual([])
+      } finally {
+        await page.close()
+      }
+    },
+  )
 
   it('typesets math with KaTeX fonts loaded from the site', async () => {
     const { page } = await visit(outDir, 'theme-guide/index.html')
@@ -93,7 +96,13 @@ describe('our own decks in a real browser', () => {
   it("shows each deck's first slide as its thumbnail on the index", async () => {
     const { page } = await visit(outDir, 'index.html')
     try {
-      await page.evaluate(() => Promise.all([...document.querySelectorAll('iframe')].map((f) => (f.contentDocument?.readyState === 'complete' ? undefined : new Promise((r) => f.addEventListener('load', r))))))
+      await page.evaluate(() =>
+        Promise.all(
+          [...document.querySelectorAll('iframe')].map((f) =>
+            f.contentDocument?.readyState === 'complete' ? undefined : new Promise((r) => f.addEventListener('load', r)),
+          ),
+        ),
+      )
       const thumbs = await page.$$eval('iframe.ms-thumb', (frames) =>
         frames.map((f) => {
           const doc = (f as HTMLIFrameElement).contentDocument
@@ -158,7 +167,7 @@ describe('hostile HTML in a deck stays inert', () => {
         '',
         '<img src="nope.png" onerror="window.__pwned = \'onerror\'">',
         '',
-        '[click](javascript:window.__pwned=\'link\')',
+        "[click](javascript:window.__pwned='link')",
         '',
         '<a href="data:text/html,<script>alert(1)</script>">data</a>',
         '',
@@ -187,7 +196,10 @@ describe('printing a deck page', () => {
       'slides/square.md': '---\nsize: 4:3\n---\n# One\n\n---\n\n# Two',
     })
     await buildProject(root)
-    for (const [slug, pages, width, height] of [['wide', 3, 1280, 720], ['square', 2, 960, 720]] as const) {
+    for (const [slug, pages, width, height] of [
+      ['wide', 3, 1280, 720],
+      ['square', 2, 960, 720],
+    ] as const) {
       const { page } = await visit(path.join(root, 'dist'), `${slug}/index.html`)
       try {
         await page.emulateMediaType('print')
@@ -237,7 +249,8 @@ describe('--single-file', () => {
         return {
           loaded: img?.naturalWidth,
           // The centred-image idiom from the deck's <style>: equal automatic margins.
-          centred: img && section ? getComputedStyle(img).marginLeft === getComputedStyle(img).marginRight && getComputedStyle(img).marginLeft !== '0px' : false,
+          centred:
+            img && section ? getComputedStyle(img).marginLeft === getComputedStyle(img).marginRight && getComputedStyle(img).marginLeft !== '0px' : false,
           emoji: emoji?.naturalWidth ?? 0,
         }
       })

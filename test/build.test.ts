@@ -51,7 +51,11 @@ describe('building the fixture site', () => {
       pdf: null,
       problems: [remote],
     })
-    expect(manifest.decks.find((d) => d.slug === 'nested/deep-talk')).toMatchObject({ source: 'slides/nested/Deep Talk.md', html: 'nested/deep-talk/index.html', slides: 1 })
+    expect(manifest.decks.find((d) => d.slug === 'nested/deep-talk')).toMatchObject({
+      source: 'slides/nested/Deep Talk.md',
+      html: 'nested/deep-talk/index.html',
+      slides: 1,
+    })
     expect(slideCount(await readOut(root, 'intro/index.html'))).toBe(3)
     expect(slideCount(await readOut(root, 'nested/deep-talk/index.html'))).toBe(1)
   })
@@ -82,7 +86,14 @@ describe('building the fixture site', () => {
     const root = await project({}, 'site')
     await buildProject(root)
     const out = path.join(root, 'dist')
-    for (const file of ['intro/images/dot.svg', 'intro/images/bg.svg', 'intro/images/texture.svg', 'intro/images/photo.svg', 'intro/images/with space.svg', 'intro/_files/assets/logo.svg']) {
+    for (const file of [
+      'intro/images/dot.svg',
+      'intro/images/bg.svg',
+      'intro/images/texture.svg',
+      'intro/images/photo.svg',
+      'intro/images/with space.svg',
+      'intro/_files/assets/logo.svg',
+    ]) {
       expect(await exists(path.join(out, file)), file).toBe(true)
     }
     expect(await exists(path.join(out, 'intro/images/unused.svg'))).toBe(false)
@@ -287,7 +298,12 @@ describe('bad input: each problem names the file, the other decks still build', 
     const result = await buildProject(root)
     expect(result.decks.map((d) => d.slug)).toEqual(['good'])
     expect(result.problems).toEqual([
-      expect.objectContaining({ file: 'slides/dangling.md', rule: 'read-error', severity: 'error', message: 'is a symlink to gone.md, which does not exist; not built' }),
+      expect.objectContaining({
+        file: 'slides/dangling.md',
+        rule: 'read-error',
+        severity: 'error',
+        message: 'is a symlink to gone.md, which does not exist; not built',
+      }),
     ])
   })
 
@@ -307,7 +323,9 @@ describe('bad input: each problem names the file, the other decks still build', 
     expect(await readOut(root, 'talk/index.html')).toContain('Talk v1')
     expect(await readOut(root, 'good/index.html')).toContain('Good deck v2')
     const manifest = await readManifest(root)
-    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([expect.objectContaining({ deck: 'talk', rule: 'front-matter', severity: 'error' })])
+    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([
+      expect.objectContaining({ deck: 'talk', rule: 'front-matter', severity: 'error' }),
+    ])
     expect(await readOut(root, 'index.html')).toContain('talk/index.html')
   })
 })

@@ -67,7 +67,13 @@ describe('the build cache', () => {
   })
 
   // Each input a page depends on, changed in turn: the rebuild must show the change, and equal a clean build.
-  const changes: { name: string; change: (root: string) => Promise<void>; inline?: InlineConfig; options?: BuildOptions & BuildContext; expect: (root: string) => Promise<void> }[] = [
+  const changes: {
+    name: string
+    change: (root: string) => Promise<void>
+    inline?: InlineConfig
+    options?: BuildOptions & BuildContext
+    expect: (root: string) => Promise<void>
+  }[] = [
     {
       name: 'a theme file',
       change: (root) => writeFile(path.join(root, 'themes/mine.css'), '/* @theme mine */\nsection { background: rgb(1, 2, 3); }'),

@@ -24,7 +24,8 @@ afterAll(() => {
   expect(left).toBe('')
 })
 
-const SVG = (w: number, h: number) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#1d5fa8"/></svg>`
+const SVG = (w: number, h: number) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#1d5fa8"/></svg>`
 
 describe('marp-site check', { timeout: 120_000 }, () => {
   it('passes our own sample decks clean', async () => {
@@ -38,7 +39,15 @@ describe('marp-site check', { timeout: 120_000 }, () => {
     const root = await project({}, 'post-mortem-original')
     const result = await run(['check', root, '--format', 'json'])
     const { problems } = JSON.parse(result.stdout) as { problems: { deck: string; slide: number; rule: string; severity: string; message: string }[] }
-    expect(problems).toEqual([expect.objectContaining({ deck: 'post-mortem', slide: 2, rule: 'overflow', severity: 'error', message: expect.stringMatching(/runs \d+ px past the bottom/) })])
+    expect(problems).toEqual([
+      expect.objectContaining({
+        deck: 'post-mortem',
+        slide: 2,
+        rule: 'overflow',
+        severity: 'error',
+        message: expect.stringMatching(/runs \d+ px past the bottom/),
+      }),
+    ])
     expect(result.code).toBe(EXIT_CODES.PROBLEMS)
   })
 

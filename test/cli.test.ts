@@ -92,7 +92,10 @@ describe('the marp-site command', () => {
 
   it('works as a real process: bin, exit code and no colour without a TTY', async () => {
     const root = await project({ 'slides/a.md': '# a', 'slides/b.md': '![](missing.png)' })
-    const child = spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', '--no-pdf', root], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: undefined } })
+    const child = spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', '--no-pdf', root], {
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: undefined },
+    })
     expect(child.status).toBe(EXIT_CODES.PROBLEMS)
     expect(child.stderr).toContain('slides/b.md:1')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape is what must be absent
@@ -104,7 +107,13 @@ describe('the marp-site command', () => {
     let stdout = ''
     let stderr = ''
     const controller = new AbortController()
-    const running = main(['dev', root], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: root, color: false, signal: controller.signal })
+    const running = main(['dev', root], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      cwd: root,
+      color: false,
+      signal: controller.signal,
+    })
     const until = async (check: () => boolean) => {
       for (let i = 0; i < 300 && !check(); i += 1) await new Promise((r) => setTimeout(r, 50))
       expect(check()).toBe(true)

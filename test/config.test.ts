@@ -58,35 +58,47 @@ describe('config files', () => {
 
   it('names a key with a wrong type, nested ones included', async () => {
     const root = await project({ 'marp-site.config.json': '{ "title": 3, "marp": { "math": "latex" } }' })
-    const error = (await resolveConfig({ root }).then(
+    const error = await resolveConfig({ root }).then(
       () => new Error('resolved'),
       (e: unknown) => e as Error,
-    ))
+    )
     expect(error.message).toContain('"title"')
     expect(error.message).toContain('"marp.math"')
   })
 
   it('reads pdf.notes as annotations (true) or a handout, and names a wrong value', async () => {
-    const notes = async (value: string) => (await resolveConfig({ root: await project({ 'marp-site.config.json': `{ "pdf": { "notes": ${value} } }` }) })).pdf.notes
-    expect([await notes('true'), await notes('"annotations"'), await notes('"handout"'), await notes('false')]).toEqual(['annotations', 'annotations', 'handout', false])
+    const notes = async (value: string) =>
+      (await resolveConfig({ root: await project({ 'marp-site.config.json': `{ "pdf": { "notes": ${value} } }` }) })).pdf.notes
+    expect([await notes('true'), await notes('"annotations"'), await notes('"handout"'), await notes('false')]).toEqual([
+      'annotations',
+      'annotations',
+      'handout',
+      false,
+    ])
     await expect(notes('"slides"')).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('"pdf.notes"') })
   })
 
   it('rejects a bad lang and a non-http base URL', async () => {
     const root = await project({ 'marp-site.config.json': '{ "lang": "en_US!", "baseUrl": "ftp://x" }' })
-    const error = (await resolveConfig({ root }).then(
+    const error = await resolveConfig({ root }).then(
       () => new Error('resolved'),
       (e: unknown) => e as Error,
-    ))
+    )
     expect(error.message).toContain('"lang"')
     expect(error.message).toContain('"baseUrl"')
   })
 
   it('reports a config file that throws or is not valid JSON, naming it', async () => {
     const throwing = await project({ 'marp-site.config.mjs': 'throw new Error("boom")' })
-    await expect(resolveConfig({ root: throwing })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/^marp-site\.config\.mjs failed to load: boom/) })
+    await expect(resolveConfig({ root: throwing })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/^marp-site\.config\.mjs failed to load: boom/),
+    })
     const broken = await project({ 'marp-site.config.json': '{ "title": ' })
-    await expect(resolveConfig({ root: broken })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringMatching(/^marp-site\.config\.json is not valid JSON/) })
+    await expect(resolveConfig({ root: broken })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/^marp-site\.config\.json is not valid JSON/),
+    })
   })
 
   it('refuses two config files at once', async () => {

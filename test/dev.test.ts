@@ -24,7 +24,12 @@ function raw(port: number, request: string): Promise<{ status: number; body: str
   })
 }
 const get = (port: number, target: string, headers: Record<string, string> = {}) =>
-  raw(port, `GET ${target} HTTP/1.1\r\n${Object.entries({ Host: `127.0.0.1:${port}`, Connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`)
+  raw(
+    port,
+    `GET ${target} HTTP/1.1\r\n${Object.entries({ Host: `127.0.0.1:${port}`, Connection: 'close', ...headers })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`,
+  )
 
 /** Polls the page until `check` returns true; survives the page reloading in between. */
 async function until(page: import('puppeteer-core').Page, check: () => boolean, timeout = 15_000): Promise<void> {
@@ -220,9 +225,14 @@ describe('live reload', () => {
       await new Promise((r) => setTimeout(r, 200))
       await dev.settled()
       await page.goto(`${dev.url}tall/index.html`, { waitUntil: 'load' })
-      await until(page, () => /slides\/tall\.md.*slide 2: content runs \d+ px past the bottom/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''))
+      await until(page, () =>
+        /slides\/tall\.md.*slide 2: content runs \d+ px past the bottom/.test(document.getElementById('marp-site-dev-overlay')?.textContent ?? ''),
+      )
       // The measuring frame is gone, and the page still presents slide 1.
-      expect(await page.evaluate(() => [document.querySelectorAll('iframe').length, document.querySelector('svg.ms-active h1')?.textContent])).toEqual([0, 'Fits'])
+      expect(await page.evaluate(() => [document.querySelectorAll('iframe').length, document.querySelector('svg.ms-active h1')?.textContent])).toEqual([
+        0,
+        'Fits',
+      ])
       await writeFile(path.join(root, 'slides/tall.md'), '# Fits\n\n---\n\n# Short now')
       await until(page, () => document.getElementById('marp-site-dev-overlay') === null && document.querySelectorAll('svg h1')[1]?.textContent === 'Short now')
       // Switched off in the deck's front-matter: not measured.

@@ -76,7 +76,8 @@ describe('filesystem faults', () => {
 
   it('leaves the previous site whole after kill -9 mid-build, and the next build cleans up', async () => {
     const files: Record<string, string> = {}
-    for (let i = 0; i < 120; i += 1) files[`slides/deck-${String(i).padStart(3, '0')}.md`] = `# Deck ${i}\n\n${'- item\n'.repeat(40)}\n---\n\n## Two\n\n$x^${i}$`
+    for (let i = 0; i < 120; i += 1)
+      files[`slides/deck-${String(i).padStart(3, '0')}.md`] = `# Deck ${i}\n\n${'- item\n'.repeat(40)}\n---\n\n## Two\n\n$x^${i}$`
     const root = await project(files)
     await buildProject(root)
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
@@ -207,7 +208,11 @@ describe('dev under load', () => {
     const dev = await devProcess(root, { shell: 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true' })
     await dev.waitFor(async () => (await dev.page('/talk/index.html')).includes('Talk'), 'the first build')
     // The idle connections come from a helper process of their own, so this test needs no more file handles.
-    const holder = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; exec "$0" "$@"', process.execPath, '-e', HOLD_CONNECTIONS, String(dev.port), '1000'], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const holder = spawn(
+      'bash',
+      ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; exec "$0" "$@"', process.execPath, '-e', HOLD_CONNECTIONS, String(dev.port), '1000'],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    )
     try {
       const held = await new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
       expect(held).toBe('holding 1000')

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { inlinePage } from '../src/write/inline.js'
 
 const FILES: Record<string, string> = {
-  '_assets/css/deck.css': "section{background:url('../fonts/bg.svg')}@font-face{font-family:K;src:url(../katex/K.woff2) format(\"woff2\"),url(../katex/K.woff) format(\"woff\"),url(../katex/K.ttf) format(\"truetype\")}",
+  '_assets/css/deck.css':
+    'section{background:url(\'../fonts/bg.svg\')}@font-face{font-family:K;src:url(../katex/K.woff2) format("woff2"),url(../katex/K.woff) format("woff"),url(../katex/K.ttf) format("truetype")}',
   '_assets/fonts/bg.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
   '_assets/katex/K.woff2': 'w2',
   '_assets/js/run.js': 'document.title = "</script><b>"',

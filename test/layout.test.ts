@@ -80,7 +80,12 @@ describe('the layout of src/', () => {
   })
 
   it('prints and exits only in the CLI layer', () => {
-    const offenders = sources().filter((file) => !file.startsWith('cli/') && !file.startsWith('client/') && /\bprocess\.exit\(|\bconsole\.(log|error|warn)\(/.test(readFileSync(path.join(SRC, file), 'utf8')))
+    const offenders = sources().filter(
+      (file) =>
+        !file.startsWith('cli/') &&
+        !file.startsWith('client/') &&
+        /\bprocess\.exit\(|\bconsole\.(log|error|warn)\(/.test(readFileSync(path.join(SRC, file), 'utf8')),
+    )
     expect(offenders).toEqual([])
   })
 })

@@ -83,7 +83,12 @@ function png(width: number, height: number): Buffer {
   header.set([8, 2, 0, 0, 0], 8)
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [0xc2, 0x41, 0x0c]).flat())])
   const raw = Buffer.concat(Array.from({ length: height }, () => row))
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
 }
 const PIC = png(60, 40)
 
@@ -249,7 +254,8 @@ describe('PDF export', { timeout: 120_000 }, () => {
 
   it('blocks requests outside the site while printing, reports them, and never reads local files', async () => {
     const root = await project({
-      'slides/x.md': '# Outside\n\n![](https://example.com/remote.png)\n\n<iframe src="file:///etc/passwd" width="600" height="300"></iframe>\n\n<img src="file:///etc/hostname">',
+      'slides/x.md':
+        '# Outside\n\n![](https://example.com/remote.png)\n\n<iframe src="file:///etc/passwd" width="600" height="300"></iframe>\n\n<img src="file:///etc/hostname">',
       'marp-site.config.json': '{ "marp": { "html": true } }',
     })
     const result = await buildProject(root, { pdf: true })
@@ -279,7 +285,9 @@ describe('PDF export', { timeout: 120_000 }, () => {
       'marp-site.config.json': '{ "marp": { "html": true }, "pdf": { "timeout": 3 } }',
     })
     const result = await buildProject(root, { pdf: true })
-    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/hang.md', rule: 'pdf-error', severity: 'error', message: expect.stringContaining('longer than 3 s') })])
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'slides/hang.md', rule: 'pdf-error', severity: 'error', message: expect.stringContaining('longer than 3 s') }),
+    ])
     const manifest = await readManifest(root)
     expect(manifest.decks.map((d) => [d.slug, d.pdf])).toEqual([
       ['good', 'good/good.pdf'],
@@ -295,14 +303,18 @@ describe('PDF export', { timeout: 120_000 }, () => {
     for (let i = 1; i <= 6; i += 1) files[`slides/d${i}.md`] = `# Deck ${i}\n\n---\n\n## Second\n\n$$\nx^${i}\n$$`
     const root = await project(files)
     let killed = false
-    const result = await buildProject(root, { pdf: true }, {
-      onProgress: ({ phase, done }) => {
-        if (phase === 'pdf' && done === 1 && !killed) {
-          killed = true
-          execFileSync('pkill', ['-9', '-f', 'marp-site-pdf-'])
-        }
+    const result = await buildProject(
+      root,
+      { pdf: true },
+      {
+        onProgress: ({ phase, done }) => {
+          if (phase === 'pdf' && done === 1 && !killed) {
+            killed = true
+            execFileSync('pkill', ['-9', '-f', 'marp-site-pdf-'])
+          }
+        },
       },
-    })
+    )
     expect(killed).toBe(true)
     expect(result.problems).toEqual([])
     expect((await readManifest(root)).decks.every((d) => d.pdf !== null)).toBe(true)
@@ -320,7 +332,10 @@ describe('finding a browser', () => {
 
   it('without one, --pdf is an error', async () => {
     const root = await project({ 'slides/a.md': '# A' })
-    await expect(buildProject(root, { pdf: true }, { browserCandidates: [], env: {} })).rejects.toMatchObject({ code: 'BROWSER', message: expect.stringContaining('no browser was found') })
+    await expect(buildProject(root, { pdf: true }, { browserCandidates: [], env: {} })).rejects.toMatchObject({
+      code: 'BROWSER',
+      message: expect.stringContaining('no browser was found'),
+    })
     expect(await exists(path.join(root, 'dist'))).toBe(false)
   })
 
@@ -328,10 +343,18 @@ describe('finding a browser', () => {
     const root = await project({ 'slides/a.md': '# A', 'not-a-browser.txt': 'x' })
     await chmod(path.join(root, 'not-a-browser.txt'), 0o644)
     let stderr = ''
-    const code = await main(['build', root, '--browser-path', 'not-a-browser.txt'], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, cwd: root, color: false })
+    const code = await main(['build', root, '--browser-path', 'not-a-browser.txt'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: root,
+      color: false,
+    })
     expect(code).toBe(EXIT_CODES.BROWSER)
     expect(stderr).toMatch(/--browser-path points to .*not-a-browser\.txt, which is not an executable file/)
-    await expect(findBrowser(undefined, { CHROME_PATH: '/nonexistent/chrome' })).rejects.toMatchObject({ code: 'BROWSER', message: expect.stringContaining('CHROME_PATH points to /nonexistent/chrome') })
+    await expect(findBrowser(undefined, { CHROME_PATH: '/nonexistent/chrome' })).rejects.toMatchObject({
+      code: 'BROWSER',
+      message: expect.stringContaining('CHROME_PATH points to /nonexistent/chrome'),
+    })
   })
 
   it('reports a browser that cannot start with every deck it would have printed, and still builds the site', async () => {
@@ -374,7 +397,12 @@ describe('finding a browser', () => {
   it('--no-pdf skips PDFs quietly', async () => {
     const root = await project({ 'slides/a.md': '# A' })
     let stderr = ''
-    const code = await main(['build', root, '--no-pdf'], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, cwd: root, color: false })
+    const code = await main(['build', root, '--no-pdf'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: root,
+      color: false,
+    })
     expect(code).toBe(0)
     expect(stderr).toBe('')
     expect((await readManifest(root)).decks[0]?.pdf).toBeNull()

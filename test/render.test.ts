@@ -65,7 +65,26 @@ describe('directives', () => {
 
   it('applies global, local and spot directives', () => {
     const deck = render(
-      ['---', 'paginate: true', 'header: Top', 'footer: Bottom', 'class: invert', '---', '# One', '', '---', '', '<!-- _class: lead -->', '<!-- _paginate: false -->', '# Two', '', '---', '', '<!-- backgroundColor: #123456 -->', '# Three'].join('\n'),
+      [
+        '---',
+        'paginate: true',
+        'header: Top',
+        'footer: Bottom',
+        'class: invert',
+        '---',
+        '# One',
+        '',
+        '---',
+        '',
+        '<!-- _class: lead -->',
+        '<!-- _paginate: false -->',
+        '# Two',
+        '',
+        '---',
+        '',
+        '<!-- backgroundColor: #123456 -->',
+        '# Three',
+      ].join('\n'),
     )
     const [one, two, three] = deck.slides
     expect(one).toMatch(/class="invert"/)
@@ -86,9 +105,7 @@ describe('directives', () => {
   it('reports an unknown theme with its line and renders with the default', () => {
     const deck = render('---\ntitle: x\ntheme: nope\n---\n# a')
     expect(deck.meta.theme).toBe('marp-site')
-    expect(deck.problems).toEqual([
-      expect.objectContaining({ rule: 'unknown-theme', severity: 'error', line: 3, file: 'slides/deck.md' }),
-    ])
+    expect(deck.problems).toEqual([expect.objectContaining({ rule: 'unknown-theme', severity: 'error', line: 3, file: 'slides/deck.md' })])
     const fromComment = render('# a\n\n<!-- theme: missing -->\n')
     expect(fromComment.problems).toEqual([expect.objectContaining({ rule: 'unknown-theme', line: 3 })])
   })
@@ -172,7 +189,9 @@ describe('Markdown features', () => {
   })
 
   it('keeps raw HTML inert by default: no script, no event handlers, no javascript: links', () => {
-    const deck = render('<script>alert(1)</script>\n\n<img src="x.png" onerror="alert(1)">\n\n[x](javascript:alert(1))\n\n<iframe src="https://example.com"></iframe>')
+    const deck = render(
+      '<script>alert(1)</script>\n\n<img src="x.png" onerror="alert(1)">\n\n[x](javascript:alert(1))\n\n<iframe src="https://example.com"></iframe>',
+    )
     const html = text(deck)
     // Disallowed HTML is shown as text, so only escaped forms may remain.
     expect(html).not.toMatch(/<script/i)
@@ -254,12 +273,20 @@ describe('themes', () => {
   })
 
   it('reports a theme without a @theme name', () => {
-    const e = createEngine({ themes: [...themes, { file: '/x.css', display: 'themes/x.css', css: 'section { color: red }' }], defaultTheme: 'marp-site', marp: {} })
+    const e = createEngine({
+      themes: [...themes, { file: '/x.css', display: 'themes/x.css', css: 'section { color: red }' }],
+      defaultTheme: 'marp-site',
+      marp: {},
+    })
     expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/x.css', rule: 'theme-error', message: expect.stringContaining('@theme') })])
   })
 
   it('reports an @import of a theme that does not exist', () => {
-    const e = createEngine({ themes: [...themes, { file: '/y.css', display: 'themes/y.css', css: "/* @theme y */\n@import 'default';\n@import 'nothere';\n" }], defaultTheme: 'marp-site', marp: {} })
+    const e = createEngine({
+      themes: [...themes, { file: '/y.css', display: 'themes/y.css', css: "/* @theme y */\n@import 'default';\n@import 'nothere';\n" }],
+      defaultTheme: 'marp-site',
+      marp: {},
+    })
     expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/y.css', line: 3, rule: 'missing-asset' })])
   })
 
@@ -279,7 +306,9 @@ describe('themes', () => {
 
 describe('external requests', () => {
   it('keeps remote URLs as written and warns that the page fetches them', () => {
-    const deck = render('# a\n\n![remote](https://example.com/a.png)\n\n<style>\n@import "https://fonts.example.com/x.css";\nh1 { background: url(https://example.com/b.png) }\n</style>\n\n[a link is not a fetch](https://example.com/)')
+    const deck = render(
+      '# a\n\n![remote](https://example.com/a.png)\n\n<style>\n@import "https://fonts.example.com/x.css";\nh1 { background: url(https://example.com/b.png) }\n</style>\n\n[a link is not a fetch](https://example.com/)',
+    )
     expect(deck.problems.map((p) => [p.rule, p.severity, p.line])).toEqual([
       ['external-request', 'warning', 3],
       ['external-request', 'warning', 6],
@@ -329,7 +358,14 @@ describe('slide checks at render time', () => {
     const result = renderDeck(engine(), { markdown: `# Big table\n\n${table}`, source: 'slides/table.md', slug: 'table' })
     expect(result).toEqual({
       ok: false,
-      problems: [expect.objectContaining({ file: 'slides/table.md', rule: 'render-error', severity: 'error', message: expect.stringContaining('Maximum call stack size exceeded') })],
+      problems: [
+        expect.objectContaining({
+          file: 'slides/table.md',
+          rule: 'render-error',
+          severity: 'error',
+          message: expect.stringContaining('Maximum call stack size exceeded'),
+        }),
+      ],
     })
   })
 
@@ -360,7 +396,11 @@ describe('the bundled render worker (lib/render/worker.bundle.cjs)', () => {
     const run = loaded.exports['default'] as (task: unknown) => { ok: boolean; deck?: RenderedDeck }
     const markdown = await readFile(path.join(REPO, 'slides', 'post-mortem.md'), 'utf8')
     const keyed = { key: 'test', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
-    const input = { markdown: `${markdown}\n\n---\n\n$$\n\\sum_{i=1}^n i\n$$\n\n\`\`\`ts\nconst a: number = 1\n\`\`\``, source: 'slides/post-mortem.md', slug: 'post-mortem' }
+    const input = {
+      markdown: `${markdown}\n\n---\n\n$$\n\\sum_{i=1}^n i\n$$\n\n\`\`\`ts\nconst a: number = 1\n\`\`\``,
+      source: 'slides/post-mortem.md',
+      slug: 'post-mortem',
+    }
     const bundled = run({ render: input, with: keyed })
     expect(bundled.ok).toBe(true)
     expect(bundled).toEqual(renderDeck(engine(), input))

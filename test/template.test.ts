@@ -7,7 +7,8 @@ describe('templates', () => {
   it('lets a project restyle the index without touching src/', async () => {
     const root = await project({
       'slides/a.md': '---\ntitle: Deck A\n---\n# A',
-      'templates/index.liquid': '<!DOCTYPE html><title>{{ site.title }}</title>\n<ol>{% for deck in decks %}<li><a href="{{ deck.href }}">{{ deck.title }}</a> ({{ deck.slides }})</li>{% endfor %}</ol>\n',
+      'templates/index.liquid':
+        '<!DOCTYPE html><title>{{ site.title }}</title>\n<ol>{% for deck in decks %}<li><a href="{{ deck.href }}">{{ deck.title }}</a> ({{ deck.slides }})</li>{% endfor %}</ol>\n',
       'marp-site.config.json': '{ "title": "My <talks>" }',
     })
     await buildProject(root)

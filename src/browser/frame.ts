@@ -28,7 +28,10 @@ export async function deckFrame(mode: string, url: string, html?: string): Promi
       if (tag === 'script' && /json/i.test((el as HTMLScriptElement).type)) continue
       if (tag === 'style' && /url\(\s*(['"]?)(?!data:|[a-z][a-z0-9+.-]*:|\/|#)/i.test(el.textContent ?? '')) return null
       const src = el.getAttribute(tag === 'link' ? 'href' : 'src')
-      const attrs = el.getAttributeNames().filter((n) => n !== 'href' && n !== 'src').map((n) => `${n}=${el.getAttribute(n) ?? ''}`)
+      const attrs = el
+        .getAttributeNames()
+        .filter((n) => n !== 'href' && n !== 'src')
+        .map((n) => `${n}=${el.getAttribute(n) ?? ''}`)
       parts.push(`${tag} ${attrs.join(' ')} ${src === null ? '' : new URL(src, base).href} ${el.textContent ?? ''}`)
     }
     return parts.join('\n')

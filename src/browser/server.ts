@@ -9,10 +9,12 @@ import sirv from 'sirv'
 export async function serveDir(dir: string): Promise<{ base: string; close(): Promise<void> }> {
   // Cacheable: decks printed one after another share fonts, CSS and scripts.
   const handler = sirv(dir, { dev: false, etag: true, maxAge: 3600, dotfiles: false })
-  const server = createServer((req, res) => handler(req, res, () => {
-    res.statusCode = 404
-    res.end('not found')
-  }))
+  const server = createServer((req, res) =>
+    handler(req, res, () => {
+      res.statusCode = 404
+      res.end('not found')
+    }),
+  )
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', resolve)

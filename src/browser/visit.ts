@@ -236,7 +236,9 @@ async function visitOne<J extends DeckJob>(tab: Tab, job: J, options: VisitOptio
     const outputs = await Promise.race([work, timeout])
     const { blockedWhile } = options
     const problems: Problem[] = blockedWhile
-      ? [...external].map((url) => problem('external-request', { file: job.source }, `${url} was blocked while ${blockedWhile} (only the site's own files are loaded)`))
+      ? [...external].map((url) =>
+          problem('external-request', { file: job.source }, `${url} was blocked while ${blockedWhile} (only the site's own files are loaded)`),
+        )
       : []
     for (const output of outputs) problems.push(...output.problems)
     const values = new Map<OutputMaker<J, unknown>, unknown>(options.outputs.map((maker, i) => [maker, outputs[i]?.value]))

@@ -64,7 +64,9 @@ export async function commitSite(
     kept: finished.kept,
     notices: prepared.notices,
     pdf: { printed: outputs.printed, reused: outputs.reused, browser: prepared.browser?.path },
-    deckRules: Object.fromEntries(outcomes.flatMap((o) => (o.kind === 'rendered' && Object.keys(o.deck.meta.rules).length > 0 ? [[o.deck.source, o.deck.meta.rules]] : []))),
+    deckRules: Object.fromEntries(
+      outcomes.flatMap((o) => (o.kind === 'rendered' && Object.keys(o.deck.meta.rules).length > 0 ? [[o.deck.source, o.deck.meta.rules]] : [])),
+    ),
     upToDate: false,
     rendered,
     assets,

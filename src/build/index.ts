@@ -77,7 +77,14 @@ export async function buildWith(config: ResolvedConfig, options: BuildOptions, c
   }
 }
 
-async function runPhases(config: ResolvedConfig, options: BuildOptions, context: BuildContext, prepared: Prepared, renders: RenderQueue, cache: Cache | undefined) {
+async function runPhases(
+  config: ResolvedConfig,
+  options: BuildOptions,
+  context: BuildContext,
+  prepared: Prepared,
+  renders: RenderQueue,
+  cache: Cache | undefined,
+) {
   const { signal } = options
   const previous = await previousPages(config, context, cache)
   const rendering = await startRendering(config, prepared, renders)

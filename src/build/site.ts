@@ -24,7 +24,13 @@ export interface OpenSite {
  * Before anything is written: the templates are loaded and the themes (and the config's default theme)
  * checked, then the out dir is opened (a staging folder, or in place for dev's rebuilds).
  */
-export async function openSite(config: ResolvedConfig, context: BuildContext, prepared: Prepared, renders: RenderQueue, signal: AbortSignal | undefined): Promise<OpenSite> {
+export async function openSite(
+  config: ResolvedConfig,
+  context: BuildContext,
+  prepared: Prepared,
+  renders: RenderQueue,
+  signal: AbortSignal | undefined,
+): Promise<OpenSite> {
   const { session } = context
   const templates = await loadTemplatesOnce(config, prepared.templatesKey, session)
   const themeProblems = await checkThemes(config, renders, session)

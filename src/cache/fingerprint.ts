@@ -7,7 +7,6 @@ import { digest } from '../hash.js'
 import { debug } from '../log.js'
 import { toPosix } from '../paths.js'
 
-
 /**
  * What identifies the tool that made an output: our version, the versions of the packages whose
  * files end up in the site (marp-core, KaTeX, Twemoji), and the size and time of every compiled file
@@ -86,7 +85,10 @@ export async function treeContents(dirs: readonly string[]): Promise<string> {
       const file = path.join(dir, rel)
       try {
         if (!statSync(file).isFile()) continue
-        hash.update(`${i} ${toPosix(rel)}\0`).update(readFileSync(file)).update('\0')
+        hash
+          .update(`${i} ${toPosix(rel)}\0`)
+          .update(readFileSync(file))
+          .update('\0')
       } catch (error) {
         hash.update(`${i} ${toPosix(rel)} ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}\0`)
       }

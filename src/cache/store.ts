@@ -79,7 +79,9 @@ export class Cache {
       names
         .filter((name) => !keep.has(name.replace(/\.json$/, '')))
         // An entry that cannot be removed is only space: the next prune tries again.
-        .map((name) => rm(path.join(this.dir, kind, name), { force: true }).then(() => log('%s %s: pruned', kind, name), swallowed('cache', `pruning ${kind}/${name}`))),
+        .map((name) =>
+          rm(path.join(this.dir, kind, name), { force: true }).then(() => log('%s %s: pruned', kind, name), swallowed('cache', `pruning ${kind}/${name}`)),
+        ),
     )
   }
 }

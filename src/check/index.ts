@@ -36,7 +36,12 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
     if (browser) {
       // Decks whose rules switch overflow off are not measured; the others follow the switches too.
       const measured = result.decks.filter((d) => settingFor('overflow', config.rules, result.deckRules[d.source]) !== 'off')
-      const overflow = await findOverflow({ siteDir: outDir, decks: measured.map((d) => ({ slug: d.slug, source: d.source })), browserPath: browser.path, timeoutMs: config.pdf.timeoutMs })
+      const overflow = await findOverflow({
+        siteDir: outDir,
+        decks: measured.map((d) => ({ slug: d.slug, source: d.source })),
+        browserPath: browser.path,
+        timeoutMs: config.pdf.timeoutMs,
+      })
       raw.push(...overflow.flatMap((p) => applyRules([p], config.rules, result.deckRules[p.file])))
     } else {
       notices.push('No Chromium, Chrome or Edge found: the overflow rule was skipped. Install one or set CHROME_PATH.')
@@ -44,7 +49,9 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
     const slugOf = new Map(result.decks.map((d) => [d.source, d.slug]))
     const problems = raw.map((p): ProblemRecord => {
       const file = path.resolve(config.root, p.file)
-      const deck = slugOf.get(p.file) ?? (isInside(config.slidesDir, file) && /\.(md|markdown)$/i.test(file) ? slugFor(toPosix(path.relative(config.slidesDir, file))) : '')
+      const deck =
+        slugOf.get(p.file) ??
+        (isInside(config.slidesDir, file) && /\.(md|markdown)$/i.test(file) ? slugFor(toPosix(path.relative(config.slidesDir, file))) : '')
       return problemRecord(deck, p)
     })
     return { problems, raw, notices, decks: result.found }

@@ -31,10 +31,18 @@ export async function findOverflow(options: { siteDir: string; decks: readonly O
     // (with the browser's own words), not a problem of each deck.
     const started = await launch()
     const jobs = options.decks.map((deck): DeckJob => ({ slug: deck.slug, source: deck.source, page: `${encodePath(deck.slug)}/index.html` }))
-    const results = await visitDecks(jobs, { outputs: [overflowOutput], launch, prelaunched: Promise.resolve(started), base: server.base, load: 'page', timeoutMs: options.timeoutMs })
+    const results = await visitDecks(jobs, {
+      outputs: [overflowOutput],
+      launch,
+      prelaunched: Promise.resolve(started),
+      base: server.base,
+      load: 'page',
+      timeoutMs: options.timeoutMs,
+    })
     const problems: Problem[] = []
     for (const result of results) {
-      if (!result.ok) throw new MarpSiteError('BROWSER', `Cannot measure ${result.job.source} for the overflow rule: ${failureText(result.failure, options.timeoutMs)}`)
+      if (!result.ok)
+        throw new MarpSiteError('BROWSER', `Cannot measure ${result.job.source} for the overflow rule: ${failureText(result.failure, options.timeoutMs)}`)
       problems.push(...result.problems)
     }
     return problems

@@ -42,4 +42,3 @@ function savedSince(dir: string, time: number): boolean {
   }
   return false
 }
-

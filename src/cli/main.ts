@@ -130,7 +130,8 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
     if (result.problems.length > 0) io.stderr.write(`${formatProblems(result.problems, c)}\n`)
     const outDisplay = path.relative(io.cwd, result.outDir) || '.'
     io.stdout.write(`${formatSummary(result, outDisplay, c)}\n`)
-    if (result.found === 0) io.stderr.write(`${c.yellow('No decks found')} in ${path.relative(io.cwd, config.slidesDir) || '.'}: the site has an empty index.\n`)
+    if (result.found === 0)
+      io.stderr.write(`${c.yellow('No decks found')} in ${path.relative(io.cwd, config.slidesDir) || '.'}: the site has an empty index.\n`)
     return countBySeverity(result.problems).errors > 0 ? EXIT_CODES.PROBLEMS : 0
   } catch (error) {
     return reportError(error, io, c)
@@ -152,7 +153,9 @@ async function runCheck(
     } else {
       for (const notice of result.notices) io.stderr.write(`${c.yellow('warning:')} ${notice}\n`)
       if (result.raw.length > 0) io.stdout.write(`${formatProblems(result.raw, c)}\n`)
-      io.stdout.write(`${errors + warnings === 0 ? c.green('No problems') : `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`} in ${result.decks} ${result.decks === 1 ? 'deck' : 'decks'}\n`)
+      io.stdout.write(
+        `${errors + warnings === 0 ? c.green('No problems') : `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`} in ${result.decks} ${result.decks === 1 ? 'deck' : 'decks'}\n`,
+      )
     }
     return errors > 0 || (flags.strict && warnings > 0) ? EXIT_CODES.PROBLEMS : 0
   } catch (error) {
@@ -211,7 +214,9 @@ async function runDev(
         if (fresh.length > 0) io.stderr.write(`${formatProblems(fresh, c)}\n`)
         const { errors, warnings } = countBySeverity(event.result.problems)
         const what = changed ? `${changed} → ${event.reload === 'css' ? 'styles swapped' : 'pages updated'}` : 'built'
-        io.stdout.write(`${c.dim(new Date().toTimeString().slice(0, 8))} ${what} in ${Math.round(event.result.durationMs)} ms (${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'})\n`)
+        io.stdout.write(
+          `${c.dim(new Date().toTimeString().slice(0, 8))} ${what} in ${Math.round(event.result.durationMs)} ms (${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'})\n`,
+        )
       },
     })
     io.stdout.write(`${c.green('marp-site dev')} serving ${c.bold(dev.url)}  (Ctrl-C stops)\n`)

@@ -22,10 +22,7 @@ export function formatProblems(problems: readonly Problem[], c: Colors): string 
 export function formatSummary(result: BuildResult, outDisplay: string, c: Colors): string {
   const { errors, warnings } = countBySeverity(result.problems)
   const built = result.decks.length - result.kept.length
-  const parts = [
-    `${built} ${built === 1 ? 'deck' : 'decks'}`,
-    `${result.slides} ${result.slides === 1 ? 'slide' : 'slides'}`,
-  ]
+  const parts = [`${built} ${built === 1 ? 'deck' : 'decks'}`, `${result.slides} ${result.slides === 1 ? 'slide' : 'slides'}`]
   const pdfs = result.decks.filter((d) => d.pdf !== null).length
   if (result.pdf.browser !== undefined) parts.push(`${pdfs} ${pdfs === 1 ? 'PDF' : 'PDFs'}${result.pdf.reused > 0 ? ` (${result.pdf.reused} unchanged)` : ''}`)
   if (result.kept.length > 0) parts.push(`${result.kept.length} kept from the previous build`)

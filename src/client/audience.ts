@@ -11,7 +11,11 @@ export interface AudienceActions {
 /** The audience view's chrome: progress bar, controls, the live region for screen readers. */
 export function createAudienceChrome(deck: DeckController, data: DeckData, actions: AudienceActions) {
   const bar = h('div', { class: 'ms-progress-bar' })
-  const progress = h('div', { class: 'ms-ui ms-progress', role: 'progressbar', 'aria-label': 'Progress', 'aria-valuemin': '1', 'aria-valuemax': String(deck.total) }, bar)
+  const progress = h(
+    'div',
+    { class: 'ms-ui ms-progress', role: 'progressbar', 'aria-label': 'Progress', 'aria-valuemin': '1', 'aria-valuemax': String(deck.total) },
+    bar,
+  )
   const status = h('span', { class: 'ms-status', 'aria-hidden': 'true' })
   const live = h('div', { class: 'ms-live', 'aria-live': 'polite', 'aria-atomic': 'true' })
   const home = h('a', { class: 'ms-home', href: data.indexHref, title: 'All decks', 'aria-label': 'All decks (site index)' }, icon('home'))

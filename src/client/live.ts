@@ -35,7 +35,12 @@ function showBadges(all: readonly LiveProblem[]): void {
     const warnings = mine.length - errors
     const badge = document.createElement('span')
     badge.className = 'marp-site-dev-badge'
-    badge.textContent = [errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}` : '', warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''].filter(Boolean).join(', ')
+    badge.textContent = [
+      errors ? `${errors} ${errors === 1 ? 'error' : 'errors'}` : '',
+      warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ')
     badge.title = mine.map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`).join('\n')
     badge.style.cssText = `position:absolute;top:8px;right:8px;z-index:2;padding:2px 8px;border-radius:10px;font:600 12px/1.5 system-ui,sans-serif;color:#fff;background:${errors ? '#b91c1c' : '#b45309'}`
     card.append(badge)
@@ -177,7 +182,13 @@ async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
     await new Promise((resolve) => win.requestAnimationFrame(() => win.requestAnimationFrame(resolve)))
     if (signal.aborted) return []
     const severity = data.overflow === 'warning' ? 'warning' : 'error'
-    return overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)).map((p) => ({ deck: data.slug ?? '', file: p.file, rule: p.rule, severity, message: p.message }))
+    return overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)).map((p) => ({
+      deck: data.slug ?? '',
+      file: p.file,
+      rule: p.rule,
+      severity,
+      message: p.message,
+    }))
   } finally {
     signal.removeEventListener('abort', stop)
     frame.remove()
@@ -218,12 +229,15 @@ function live(): void {
     cancel()
     timer = setTimeout(() => {
       const controller = (current = new AbortController())
-      measureDeck(controller.signal).then((found) => {
-        if (controller.signal.aborted) return
-        measured = found
-        show()
-        // A measurement cut short (the page reloads, a newer one starts) has nothing to show.
-      }, () => undefined)
+      measureDeck(controller.signal).then(
+        (found) => {
+          if (controller.signal.aborted) return
+          measured = found
+          show()
+          // A measurement cut short (the page reloads, a newer one starts) has nothing to show.
+        },
+        () => undefined,
+      )
     }, delay)
   }
   const reload = () => {
@@ -250,7 +264,10 @@ function live(): void {
   events.addEventListener('css', (event) => {
     seen = Math.max(seen, versionOf(event) ?? seen)
     cancel()
-    swapStyles().then(() => measure(), () => location.reload())
+    swapStyles().then(
+      () => measure(),
+      () => location.reload(),
+    )
   })
   // Sent on every connection: a build this page has not seen (it happened while the page loaded, or
   // while the connection was down) is caught up with now.

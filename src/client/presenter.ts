@@ -27,28 +27,38 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
       // storage off: the timer still runs, it just restarts on reload
     }
   }
-  const pause = button('Pause timer', icon('pause'), () => {
-    if (pausedAt === undefined) pausedAt = Date.now()
-    else {
-      started += Date.now() - pausedAt
-      pausedAt = undefined
-    }
-    showPause()
-    saveTimer()
-    tick()
-  }, { class: 'ms-p-pause' })
+  const pause = button(
+    'Pause timer',
+    icon('pause'),
+    () => {
+      if (pausedAt === undefined) pausedAt = Date.now()
+      else {
+        started += Date.now() - pausedAt
+        pausedAt = undefined
+      }
+      showPause()
+      saveTimer()
+      tick()
+    },
+    { class: 'ms-p-pause' },
+  )
   const showPause = () => {
     pause.replaceChildren(icon(pausedAt === undefined ? 'pause' : 'play'))
     pause.setAttribute('aria-label', pausedAt === undefined ? 'Pause timer' : 'Resume timer')
     pause.setAttribute('title', pause.getAttribute('aria-label') ?? '')
   }
   showPause()
-  const reset = button('Reset timer', icon('reset'), () => {
-    started = Date.now()
-    if (pausedAt !== undefined) pausedAt = started
-    saveTimer()
-    tick()
-  }, { class: 'ms-p-reset' })
+  const reset = button(
+    'Reset timer',
+    icon('reset'),
+    () => {
+      started = Date.now()
+      if (pausedAt !== undefined) pausedAt = started
+      saveTimer()
+      tick()
+    },
+    { class: 'ms-p-reset' },
+  )
   const header = h(
     'header',
     { class: 'ms-ui ms-p-header' },

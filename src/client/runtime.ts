@@ -133,10 +133,14 @@ function start(): void {
 
   // Swipe
   let touch: { x: number; y: number } | undefined
-  marpit.addEventListener('touchstart', (event) => {
-    const t = event.changedTouches[0]
-    touch = t ? { x: t.clientX, y: t.clientY } : undefined
-  }, { passive: true })
+  marpit.addEventListener(
+    'touchstart',
+    (event) => {
+      const t = event.changedTouches[0]
+      touch = t ? { x: t.clientX, y: t.clientY } : undefined
+    },
+    { passive: true },
+  )
   marpit.addEventListener('touchend', (event) => {
     const t = event.changedTouches[0]
     if (!touch || !t || overview.open) return

@@ -35,10 +35,7 @@ export async function loadUserConfig(root: string, explicit?: string, options: {
     if (await isFile(file)) found.push(file)
   }
   if (found.length > 1) {
-    throw new MarpSiteError(
-      'CONFIG',
-      `Found more than one config file (${found.map((f) => path.basename(f)).join(', ')}); keep one, or pass --config`,
-    )
+    throw new MarpSiteError('CONFIG', `Found more than one config file (${found.map((f) => path.basename(f)).join(', ')}); keep one, or pass --config`)
   }
   const [file] = found
   if (file !== undefined) return { file, config: await validate(await loadFile(file), displayPath(root, file)) }
@@ -113,7 +110,10 @@ async function validateOnce(value: unknown, where: string, root: string | undefi
   const dir = root === undefined || raw['cacheDir'] === false ? undefined : cacheDirFor(root, typeof raw['cacheDir'] === 'string' ? raw['cacheDir'] : undefined)
   let mark: string | undefined
   if (dir !== undefined) {
-    const schema = await stat(SCHEMA_FILE).then((s) => `${s.size} ${s.mtimeMs}`, () => 'unknown')
+    const schema = await stat(SCHEMA_FILE).then(
+      (s) => `${s.size} ${s.mtimeMs}`,
+      () => 'unknown',
+    )
     mark = digest(schema, raw)
     if (await new Cache(dir).get<boolean>('configs', mark)) return raw as UserConfig
   }
@@ -161,7 +161,9 @@ function describeIssue(issue: ConfigIssue, base: readonly PropertyKey[], topKeys
     const deepest = (list: { depth: number }[]) => Math.max(0, ...list.map((d) => d.depth))
     const best = branches.reduce((a, b) => (deepest(b) > deepest(a) ? b : a))
     if (deepest(best) > path.length) return best
-    const accepted = issue.errors.flat().flatMap((inner) => (inner.values ? inner.values.map((v) => JSON.stringify(v)) : inner.expected ? [inner.expected] : []))
+    const accepted = issue.errors
+      .flat()
+      .flatMap((inner) => (inner.values ? inner.values.map((v) => JSON.stringify(v)) : inner.expected ? [inner.expected] : []))
     if (accepted.length > 0) return [{ depth: path.length, text: `"${at}": expected ${[...new Set(accepted)].join(' or ')}` }]
   }
   return [{ depth: path.length, text: `"${at}": ${issue.message}` }]
@@ -201,4 +203,3 @@ async function isFile(file: string): Promise<boolean> {
     return false
   }
 }
-

@@ -23,14 +23,8 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
 }
 
 /** Pure part of {@link resolveConfig}: defaults < config file < flags. */
-export function mergeConfig(
-  root: string,
-  configFile: string | undefined,
-  user: UserConfig,
-  inline: InlineConfig = {},
-): ResolvedConfig {
-  const dir = (flag: string | undefined, fromFile: string | undefined, fallback: string) =>
-    path.resolve(root, flag ?? fromFile ?? fallback)
+export function mergeConfig(root: string, configFile: string | undefined, user: UserConfig, inline: InlineConfig = {}): ResolvedConfig {
+  const dir = (flag: string | undefined, fromFile: string | undefined, fallback: string) => path.resolve(root, flag ?? fromFile ?? fallback)
 
   const resolved: ResolvedConfig = {
     root,

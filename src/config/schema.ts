@@ -1,10 +1,7 @@
 import { z } from 'zod'
 import { SWITCHABLE_RULES } from '../rules.js'
 
-const htmlAllowlist = z.record(
-  z.string(),
-  z.union([z.array(z.string()), z.record(z.string(), z.boolean())]),
-)
+const htmlAllowlist = z.record(z.string(), z.union([z.array(z.string()), z.record(z.string(), z.boolean())]))
 
 const marpOptions = z.strictObject({
   /**

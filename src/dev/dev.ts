@@ -64,7 +64,13 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
       // The first build swaps in a whole site; rebuilds update it in place, file by file.
       const result = await buildWith(config, {}, { session, inPlace: server !== undefined })
       const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))
-      lastProblems = [...result.decks.flatMap((d) => d.problems), ...siteProblems(result.problems, result.decks.map((d) => d.source))]
+      lastProblems = [
+        ...result.decks.flatMap((d) => d.problems),
+        ...siteProblems(
+          result.problems,
+          result.decks.map((d) => d.source),
+        ),
+      ]
       version += 1
       server?.broadcast(themesOnly ? 'css' : 'reload', { changed: changed.map((f) => path.relative(config.root, f)), version })
       server?.broadcast('problems', lastProblems)
@@ -72,7 +78,9 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     } catch (error) {
       const wrapped = error instanceof MarpSiteError ? error : new MarpSiteError('INTERNAL', reason(error), { cause: error })
       // An error that stops the whole build is shown as a problem of the site, under its error code.
-      lastProblems = [problemRecord('', { file: wrapped.file ?? '', line: wrapped.line, rule: wrapped.code.toLowerCase(), severity: 'error', message: wrapped.message })]
+      lastProblems = [
+        problemRecord('', { file: wrapped.file ?? '', line: wrapped.line, rule: wrapped.code.toLowerCase(), severity: 'error', message: wrapped.message }),
+      ]
       server?.broadcast('problems', lastProblems)
       options.onBuild?.({ ok: false, error: wrapped, changed })
     }

@@ -134,7 +134,10 @@ export async function startDevServer(options: {
         port += 1
         continue
       }
-      throw new MarpSiteError('USAGE', code === 'EADDRINUSE' ? `Port ${port} is in use; pass another --port` : `Cannot listen on ${host}:${port}: ${(error as Error).message}`)
+      throw new MarpSiteError(
+        'USAGE',
+        code === 'EADDRINUSE' ? `Port ${port} is in use; pass another --port` : `Cannot listen on ${host}:${port}: ${(error as Error).message}`,
+      )
     }
   }
   const bound = (server.address() as AddressInfo).port

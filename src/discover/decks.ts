@@ -25,10 +25,7 @@ export const MAX_DECK_BYTES = 5 * 1024 * 1024
  * Lists the decks under the slides dir in a stable order. Symlinks are followed but must stay
  * inside the project; a file reached twice (symlinked folders, loops) is built once.
  */
-export async function discoverDecks(
-  root: string,
-  slidesDir: string,
-): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
+export async function discoverDecks(root: string, slidesDir: string): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
   try {
     if (!(await stat(slidesDir)).isDirectory()) throw new Error('not a directory')
   } catch (error) {
@@ -87,7 +84,11 @@ export async function discoverDecks(
     const key = slug.toLowerCase()
     const other = bySlug.get(key)
     if (other !== undefined) {
-      problems.push(problem('slug-conflict', { file: source }, `maps to the same page "${slug}/" as ${other}; rename one of them (only ${other} was built)`, { blocking: true }))
+      problems.push(
+        problem('slug-conflict', { file: source }, `maps to the same page "${slug}/" as ${other}; rename one of them (only ${other} was built)`, {
+          blocking: true,
+        }),
+      )
       continue
     }
     bySlug.set(key, source)
@@ -103,7 +104,9 @@ export async function discoverDecks(
  */
 async function danglingDecks(root: string, slidesDir: string, found: ReadonlySet<string>): Promise<Problem[]> {
   // The slides dir was listed a moment ago; if it cannot be listed again, there is no dangling link to report.
-  const entries = await readdir(slidesDir, { recursive: true, withFileTypes: true }).catch(swallowed('discover', `listing ${slidesDir} for dangling links`, [] as Dirent[]))
+  const entries = await readdir(slidesDir, { recursive: true, withFileTypes: true }).catch(
+    swallowed('discover', `listing ${slidesDir} for dangling links`, [] as Dirent[]),
+  )
   const problems: Problem[] = []
   for (const entry of entries) {
     if (!entry.isSymbolicLink() || !/\.(md|markdown)$/.test(entry.name)) continue

@@ -17,11 +17,7 @@ export interface ThemeSource {
  * The theme CSS files to register: marp-site's built-in themes first, then the project's own
  * (a project theme with the same `@theme` name replaces the built-in one).
  */
-export async function discoverThemes(
-  root: string,
-  themesDir: string,
-  builtinThemesDir: string,
-): Promise<{ themes: ThemeSource[]; problems: Problem[] }> {
+export async function discoverThemes(root: string, themesDir: string, builtinThemesDir: string): Promise<{ themes: ThemeSource[]; problems: Problem[] }> {
   const dirs = path.resolve(themesDir) === path.resolve(builtinThemesDir) ? [themesDir] : [builtinThemesDir, themesDir]
   const themes: ThemeSource[] = []
   const problems: Problem[] = []
@@ -45,4 +41,3 @@ export async function discoverThemes(
   }
   return { themes, problems }
 }
-

@@ -43,7 +43,11 @@ export async function finishPdf(bytes: Uint8Array, meta: PdfMeta): Promise<Uint8
 
   const pages = doc.getPages()
   if (meta.siteLinks) rewriteSiteLinks(doc, meta.siteLinks)
-  addOutline(doc, pages.map((p) => p.ref), meta.outline)
+  addOutline(
+    doc,
+    pages.map((p) => p.ref),
+    meta.outline,
+  )
   if (meta.notes) {
     pages.forEach((page, i) => {
       const text = meta.notes?.[i]

@@ -51,7 +51,8 @@ export async function makePdfs(options: {
   const { decks, staging, pdf, browser, generator } = options
   const epoch = options.env['SOURCE_DATE_EPOCH']
   const date = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date()
-  const keyOf = (d: DeckPage) => sha256([d.contentKey, generator, browser.path, pdf.notes === 'annotations' ? 'notes' : pdf.notes || '', epoch ?? 'now'].join('\n'), 32)
+  const keyOf = (d: DeckPage) =>
+    sha256([d.contentKey, generator, browser.path, pdf.notes === 'annotations' ? 'notes' : pdf.notes || '', epoch ?? 'now'].join('\n'), 32)
   const log = debug('cache')
 
   const pdfs = new Map<string, string>()
@@ -72,7 +73,11 @@ export async function makePdfs(options: {
       pdfs.set(deck.deck.slug, file)
       if (found.length > 0) problems.set(deck.deck.slug, found)
     } else {
-      log('PDF %s printed: %s', file, !before ? 'none before' : made !== key ? `made from other inputs (key ${made ?? 'none'}, now ${key})` : 'what printing found is not cached')
+      log(
+        'PDF %s printed: %s',
+        file,
+        !before ? 'none before' : made !== key ? `made from other inputs (key ${made ?? 'none'}, now ${key})` : 'what printing found is not cached',
+      )
       toPrint.push(deck)
     }
   }

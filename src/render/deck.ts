@@ -47,9 +47,7 @@ export interface RenderedDeck {
   readonly problems: readonly Problem[]
 }
 
-export type RenderResult =
-  | { readonly ok: true; readonly deck: RenderedDeck }
-  | { readonly ok: false; readonly problems: readonly Problem[] }
+export type RenderResult = { readonly ok: true; readonly deck: RenderedDeck } | { readonly ok: false; readonly problems: readonly Problem[] }
 
 /**
  * Renders one deck with the build's engine. Pure with respect to the outside world: no filesystem,
@@ -67,7 +65,17 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
 
   const env: RenderEnv = {
-    marpSite: { deckDir: path.posix.dirname(source), slug: input.slug, refs: [], unsafe: [], external: [], missingAlt: [], themeDirectives: [], deckLinks: [], tooDeep: [] },
+    marpSite: {
+      deckDir: path.posix.dirname(source),
+      slug: input.slug,
+      refs: [],
+      unsafe: [],
+      external: [],
+      missingAlt: [],
+      themeDirectives: [],
+      deckLinks: [],
+      tooDeep: [],
+    },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
   try {
@@ -95,7 +103,13 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   requested.push(...ctx.themeDirectives)
   for (const { name, line } of requested) {
     if (!engine.themeNames.includes(name)) {
-      problems.push(problem('unknown-theme', { file: source, line }, `theme "${name}" is not registered (known: ${engine.themeNames.join(', ')}); rendered with "${engine.defaultTheme}"`))
+      problems.push(
+        problem(
+          'unknown-theme',
+          { file: source, line },
+          `theme "${name}" is not registered (known: ${engine.themeNames.join(', ')}); rendered with "${engine.defaultTheme}"`,
+        ),
+      )
     }
   }
 
@@ -118,7 +132,13 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     )
   }
   for (const image of ctx.missingAlt) {
-    problems.push(problem('missing-alt', { file: source, line: image.line }, `image ${image.url} has no alt text; say what it shows for screen readers (\`![a chart of …](…)\`)`))
+    problems.push(
+      problem(
+        'missing-alt',
+        { file: source, line: image.line },
+        `image ${image.url} has no alt text; say what it shows for screen readers (\`![a chart of …](…)\`)`,
+      ),
+    )
   }
 
   const rules = parseRuleSettings(fm.data['rules'])
@@ -170,10 +190,23 @@ function stableScopes(slides: string[], css: string): { slides: string[]; css: s
 
 /** A slide with no text, no image, no background and no media (Marp's own markup aside). */
 function isEmptySlide(svg: string): boolean {
-  if (/<(img|video|audio|iframe|svg|math|mjx-container|table|hr)\b/i.test(svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>$/, '').replace(/<svg data-marp-/g, ''))) return false
+  if (
+    /<(img|video|audio|iframe|svg|math|mjx-container|table|hr)\b/i.test(
+      svg
+        .replace(/^<svg[^>]*>/, '')
+        .replace(/<\/svg>$/, '')
+        .replace(/<svg data-marp-/g, ''),
+    )
+  )
+    return false
   if (/background-image|data-marpit-advanced-background="background"/.test(svg)) return false
   const withoutChrome = svg.replace(/<(header|footer)>[\s\S]*?<\/\1>/g, '')
-  return withoutChrome.replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').trim() === ''
+  return (
+    withoutChrome
+      .replace(/<[^>]+>/g, '')
+      .replace(/&nbsp;/g, ' ')
+      .trim() === ''
+  )
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ' }
@@ -204,7 +237,12 @@ function dateString(value: unknown): string | undefined {
 function tags(value: unknown): string[] {
   if (Array.isArray(value)) return value.map((v) => str(v)).filter((v): v is string => v !== undefined)
   const s = str(value)
-  return s === undefined ? [] : s.split(',').map((t) => t.trim()).filter(Boolean)
+  return s === undefined
+    ? []
+    : s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
 }
 
 function viewBox(svg: string | undefined): [number, number] {

@@ -49,10 +49,7 @@ export function createEngine(options: EngineOptions): Engine {
   const themeNames = [...marp.themeSet.themes()].map((t) => t.name)
   const defaultTheme = marp.themeSet.get(options.defaultTheme)
   if (!defaultTheme) {
-    throw new MarpSiteError(
-      'CONFIG',
-      `The config's theme "${options.defaultTheme}" is not a registered theme (known: ${themeNames.join(', ')})`,
-    )
+    throw new MarpSiteError('CONFIG', `The config's theme "${options.defaultTheme}" is not a registered theme (known: ${themeNames.join(', ')})`)
   }
   marp.themeSet.default = defaultTheme
 
@@ -89,11 +86,7 @@ function reuseStyles(marp: Marp): void {
 
 function marpOptions(config: Readonly<MarpOptionsConfig>): MarpOptions {
   const math: MarpOptions['math'] =
-    config.math === false
-      ? false
-      : config.math === 'mathjax'
-        ? { lib: 'mathjax' }
-        : { lib: 'katex', katexFontPath: `${SITE_ROOT}${KATEX_FONT_DIR}` }
+    config.math === false ? false : config.math === 'mathjax' ? { lib: 'mathjax' } : { lib: 'katex', katexFontPath: `${SITE_ROOT}${KATEX_FONT_DIR}` }
   return {
     // Left unset, marp-core keeps its allowlist of safe tags (img, br, ...); false escapes all HTML.
     ...(config.html === undefined ? {} : { html: config.html }),
@@ -116,7 +109,11 @@ function themeProblem(theme: ThemeSource, error: unknown): Problem {
     return problem('theme-error', { file: theme.display, line: e.line }, `CSS syntax error: ${e.reason ?? e.message}; theme not registered`)
   }
   const noName = /name/i.test(e.message ?? '')
-  return problem('theme-error', { file: theme.display }, noName ? 'has no `/* @theme name */` comment; theme not registered' : `cannot be registered: ${e.message ?? String(error)}`)
+  return problem(
+    'theme-error',
+    { file: theme.display },
+    noName ? 'has no `/* @theme name */` comment; theme not registered' : `cannot be registered: ${e.message ?? String(error)}`,
+  )
 }
 
 /** A theme's `@import` must name a registered theme; anything else would be fetched by the browser. */

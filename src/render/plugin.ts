@@ -165,7 +165,13 @@ function isBackground(image: Token): boolean {
 function altText(image: Token): string {
   return (image.content ?? '')
     .split(/\s+/)
-    .filter((word) => word !== '' && !/^(center|bg|contain|cover|fit|auto|left|right|vertical|[wh]:\S+|width:\S+|height:\S+|\d+%|x\d|blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:\S*)?$/i.test(word))
+    .filter(
+      (word) =>
+        word !== '' &&
+        !/^(center|bg|contain|cover|fit|auto|left|right|vertical|[wh]:\S+|width:\S+|height:\S+|\d+%|x\d|blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia)(:\S*)?$/i.test(
+          word,
+        ),
+    )
     .join(' ')
 }
 

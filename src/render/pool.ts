@@ -69,4 +69,3 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
     }
   }
 }
-

@@ -68,4 +68,3 @@ function templateError(root: string, name: string, error: unknown): MarpSiteErro
     ...(line ? { line } : {}),
   })
 }
-

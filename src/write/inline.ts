@@ -40,7 +40,11 @@ const CSS_URL = /url\(\s*(?:&quot;|(["']))?([^"')&]+?)(?:&quot;|\1)?\s*\)/g
  */
 export async function inlinePage(html: string, pageDir: string, files: SiteFiles): Promise<string> {
   // The page's own styles and media first, then its stylesheets and scripts (whose text is not HTML to rewrite).
-  let out = await replaceAsync(html, STYLE_BLOCK, async (_, open: string, css: string, close: string) => `${open}${await inlineCss(css, pageDir, files)}${close}`)
+  let out = await replaceAsync(
+    html,
+    STYLE_BLOCK,
+    async (_, open: string, css: string, close: string) => `${open}${await inlineCss(css, pageDir, files)}${close}`,
+  )
   out = await replaceAsync(out, STYLE_ATTR, async (_, open: string, css: string, close: string) => `${open}${await inlineCss(css, pageDir, files)}${close}`)
   out = await replaceAsync(out, SRC, async (whole, open: string, url: string, close: string) => {
     if (/^\s*src="/i.test(open) && /\.js(?:[?#]|$)/i.test(url)) return whole

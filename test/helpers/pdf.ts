@@ -9,9 +9,14 @@ export async function readPdf(file: string) {
   for (let i = 1; i <= doc.numPages; i += 1) {
     const page = await doc.getPage(i)
     const [x0 = 0, y0 = 0, x1 = 0, y1 = 0] = page.view
-    const text = (await page.getTextContent()).items.map((item) => ('str' in item ? item.str : '')).join(' ').replace(/\s+/g, ' ')
+    const text = (await page.getTextContent()).items
+      .map((item) => ('str' in item ? item.str : ''))
+      .join(' ')
+      .replace(/\s+/g, ' ')
     const ops = await page.getOperatorList()
-    const imageOps = ops.fnArray.flatMap((fn, i) => (fn === pdfjs.OPS.paintImageXObject || fn === pdfjs.OPS.paintInlineImageXObject ? [ops.argsArray[i] as unknown[]] : []))
+    const imageOps = ops.fnArray.flatMap((fn, i) =>
+      fn === pdfjs.OPS.paintImageXObject || fn === pdfjs.OPS.paintInlineImageXObject ? [ops.argsArray[i] as unknown[]] : [],
+    )
     const images = imageOps.length
     // Width × height in image pixels of each image painted (paintImageXObject's arguments).
     const imageSizes = imageOps.map((args) => `${String(args[1])}x${String(args[2])}`)

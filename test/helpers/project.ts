@@ -41,7 +41,11 @@ export async function project(files: Record<string, string | Uint8Array> = {}, f
  */
 export async function buildProject(root: string, inline: InlineConfig = {}, options: BuildOptions & BuildContext = {}): Promise<BuildResult> {
   const { signal, onProgress, env, ...context } = options
-  return buildWith(await resolveConfig({ root, pdf: false, ...inline }), { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(env ? { env } : {}) }, context)
+  return buildWith(
+    await resolveConfig({ root, pdf: false, ...inline }),
+    { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), ...(env ? { env } : {}) },
+    context,
+  )
 }
 
 export async function readManifest(root: string, out = 'dist'): Promise<Manifest> {
