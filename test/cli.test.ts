@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFile, utimes, writeFile } from 'node:fs/promises'
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { startThreadsEarly } from '../src/cli/early.js'
@@ -100,6 +100,25 @@ describe('the marp-site command', () => {
     expect(child.stderr).toContain('slides/b.md:1')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape is what must be absent
     expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)
+  })
+
+  it('shows cache decisions on DEBUG=marp-site:* (or one channel), and nothing of them without it', async () => {
+    const root = await project({ 'slides/a.md': '# A' })
+    const build = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [path.join(REPO, 'bin/marp-site.js'), 'build', '--no-pdf', root], {
+        encoding: 'utf8',
+        env: { ...process.env, DEBUG: undefined, ...env },
+      })
+    const first = build({ DEBUG: 'marp-site:*' })
+    expect(first.status).toBe(0)
+    expect(first.stderr).toMatch(/marp-site:cache .*no up-to-date stamp for /)
+    expect(first.stderr).toMatch(/marp-site:cache slides\/a\.md: render \w+ not cached/)
+    const second = build({ DEBUG: 'marp-site:cache' })
+    expect(second.stderr).toMatch(/marp-site:cache .*: up to date/)
+    // One channel only: the others stay quiet.
+    expect(second.stderr).not.toMatch(/marp-site:(write|render|browser|pdf|dev|discover)/)
+    await rm(path.join(root, 'dist', 'a'), { recursive: true })
+    expect(build({}).stderr).not.toContain('marp-site:')
   })
 
   it('dev prints a problem when it appears, not again on every rebuild, and again if it comes back', async () => {

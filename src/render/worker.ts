@@ -12,7 +12,6 @@ import { renderDeck, type DeckInput, type RenderResult } from './deck.js'
 import { createEngine, type Engine } from './engine.js'
 import { MarpSiteError, type ErrorCode } from '../errors.js'
 import type { Problem } from '../problems.js'
-import { debug } from '../log.js'
 
 export interface WorkerSetup {
   readonly themes: readonly ThemeSource[]
@@ -93,9 +92,9 @@ export function warmUp(keyed: KeyedSetup): void {
   if (engine instanceof Error) return
   try {
     renderDeck(engine, { markdown: WARM_UP_DECK, source: 'warm-up.md', slug: 'warm-up' })
-  } catch (error) {
-    // Only a warm-up: a real deck reports its own problems.
-    debug('render')('the warm-up render failed: %s', error)
+  } catch {
+    // Only a warm-up: a real deck reports its own problems. (No debug channel in a render thread:
+    // its bundle is CommonJS, and the deck that fails next says why.)
   }
 }
 
