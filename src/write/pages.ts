@@ -110,52 +110,74 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** What the index and the thumbnail show of a rendered deck (no PDF yet: see settleDeck). */
-export function summarize(deck: RenderedDeck, problems: readonly Problem[]): DeckSummary {
+/** What a deck summary is made from: all but the links and the problem counts, which follow from it. */
+type SummaryFields = Omit<DeckSummary, 'href' | 'thumbHref' | 'errors' | 'warnings'>
+
+function deckSummary(f: SummaryFields, problems: readonly Problem[]): DeckSummary {
   const { errors, warnings } = countBySeverity(problems)
-  const href = encodePath(deck.slug)
+  const href = encodePath(f.slug)
+  // In this order: page keys are digests of the summary's JSON.
   return {
-    slug: deck.slug,
-    source: deck.source,
-    title: deck.meta.title,
-    description: deck.meta.description,
-    author: deck.meta.author,
-    date: deck.meta.date,
-    tags: deck.meta.tags,
-    slides: deck.slides.length,
-    draft: deck.meta.draft,
+    slug: f.slug,
+    source: f.source,
+    title: f.title,
+    description: f.description,
+    author: f.author,
+    date: f.date,
+    tags: f.tags,
+    slides: f.slides,
+    draft: f.draft,
     href: `${href}/index.html`,
-    pdfHref: undefined,
+    pdfHref: f.pdfHref,
     thumbHref: `${href}/thumb.html`,
-    width: deck.meta.width,
-    height: deck.meta.height,
+    width: f.width,
+    height: f.height,
     errors,
     warnings,
   }
 }
 
+/** What the index and the thumbnail show of a rendered deck (no PDF yet: see settleDeck). */
+export function summarize(deck: RenderedDeck, problems: readonly Problem[]): DeckSummary {
+  const { meta } = deck
+  return deckSummary(
+    {
+      slug: deck.slug,
+      source: deck.source,
+      title: meta.title,
+      description: meta.description,
+      author: meta.author,
+      date: meta.date,
+      tags: meta.tags,
+      slides: deck.slides.length,
+      draft: meta.draft,
+      pdfHref: undefined,
+      width: meta.width,
+      height: meta.height,
+    },
+    problems,
+  )
+}
+
 /** The summary of a deck that failed this time and kept its last good page: what the manifest says of it. */
 export function summaryFromManifest(entry: ManifestDeck, problems: readonly Problem[]): DeckSummary {
-  const { errors, warnings } = countBySeverity(problems)
-  const href = encodePath(entry.slug)
-  return {
-    slug: entry.slug,
-    source: entry.source,
-    title: entry.title,
-    description: entry.description,
-    author: undefined,
-    date: undefined,
-    tags: [],
-    slides: entry.slides,
-    draft: false,
-    href: `${href}/index.html`,
-    pdfHref: entry.pdf === null ? undefined : encodePath(entry.pdf),
-    thumbHref: `${href}/thumb.html`,
-    width: 1280,
-    height: 720,
-    errors,
-    warnings,
-  }
+  return deckSummary(
+    {
+      slug: entry.slug,
+      source: entry.source,
+      title: entry.title,
+      description: entry.description,
+      author: undefined,
+      date: undefined,
+      tags: [],
+      slides: entry.slides,
+      draft: false,
+      pdfHref: entry.pdf === null ? undefined : encodePath(entry.pdf),
+      width: 1280,
+      height: 720,
+    },
+    problems,
+  )
 }
 
 /** Dated decks first, newest first; then the rest in source order. */
