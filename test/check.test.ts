@@ -1,9 +1,9 @@
-import { chmod } from 'node:fs/promises'
+import { chmod, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/cli/main.js'
 import { EXIT_CODES } from '../src/errors.js'
+import { ourBrowsers, privateTmpdir } from './helpers/browser.js'
 import { exists, project, REPO } from './helpers/project.js'
 
 async function run(argv: string[]) {
@@ -13,15 +13,12 @@ async function run(argv: string[]) {
   return { code, stdout, stderr }
 }
 
-afterAll(() => {
+const TMP = privateTmpdir()
+
+afterAll(async () => {
   // No browser the overflow rule started may outlive the check.
-  let left = ''
-  try {
-    left = execFileSync('pgrep', ['-f', 'marp-site-check-browser-'], { encoding: 'utf8' }).trim()
-  } catch {
-    left = ''
-  }
-  expect(left).toBe('')
+  expect(ourBrowsers('marp-site-check-browser-')).toEqual([])
+  await rm(TMP, { recursive: true, force: true })
 })
 
 const SVG = (w: number, h: number) =>
@@ -29,7 +26,8 @@ const SVG = (w: number, h: number) =>
 
 describe('marp-site check', { timeout: 120_000 }, () => {
   it('passes our own sample decks clean', async () => {
-    const result = await run(['check', REPO, '--format', 'json'])
+    // A copy of the decks marp-site ships in slides/ (test/fixtures/samples): the user replaces slides/.
+    const result = await run(['check', await project({}, 'samples'), '--format', 'json'])
     expect(JSON.parse(result.stdout)).toEqual({ problems: [] })
     expect(result.code).toBe(0)
   })
@@ -172,7 +170,7 @@ describe('marp-site check', { timeout: 120_000 }, () => {
   })
 
   it('refuses an unknown format', async () => {
-    const result = await run(['check', REPO, '--format', 'xml'])
+    const result = await run(['check', await project({}, 'samples'), '--format', 'xml'])
     expect(result.code).toBe(EXIT_CODES.USAGE)
   })
 })

@@ -1,25 +1,22 @@
 import { execFileSync } from 'node:child_process'
-import { chmod, readFile, writeFile } from 'node:fs/promises'
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { deflateSync } from 'node:zlib'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { main } from '../src/cli/main.js'
 import { EXIT_CODES } from '../src/errors.js'
 import { browserCandidates, findBrowser } from '../src/browser/find.js'
-import { chromiumPath } from './helpers/browser.js'
+import { chromiumPath, ourBrowsers, privateTmpdir } from './helpers/browser.js'
 import { readPdf } from './helpers/pdf.js'
 import { buildProject, exists, project, readManifest, readOut } from './helpers/project.js'
 
 const CHROME = chromiumPath()
 
-/** Chromium processes started by marp-site's printer (their profile is a marp-site-pdf-* temp dir). */
-function printerProcesses(): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', 'marp-site-pdf-'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean)
-  } catch {
-    return [] // pgrep exits 1 when nothing matches
-  }
-}
+const TMP = privateTmpdir()
+afterAll(() => rm(TMP, { recursive: true, force: true }))
+
+/** Chromium processes started by this file's builds (their profile is a marp-site-pdf-* folder in TMP). */
+const printerProcesses = () => ourBrowsers('marp-site-pdf-')
 
 afterEach(() => {
   expect(printerProcesses()).toEqual([])
@@ -310,7 +307,8 @@ describe('PDF export', { timeout: 120_000 }, () => {
         onProgress: ({ phase, done }) => {
           if (phase === 'pdf' && done === 1 && !killed) {
             killed = true
-            execFileSync('pkill', ['-9', '-f', 'marp-site-pdf-'])
+            // Only this file's printer: not a build running beside the tests.
+            execFileSync('pkill', ['-9', '-f', path.join(TMP, 'marp-site-pdf-')])
           }
         },
       },

@@ -27,7 +27,7 @@ const text = (deck: RenderedDeck) => deck.slides.join('\n')
 
 describe('the post-mortem talk', () => {
   it('presents one idea per slide: 7 slides, no empty one', async () => {
-    const deck = render(await readFile(path.join(REPO, 'slides/post-mortem.md'), 'utf8'), engine(), 'slides/post-mortem.md')
+    const deck = render(await readFile(path.join(REPO, 'test/fixtures/samples/slides/post-mortem.md'), 'utf8'), engine(), 'slides/post-mortem.md')
     expect(deck.slides).toHaveLength(7)
     const headings = deck.slides.map((s) => /<h[12][^>]*>(.*?)<\/h[12]>/s.exec(s)?.[1]?.replace(/<[^>]+>/g, ''))
     expect(headings).toEqual([
@@ -44,7 +44,7 @@ describe('the post-mortem talk', () => {
   })
 
   it('keeps the <style> block at its top: the centred-image rule is in the deck CSS', async () => {
-    const deck = render(await readFile(path.join(REPO, 'slides/post-mortem.md'), 'utf8'))
+    const deck = render(await readFile(path.join(REPO, 'test/fixtures/samples/slides/post-mortem.md'), 'utf8'))
     // Marpit scopes a deck's own styles to its slides.
     expect(deck.css).toMatch(/section img\[alt~=["']?center["']?\]\{display:block;margin:0 auto\}/)
   })
@@ -370,7 +370,7 @@ describe('slide checks at render time', () => {
   })
 
   it('renders CRLF line endings like LF, problems on the same lines', async () => {
-    const markdown = `${await readFile(path.join(REPO, 'slides', 'post-mortem.md'), 'utf8')}\n---\n\n![](missing-alt.png)\n`
+    const markdown = `${await readFile(path.join(REPO, 'test/fixtures/samples/slides/post-mortem.md'), 'utf8')}\n---\n\n![](missing-alt.png)\n`
     const lf = renderDeck(engine(), { markdown, source: 'slides/deck.md', slug: 'deck' })
     const crlf = renderDeck(engine(), { markdown: markdown.replace(/\n/g, '\r\n'), source: 'slides/deck.md', slug: 'deck' })
     expect(lf.ok && lf.deck.problems.length).toBeGreaterThan(0)
@@ -394,7 +394,7 @@ describe('the bundled render worker (lib/render/worker.bundle.cjs)', () => {
     const loaded = loadBundle(path.join(REPO, 'lib', 'render'))
     expect(loaded.cached).toBe(true)
     const run = loaded.exports['default'] as (task: unknown) => { ok: boolean; deck?: RenderedDeck }
-    const markdown = await readFile(path.join(REPO, 'slides', 'post-mortem.md'), 'utf8')
+    const markdown = await readFile(path.join(REPO, 'test/fixtures/samples/slides/post-mortem.md'), 'utf8')
     const keyed = { key: 'test', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
     const input = {
       markdown: `${markdown}\n\n---\n\n$$\n\\sum_{i=1}^n i\n$$\n\n\`\`\`ts\nconst a: number = 1\n\`\`\``,

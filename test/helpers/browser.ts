@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -40,5 +41,30 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await browser.close()
       await rm(profile, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * Gives this test file a temp folder of its own (TMPDIR, which os.tmpdir() and the CLI processes it
+ * spawns follow), so that the browsers its builds start have their profiles there, and
+ * `ourBrowsers` finds those and no other: not another test file's, nor a build running beside the
+ * tests. Call at the top of the file, before any build.
+ */
+export function privateTmpdir(): string {
+  const base = process.env['TMPDIR'] ?? '/tmp'
+  const dir = mkdtempSync(path.join(base, 'marp-site-tests-'))
+  process.env['TMPDIR'] = dir
+  return dir
+}
+
+/** PIDs of the browsers started by this test file (see privateTmpdir) whose profile starts with `prefix`. */
+export function ourBrowsers(prefix: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', path.join(tmpdir(), prefix)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+  } catch {
+    return [] // pgrep exits 1 when nothing matches
   }
 }
