@@ -102,6 +102,21 @@ describe('the marp-site command', () => {
     expect(child.stdout + child.stderr).not.toMatch(/\x1b\[/)
   })
 
+  it('run from a subfolder without [root], builds the project around it and says which root it used', async () => {
+    const root = await project({ 'package.json': '{ "name": "talks", "private": true }', 'slides/a.md': '# A', 'slides/deep/b.md': '# B' })
+    const fromSlides = await run(['build', '--no-pdf'], path.join(root, 'slides', 'deep'))
+    expect(fromSlides.code).toBe(0)
+    expect(fromSlides.stderr).toContain(`project root ${root}`)
+    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['a', 'deep/b'])
+    // From the root itself, nothing to say; an explicit root is taken as given.
+    const fromRoot = await run(['build', '--no-pdf'], root)
+    expect(fromRoot.stderr).not.toContain('project root')
+    // Folders given as flags are where the user points from where they are, as the README says.
+    expect((await run(['build', '--no-pdf', '--out', '../public'], path.join(root, 'slides'))).code).toBe(0)
+    expect((await readManifest(root, 'public')).decks).toHaveLength(2)
+    expect((await run(['build', '--no-pdf', 'slides'], root)).stderr).toMatch(/Slides dir not found/)
+  })
+
   it('shows cache decisions on DEBUG=marp-site:* (or one channel), and nothing of them without it', async () => {
     const root = await project({ 'slides/a.md': '# A' })
     const build = (env: NodeJS.ProcessEnv) =>

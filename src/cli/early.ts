@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { findProjectRoot } from '../config/root.js'
 
 /**
  * Decks render on worker threads that take ~0.5 s to load marp-core. For `dev`, and for a build or
@@ -15,7 +16,7 @@ export function startThreadsEarly(args: readonly string[]): boolean {
   if (args[0] === 'dev') return true
   if (args[0] !== 'build' && args[0] !== 'check') return false
   if (args.includes('--no-cache')) return true
-  const root = args[1] !== undefined && !args[1].startsWith('-') ? args[1] : '.'
+  const root = args[1] !== undefined && !args[1].startsWith('-') ? args[1] : (findProjectRoot('.') ?? '.')
   const built = Math.max(...['node_modules/.cache/marp-site', '.marp-site-cache'].map((dir) => newestFile(path.join(root, dir, 'sites'))))
   return built === -Infinity || savedSince(path.join(root, 'slides'), built)
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pc from 'picocolors'
 import { buildWith, type BuildProgress } from '../build/index.js'
 import { resolveConfig } from '../config/resolve.js'
+import { findProjectRoot } from '../config/root.js'
 import type { InlineConfig } from '../config/types.js'
 import { EXIT_CODES, isMarpSiteError } from '../errors.js'
 import { countBySeverity, type Problem } from '../problems.js'
@@ -61,28 +62,28 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
   withBuildFlags(program.command('build'))
     .description('Build the site: every deck in the slides dir becomes a page, plus an index and a manifest')
-    .argument('[root]', 'project root', '.')
+    .argument('[root]', ROOT_HELP)
     .option('--single-file', 'make each deck page self-contained (CSS, scripts, images and fonts inside), to send by email')
-    .action(async (root: string, flags: BuildFlags) => {
+    .action(async (root: string | undefined, flags: BuildFlags) => {
       exitCode = await runBuild(root, flags, io, c)
     })
 
   withBuildFlags(program.command('dev'))
     .description('Build the site (HTML, no PDFs), serve it on 127.0.0.1 and rebuild and reload open pages on every save')
-    .argument('[root]', 'project root', '.')
+    .argument('[root]', ROOT_HELP)
     .option('--port <n>', 'port to listen on (default: 8080, or the next free one)', parsePort)
     .option('--host <host>', 'address to listen on (default: 127.0.0.1; 0.0.0.0 exposes the site to your network)')
     .option('--open', 'open the site in the default browser')
-    .action(async (root: string, flags: BuildFlags & { port?: number; host?: string; open?: boolean }) => {
+    .action(async (root: string | undefined, flags: BuildFlags & { port?: number; host?: string; open?: boolean }) => {
       exitCode = await runDev(root, flags, io, c)
     })
 
   withBuildFlags(program.command('check'))
     .description('Check every deck without touching the out dir: problems, plus slides whose content overflows (measured in a browser)')
-    .argument('[root]', 'project root', '.')
+    .argument('[root]', ROOT_HELP)
     .option('--strict', 'fail (exit 1) on warnings too')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (root: string, flags: BuildFlags & { strict?: boolean; format: 'text' | 'json' }) => {
+    .action(async (root: string | undefined, flags: BuildFlags & { strict?: boolean; format: 'text' | 'json' }) => {
       exitCode = await runCheck(root, flags, io, c)
     })
 
@@ -115,7 +116,7 @@ function withBuildFlags(command: Command): Command {
     .option('--no-cache', 'render every deck again, and neither read nor write the build cache')
 }
 
-async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnType<typeof pc.createColors>): Promise<number> {
+async function runBuild(root: string | undefined, flags: BuildFlags, io: CliIO, c: ReturnType<typeof pc.createColors>): Promise<number> {
   try {
     const inline = inlineConfig(root, flags, io)
     const config = await resolveConfig(inline)
@@ -139,7 +140,7 @@ async function runBuild(root: string, flags: BuildFlags, io: CliIO, c: ReturnTyp
 }
 
 async function runCheck(
-  root: string,
+  root: string | undefined,
   flags: BuildFlags & { strict?: boolean; format: 'text' | 'json' },
   io: CliIO,
   c: ReturnType<typeof pc.createColors>,
@@ -169,14 +170,31 @@ function parsePort(value: string): number {
   return port
 }
 
-function inlineConfig(root: string, flags: BuildFlags, io: CliIO): InlineConfig {
+const ROOT_HELP = 'project root (default: the nearest folder up from here with a marp-site config or a package.json, else this one)'
+
+/** The project root: as given, else found upward from the working directory (said on stderr when it is another folder). */
+function projectRoot(root: string | undefined, io: CliIO): string {
+  if (root !== undefined) return path.resolve(io.cwd, root)
+  const found = findProjectRoot(io.cwd)
+  if (found === undefined) return io.cwd
+  if (found !== path.resolve(io.cwd)) io.stderr.write(`marp-site: project root ${found} (the nearest folder with a marp-site config or a package.json)\n`)
+  return found
+}
+
+/**
+ * The flags as config. Folders and the config file given as flags are where the user points from the
+ * working directory (the root may be another folder, given or found upward); in a config file they
+ * are relative to the root.
+ */
+function inlineConfig(root: string | undefined, flags: BuildFlags, io: CliIO): InlineConfig {
+  const here = (p: string) => path.resolve(io.cwd, p)
   return {
-    root: path.resolve(io.cwd, root),
-    ...(flags.config === undefined ? {} : { config: flags.config }),
-    ...(flags.slides === undefined ? {} : { slidesDir: flags.slides }),
-    ...(flags.themes === undefined ? {} : { themesDir: flags.themes }),
-    ...(flags.templates === undefined ? {} : { templatesDir: flags.templates }),
-    ...(flags.out === undefined ? {} : { outDir: flags.out }),
+    root: projectRoot(root, io),
+    ...(flags.config === undefined ? {} : { config: here(flags.config) }),
+    ...(flags.slides === undefined ? {} : { slidesDir: here(flags.slides) }),
+    ...(flags.themes === undefined ? {} : { themesDir: here(flags.themes) }),
+    ...(flags.templates === undefined ? {} : { templatesDir: here(flags.templates) }),
+    ...(flags.out === undefined ? {} : { outDir: here(flags.out) }),
     ...(flags.pdf === undefined ? {} : { pdf: flags.pdf }),
     ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
     ...(flags.cache === false ? { cache: false } : {}),
@@ -185,7 +203,7 @@ function inlineConfig(root: string, flags: BuildFlags, io: CliIO): InlineConfig 
 }
 
 async function runDev(
-  root: string,
+  root: string | undefined,
   flags: BuildFlags & { port?: number; host?: string; open?: boolean },
   io: CliIO,
   c: ReturnType<typeof pc.createColors>,
