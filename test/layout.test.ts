@@ -81,7 +81,9 @@ describe('the layout of src/', () => {
 
   it("tests the product with its own fixtures, never with the user's slides/ (which the user replaces)", () => {
     const tests = (readdirSync(path.join(REPO, 'test'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'))
-    const readsSlides = tests.filter((file) => /REPO,\s*'slides|root:\s*REPO\b|\[\s*'(check|build)',\s*REPO\b/.test(readFileSync(path.join(REPO, 'test', file), 'utf8')))
+    const readsSlides = tests.filter((file) =>
+      /REPO,\s*'slides|root:\s*REPO\b|\[\s*'(check|build)',\s*REPO\b/.test(readFileSync(path.join(REPO, 'test', file), 'utf8')),
+    )
     expect(readsSlides).toEqual([])
   })
 
