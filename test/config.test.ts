@@ -101,6 +101,24 @@ describe('config files', () => {
     })
   })
 
+  it('says where broken JSON is by line and column, not by offset', async () => {
+    // The missing comma is after the value on line 3; JSON.parse notices at the next key, line 4, column 3.
+    const root = await project({ 'marp-site.config.json': '{\n  "title": "Talks",\n  "lang": "en"\n  "theme": "gaia"\n}\n' })
+    await expect(resolveConfig({ root })).rejects.toMatchObject({
+      code: 'CONFIG',
+      line: 4,
+      message: expect.stringMatching(/^marp-site\.config\.json is not valid JSON at line 4, column 3: /),
+    })
+  })
+
+  it('suggests the key meant for a misspelt nested key too', async () => {
+    const root = await project({ 'marp-site.config.json': JSON.stringify({ pdf: { enabeld: true }, marp: { mathh: 'katex' } }) })
+    await expect(resolveConfig({ root })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringMatching(/unknown key "pdf\.enabeld" \(did you mean "pdf\.enabled"\?\).*unknown key "marp\.mathh" \(did you mean "marp\.math"\?\)/),
+    })
+  })
+
   it('refuses two config files at once', async () => {
     const root = await project({ 'marp-site.config.json': '{}', 'marp-site.config.mjs': 'export default {}' })
     await expect(resolveConfig({ root })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('more than one config file') })

@@ -84,7 +84,15 @@ function parseJson(text: string, name: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new MarpSiteError('CONFIG', `${name} is not valid JSON: ${reason(error)}`, { cause: error, file: name })
+    // JSON.parse says where by offset ("… in JSON at position 26"); an editor wants line and column.
+    const message = reason(error)
+    const offset = /at position (\d+)/.exec(message)?.[1]
+    if (offset === undefined) throw new MarpSiteError('CONFIG', `${name} is not valid JSON: ${message}`, { cause: error, file: name })
+    const before = text.slice(0, Number(offset)).split('\n')
+    const line = before.length
+    const column = (before.at(-1)?.length ?? 0) + 1
+    const what = message.replace(/\s*in JSON at position \d+.*$/, '')
+    throw new MarpSiteError('CONFIG', `${name} is not valid JSON at line ${line}, column ${column}: ${what}`, { cause: error, file: name, line })
   }
 }
 
@@ -123,10 +131,10 @@ async function validateOnce(value: unknown, where: string, root: string | undefi
 }
 
 async function validate(value: unknown, where: string): Promise<UserConfig> {
-  const { USER_CONFIG_KEYS, userConfigSchema } = await import('./schema.js')
+  const { configKeysAt, userConfigSchema } = await import('./schema.js')
   const result = userConfigSchema.safeParse(value ?? {})
   if (result.success) return result.data
-  const lines = result.error.issues.flatMap((issue) => describeIssue(issue as ConfigIssue, [], USER_CONFIG_KEYS).map((d) => d.text))
+  const lines = result.error.issues.flatMap((issue) => describeIssue(issue as ConfigIssue, [], configKeysAt).map((d) => d.text))
   throw new MarpSiteError('CONFIG', `Invalid config in ${where}: ${lines.join('; ')}`, { file: where })
 }
 
@@ -147,17 +155,19 @@ interface ConfigIssue {
  * furthest into the value says what is wrong (`"pdf.notes"`, not `"pdf"`); when none got further,
  * the message lists what the options accept.
  */
-function describeIssue(issue: ConfigIssue, base: readonly PropertyKey[], topKeys: readonly string[]): { depth: number; text: string }[] {
+function describeIssue(issue: ConfigIssue, base: readonly PropertyKey[], keysAt: (path: readonly PropertyKey[]) => readonly string[]): { depth: number; text: string }[] {
   const path = [...base, ...issue.path]
   const at = path.length > 0 ? path.map(String).join('.') : '(top level)'
   if (issue.code === 'unrecognized_keys') {
     return (issue.keys ?? []).map((key) => {
-      const hint = path.length === 0 ? suggest(key, topKeys) : undefined
-      return { depth: path.length + 1, text: `unknown key "${path.length > 0 ? `${at}.${key}` : key}"${hint ? ` (did you mean "${hint}"?)` : ''}` }
+      const hint = suggest(key, keysAt(path))
+      const full = path.length > 0 ? `${at}.${key}` : key
+      const suggestion = hint === undefined ? '' : ` (did you mean "${path.length > 0 ? `${at}.${hint}` : hint}"?)`
+      return { depth: path.length + 1, text: `unknown key "${full}"${suggestion}` }
     })
   }
   if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
-    const branches = issue.errors.map((branch) => branch.flatMap((inner) => describeIssue(inner, path, topKeys)))
+    const branches = issue.errors.map((branch) => branch.flatMap((inner) => describeIssue(inner, path, keysAt)))
     const deepest = (list: { depth: number }[]) => Math.max(0, ...list.map((d) => d.depth))
     const best = branches.reduce((a, b) => (deepest(b) > deepest(a) ? b : a))
     if (deepest(best) > path.length) return best

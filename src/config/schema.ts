@@ -70,5 +70,29 @@ export const userConfigSchema = z.strictObject({
 export type UserConfig = z.infer<typeof userConfigSchema>
 export type MarpOptionsConfig = z.infer<typeof marpOptions>
 
-/** Keys accepted at the top level, for "did you mean" hints. */
-export const USER_CONFIG_KEYS: readonly string[] = Object.keys(userConfigSchema.shape)
+
+/**
+ * The keys an object of the config accepts at `path` (`['pdf']` → `enabled`, `notes`, ...), for "did
+ * you mean" hints on nested keys; empty where the config takes no object.
+ */
+export function configKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  let schema: z.ZodType | undefined = userConfigSchema
+  for (const segment of path) {
+    const object = objectOf(schema)
+    schema = object?.shape[String(segment)] as z.ZodType | undefined
+  }
+  const object = objectOf(schema)
+  return object ? Object.keys(object.shape) : []
+}
+
+/** The object schema behind an optional or a union (`pdf` is "auto", a boolean or an object). */
+function objectOf(schema: z.ZodType | undefined): z.ZodObject | undefined {
+  if (schema instanceof z.ZodOptional) return objectOf(schema.unwrap() as z.ZodType)
+  if (schema instanceof z.ZodUnion) {
+    for (const option of schema.options as readonly z.ZodType[]) {
+      const found = objectOf(option)
+      if (found) return found
+    }
+  }
+  return schema instanceof z.ZodObject ? schema : undefined
+}
