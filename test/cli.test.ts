@@ -71,6 +71,35 @@ describe('the marp-site command', () => {
     expect((await readManifest(root)).decks).toHaveLength(3)
   })
 
+  it('words the summary plainly when decks fail, and says what a failed deck kept', async () => {
+    const root = await project({ 'slides/good.md': '# Good', 'slides/talk.md': '# Talk' })
+    await run(['build', '--no-pdf', root])
+    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [unclosed\n---\n\n# Talk')
+    const result = await run(['build', '--no-pdf', root])
+    expect(result.code).toBe(EXIT_CODES.PROBLEMS)
+    expect(result.stdout).toMatch(/^Built 1 deck, 1 slide, 1 deck that failed keeps its page from the previous build → .* \(1 error, 0 warnings\)/)
+  })
+
+  it("lists in each command's help only the flags that apply to it, and still accepts the others", async () => {
+    const dev = (await run(['dev', '--help'])).stdout
+    expect(dev).not.toMatch(/--pdf|--no-pdf|--browser-path/)
+    expect(dev).toContain('folder the site is built into and served from')
+    const check = (await run(['check', '--help'])).stdout
+    expect(check).not.toMatch(/--pdf|--no-pdf|--out|replaced on every build/)
+    expect(check).toContain('--browser-path')
+    expect((await run(['build', '--help'])).stdout).toMatch(/--no-pdf[\s\S]*--browser-path/)
+    // A habit from build does not fail check.
+    const root = await project({ 'slides/a.md': '# A' })
+    expect((await run(['check', root, '--no-pdf', '--format', 'json'])).code).toBe(0)
+  })
+
+  it("answers marp-cli's habit of naming one deck with how marp-site does it", async () => {
+    const result = await run(['slides/talk.md'])
+    expect(result.code).toBe(EXIT_CODES.USAGE)
+    expect(result.stderr).toContain('run `marp-site build`')
+    expect(result.stderr).toContain('in the project around it')
+  })
+
   it('exits 0 with warnings only', async () => {
     const root = await project({ 'slides/empty.md': '' })
     expect((await run(['build', '--no-pdf', root])).code).toBe(0)

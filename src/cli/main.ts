@@ -60,7 +60,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       outputError: (s, write) => write(c.red(s)),
     })
 
-  withBuildFlags(program.command('build'))
+  withBuildFlags(program.command('build'), 'build')
     .description('Build the site: every deck in the slides dir becomes a page, plus an index and a manifest')
     .argument('[root]', ROOT_HELP)
     .option('--single-file', 'make each deck page self-contained (CSS, scripts, images and fonts inside), to send by email')
@@ -68,7 +68,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       exitCode = await runBuild(root, flags, io, c)
     })
 
-  withBuildFlags(program.command('dev'))
+  withBuildFlags(program.command('dev'), 'dev')
     .description('Build the site (HTML, no PDFs), serve it on 127.0.0.1 and rebuild and reload open pages on every save')
     .argument('[root]', ROOT_HELP)
     .option('--port <n>', 'port to listen on (default: 8080, or the next free one)', parsePort)
@@ -78,7 +78,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       exitCode = await runDev(root, flags, io, c)
     })
 
-  withBuildFlags(program.command('check'))
+  withBuildFlags(program.command('check'), 'check')
     .description('Check every deck without touching the out dir: problems, plus slides whose content overflows (measured in a browser)')
     .argument('[root]', ROOT_HELP)
     .option('--strict', 'fail (exit 1) on warnings too')
@@ -87,6 +87,15 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       exitCode = await runCheck(root, flags, io, c)
     })
 
+  // marp-cli's habit, `marp talk.md`: say how marp-site does it rather than "unknown command".
+  const [first] = argv
+  if (first !== undefined && /\.(md|markdown)$/i.test(first) && !first.startsWith('-')) {
+    const where = first.split(/[\\/]/).includes('slides') ? 'in the project around it' : `in a project with ${first} in its slides/ folder`
+    io.stderr.write(
+      `${c.red('marp-site:')} marp-site builds every deck of a project, not one file: run \`marp-site build\` (or \`marp-site dev\` for a live preview while you write) ${where}\n`,
+    )
+    return EXIT_CODES.USAGE
+  }
   try {
     await program.parseAsync(['node', 'marp-site', ...argv])
   } catch (error) {
@@ -103,16 +112,30 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   return exitCode
 }
 
-function withBuildFlags(command: Command): Command {
+/**
+ * The flags the three commands share. Those that do not apply to a command (dev makes no PDFs; check
+ * builds into a temp folder) are still accepted, so that a habit or a script does not fail on them,
+ * but its help does not list them.
+ */
+function withBuildFlags(command: Command, kind: 'build' | 'dev' | 'check'): Command {
+  const only = (option: Option, applies: boolean) => (applies ? option : option.hideHelp())
+  const out = {
+    build: 'output folder, replaced on every build (default: dist)',
+    dev: 'folder the site is built into and served from (default: dist)',
+    check: 'not used: check builds into a temporary folder',
+  }[kind]
+  const browser = kind === 'check' ? 'Chromium, Chrome or Edge to measure overflow with' : 'Chromium, Chrome or Edge to print PDFs with'
   return command
     .option('-c, --config <file>', 'config file (default: marp-site.config.{js,mjs,json} or package.json#marpSite)')
     .option('--slides <dir>', 'decks folder (default: slides)')
     .option('--themes <dir>', 'theme CSS folder (default: themes)')
     .option('--templates <dir>', 'page templates folder (default: templates)')
-    .option('-o, --out <dir>', 'output folder, replaced on every build (default: dist)')
-    .addOption(new Option('--pdf', 'require a PDF for every deck: a missing browser is an error (default: PDFs when a browser is found)'))
-    .addOption(new Option('--no-pdf', 'do not make PDFs'))
-    .option('--browser-path <file>', 'Chromium, Chrome or Edge to print PDFs with (default: CHROME_PATH, then the usual locations)')
+    .addOption(only(new Option('-o, --out <dir>', out), kind !== 'check'))
+    .addOption(
+      only(new Option('--pdf', 'require a PDF for every deck: a missing browser is an error (default: PDFs when a browser is found)'), kind === 'build'),
+    )
+    .addOption(only(new Option('--no-pdf', 'do not make PDFs'), kind === 'build'))
+    .addOption(only(new Option('--browser-path <file>', `${browser} (default: CHROME_PATH, then the usual locations)`), kind !== 'dev'))
     .option('--no-cache', 'render every deck again, and neither read nor write the build cache')
 }
 

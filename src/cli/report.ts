@@ -25,7 +25,10 @@ export function formatSummary(result: BuildResult, outDisplay: string, c: Colors
   const parts = [`${built} ${built === 1 ? 'deck' : 'decks'}`, `${result.slides} ${result.slides === 1 ? 'slide' : 'slides'}`]
   const pdfs = result.decks.filter((d) => d.pdf !== null).length
   if (result.pdf.browser !== undefined) parts.push(`${pdfs} ${pdfs === 1 ? 'PDF' : 'PDFs'}${result.pdf.reused > 0 ? ` (${result.pdf.reused} unchanged)` : ''}`)
-  if (result.kept.length > 0) parts.push(`${result.kept.length} kept from the previous build`)
+  if (result.kept.length > 0) {
+    const n = result.kept.length
+    parts.push(`${n} ${n === 1 ? 'deck that failed keeps its page' : 'decks that failed keep their pages'} from the previous build`)
+  }
   const counts = `${errors} ${errors === 1 ? 'error' : 'errors'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`
   const seconds = (result.durationMs / 1000).toFixed(2)
   if (result.upToDate) {
@@ -33,6 +36,6 @@ export function formatSummary(result: BuildResult, outDisplay: string, c: Colors
   }
   const fromCache = result.decks.length - result.kept.length - result.rendered
   if (fromCache > 0) parts[0] += ` (${result.rendered} rendered, ${fromCache} from the cache)`
-  const status = errors > 0 ? c.red('Built with errors') : c.green('Built')
-  return `${status} ${parts.join(', ')} → ${outDisplay} in ${seconds} s (${errors + warnings === 0 ? 'no problems' : counts})`
+  const status = errors > 0 ? c.red('Built') : c.green('Built')
+  return `${status} ${parts.join(', ')} → ${outDisplay} in ${seconds} s (${errors + warnings === 0 ? 'no problems' : errors > 0 ? c.red(counts) : counts})`
 }

@@ -155,7 +155,11 @@ interface ConfigIssue {
  * furthest into the value says what is wrong (`"pdf.notes"`, not `"pdf"`); when none got further,
  * the message lists what the options accept.
  */
-function describeIssue(issue: ConfigIssue, base: readonly PropertyKey[], keysAt: (path: readonly PropertyKey[]) => readonly string[]): { depth: number; text: string }[] {
+function describeIssue(
+  issue: ConfigIssue,
+  base: readonly PropertyKey[],
+  keysAt: (path: readonly PropertyKey[]) => readonly string[],
+): { depth: number; text: string }[] {
   const path = [...base, ...issue.path]
   const at = path.length > 0 ? path.map(String).join('.') : '(top level)'
   if (issue.code === 'unrecognized_keys') {

@@ -70,7 +70,6 @@ export const userConfigSchema = z.strictObject({
 export type UserConfig = z.infer<typeof userConfigSchema>
 export type MarpOptionsConfig = z.infer<typeof marpOptions>
 
-
 /**
  * The keys an object of the config accepts at `path` (`['pdf']` → `enabled`, `notes`, ...), for "did
  * you mean" hints on nested keys; empty where the config takes no object.
