@@ -1,5 +1,6 @@
 import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../browser/measure.js'
 import type { ProblemRecord } from '../problems.js'
+import { connectLive, type LiveEventType } from './live-channel.js'
 /**
  * The dev server's live-reload client, injected into every page it serves. A rebuild reloads the
  * page (the #N hash keeps the slide, in the presenter window too); a theme-only change swaps the
@@ -8,6 +9,24 @@ import type { ProblemRecord } from '../problems.js'
 type LiveProblem = ProblemRecord
 
 const OVERLAY_ID = 'marp-site-dev-overlay'
+/**
+ * Rules (and the codes of errors that stop a whole build) whose error leaves the last good page in
+ * place: the deck could not be read, parsed or rendered, or nothing was built.
+ */
+const KEEPS_LAST_GOOD = new Set([
+  'front-matter',
+  'read-error',
+  'encoding',
+  'too-large',
+  'render-error',
+  'usage',
+  'config',
+  'template',
+  'input',
+  'io',
+  'browser',
+  'internal',
+])
 /** Quiet time after an update before the page measures itself for overflow. */
 const MEASURE_DELAY_MS = 300
 
@@ -60,7 +79,10 @@ function showProblems(all: readonly LiveProblem[]): void {
   box.style.cssText =
     'position:fixed;left:16px;right:16px;bottom:16px;z-index:2147483647;max-height:45vh;overflow:auto;padding:14px 18px;border-radius:10px;background:rgba(60,10,10,.94);color:#fff;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 8px 30px rgba(0,0,0,.5)'
   const title = document.createElement('strong')
-  title.textContent = `marp-site: ${mine.length} ${mine.length === 1 ? 'error' : 'errors'} (the page shows the last good build)`
+  // Only an error that stopped a deck (or the whole build) leaves its last good page on show; the
+  // others (a missing image, an overflow) are in the page as it is now.
+  const kept = mine.some((p) => KEEPS_LAST_GOOD.has(p.rule))
+  title.textContent = `marp-site: ${mine.length} ${mine.length === 1 ? 'error' : 'errors'}${kept ? ' (the page shows the last good build)' : ''}`
   box.append(title)
   for (const p of mine) {
     const row = document.createElement('div')
@@ -199,11 +221,10 @@ async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
 const SERVED_BUILD = Number(document.currentScript?.getAttribute('data-build') ?? 0) || 0
 
 function live(): void {
-  const events = new EventSource('/__marp-site/events')
   let seen = SERVED_BUILD
-  const versionOf = (event: Event): number | undefined => {
+  const versionOf = (text: string): number | undefined => {
     try {
-      const data = JSON.parse((event as MessageEvent<string>).data) as unknown
+      const data = JSON.parse(text) as unknown
       const value = typeof data === 'number' ? data : (data as { version?: unknown } | null)?.version
       return typeof value === 'number' ? value : undefined
     } catch {
@@ -257,37 +278,41 @@ function live(): void {
       ),
     )
   }
-  events.addEventListener('reload', (event) => {
-    seen = Math.max(seen, versionOf(event) ?? seen)
-    update()
-  })
-  events.addEventListener('css', (event) => {
-    seen = Math.max(seen, versionOf(event) ?? seen)
-    cancel()
-    swapStyles().then(
-      () => measure(),
-      () => location.reload(),
-    )
-  })
-  // Sent on every connection: a build this page has not seen (it happened while the page loaded, or
-  // while the connection was down) is caught up with now.
-  events.addEventListener('version', (event) => {
-    const now = versionOf(event)
-    if (now === undefined || now <= seen) return
-    seen = now
-    update()
-  })
-  events.addEventListener('problems', (event) => {
-    try {
-      fromServer = JSON.parse((event as MessageEvent<string>).data) as LiveProblem[]
-      show()
-    } catch {
-      // ignore a malformed message
-    }
-  })
+  const handlers: Record<LiveEventType, (data: string) => void> = {
+    reload: (data) => {
+      seen = Math.max(seen, versionOf(data) ?? seen)
+      update()
+    },
+    css: (data) => {
+      seen = Math.max(seen, versionOf(data) ?? seen)
+      cancel()
+      swapStyles().then(
+        () => measure(),
+        () => location.reload(),
+      )
+    },
+    // Sent on every connection: a build this page has not seen (it happened while the page loaded, or
+    // while the connection was down) is caught up with now.
+    version: (data) => {
+      const now = versionOf(data)
+      if (now === undefined || now <= seen) return
+      seen = now
+      update()
+    },
+    problems: (data) => {
+      try {
+        fromServer = JSON.parse(data) as LiveProblem[]
+        show()
+      } catch {
+        // A malformed message: the last problems stay shown.
+      }
+    },
+  }
+  const events = connectLive('/__marp-site/events', (type, data) => handlers[type](data))
   if (document.readyState === 'complete') measure(0)
   else window.addEventListener('load', () => measure(0), { once: true })
 }
 
-// The hidden copy a deck page measures itself with needs no live reload of its own.
-if (new URLSearchParams(location.search).get('view') !== 'measure') live()
+// The hidden copy a deck page measures itself with needs no live reload of its own, nor do the index's
+// thumbnails (frames of the index, which reloads them with itself): no connection, no overlay.
+if (new URLSearchParams(location.search).get('view') !== 'measure' && window.frameElement === null) live()
