@@ -1,5 +1,6 @@
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
+import { NOT_REGULAR, readRegularFile } from '../regular-file.js'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { existsSync } from 'node:fs'
 import { MarpSiteError, reason } from '../errors.js'
@@ -74,7 +75,10 @@ async function loadFile(file: string): Promise<unknown> {
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8')
+    // Only a regular file: a FIFO put there after the stat would block the read for good.
+    const read = await readRegularFile(file)
+    if (!read.ok) throw new Error(NOT_REGULAR)
+    return read.bytes.toString('utf8')
   } catch (error) {
     throw new MarpSiteError('CONFIG', `Cannot read ${path.basename(file)}: ${reason(error)}`, { cause: error })
   }

@@ -3,7 +3,19 @@ import path from 'node:path'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
-import { isInside } from '../paths.js'
+import { isInside, toPosix } from '../paths.js'
+
+/**
+ * Why a file of the project is never published, or undefined when it may be: a path with a segment
+ * starting with `.` (`.env`, `.git/config`, `.ssh/`) or under `node_modules`.
+ */
+export function privatePath(source: string): string | undefined {
+  const parts = source.split('/')
+  if (parts.some((part) => part.startsWith('.') && part !== '.' && part !== '..'))
+    return 'is a hidden file or lies in a hidden folder (a name starting with ".")'
+  if (parts.includes('node_modules')) return 'lies under node_modules'
+  return undefined
+}
 
 /** How a deck refers to a file: an image, a background image, an HTML media tag, or a CSS url(). */
 export type RefKind = 'image' | 'background' | 'html' | 'css'
@@ -43,12 +55,17 @@ export function createAssetChecker(root: string) {
         const file = path.join(root, ...source.split('/'))
         try {
           const info = await stat(file)
-          if (!info.isFile()) return { ok: false, rule: 'missing-asset', message: 'is not a file' }
+          // A FIFO, socket or device is never copied: reading a FIFO would wait for a writer for good.
+          if (!info.isFile()) return { ok: false, rule: 'missing-asset', message: info.isDirectory() ? 'is not a file' : 'is not a regular file' }
           const real = await realpath(file)
           realRoot ??= realpath(root)
+          const inRoot = path.relative(await realRoot, real)
           if (!isInside(await realRoot, real)) {
             return { ok: false, rule: 'unsafe-path', message: 'is a symlink to a file outside the project; not copied' }
           }
+          // A link with a harmless name may lead to `.env` or into `.git/`: what is copied is the target.
+          const privacy = privatePath(toPosix(inRoot))
+          if (privacy !== undefined) return { ok: false, rule: 'unsafe-path', message: `is a symlink to ${toPosix(inRoot)}, which ${privacy}; not copied` }
           return { ok: true, real }
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, type Dirent } from 'node:fs'
+import { realpath as realpathCallback, realpathSync, stat as statCallback, type Dirent } from 'node:fs'
 import { readdir, readlink, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { glob } from 'tinyglobby'
@@ -7,7 +7,8 @@ import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { swallowed } from '../log.js'
 import { isInside, toPosix } from '../paths.js'
-import { RESERVED_SLUGS, slugFor } from './slug.js'
+import { NOT_REGULAR, readRegularFileSync } from '../regular-file.js'
+import { RESERVED_SLUGS, SiteClaims, slugFor } from './slug.js'
 
 export interface DeckSource {
   /** Absolute path. */
@@ -23,7 +24,9 @@ export const MAX_DECK_BYTES = 5 * 1024 * 1024
 
 /**
  * Lists the decks under the slides dir in a stable order. Symlinks are followed but must stay
- * inside the project; a file reached twice (symlinked folders, loops) is built once.
+ * inside the project (a folder link out of it is not even entered); a file reached twice (symlinked
+ * folders, loops) is built once. Every deck whose page, thumbnail, PDF or folder would collide with
+ * another deck's is refused here, before anything is written.
  */
 export async function discoverDecks(root: string, slidesDir: string): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
   try {
@@ -36,20 +39,25 @@ export async function discoverDecks(root: string, slidesDir: string): Promise<{ 
     )
   }
 
+  const realRoot = realpathSync.native(root)
+  const linksOut: string[] = []
   const found = await glob(DECK_PATTERNS, {
     cwd: slidesDir,
     followSymbolicLinks: true,
     dot: false,
     ignore: ['**/node_modules/**'],
+    fs: { realpath: realpathInside(realRoot, linksOut) as unknown as typeof realpathCallback },
   })
   // Code-point order, not locale order: the same site on every machine.
   found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 
   const decks: DeckSource[] = []
-  const problems: Problem[] = []
+  const problems: Problem[] = linksOut
+    .map((link) => toPosix(path.relative(root, path.resolve(slidesDir, link))))
+    .sort()
+    .map((link) => problem('unsafe-path', { file: link }, 'is a symlink to a folder outside the project; not followed'))
   const byRealPath = new Map<string, string>()
-  const bySlug = new Map<string, string>()
-  let realRoot: string | undefined
+  const claims = new SiteClaims()
 
   for (const rel of found) {
     const file = path.join(slidesDir, rel)
@@ -63,7 +71,6 @@ export async function discoverDecks(root: string, slidesDir: string): Promise<{ 
       problems.push(problem('read-error', { file: source }, `cannot be read: ${reason(error)}`))
       continue
     }
-    realRoot ??= realpathSync.native(root)
     if (!isInside(realRoot, real)) {
       problems.push(problem('unsafe-path', { file: source }, 'is a symlink to a file outside the project; not built'))
       continue
@@ -80,46 +87,77 @@ export async function discoverDecks(root: string, slidesDir: string): Promise<{ 
       problems.push(problem('slug-conflict', { file: source }, `its URL "${slug}/" is reserved by marp-site; rename the file`, { blocking: true }))
       continue
     }
-    // Compare without case: `A.md` and `a.md` would overwrite each other on macOS and Windows.
-    const key = slug.toLowerCase()
-    const other = bySlug.get(key)
-    if (other !== undefined) {
-      problems.push(
-        problem('slug-conflict', { file: source }, `maps to the same page "${slug}/" as ${other}; rename one of them (only ${other} was built)`, {
-          blocking: true,
-        }),
-      )
+    const conflict = claims.claim(slug, source)
+    if (conflict !== undefined) {
+      problems.push(problem('slug-conflict', { file: source }, conflict, { blocking: true }))
       continue
     }
-    bySlug.set(key, source)
     decks.push({ file, source, slug })
   }
-  problems.push(...(await danglingDecks(root, slidesDir, new Set(found))))
+  problems.push(...(await unlistedDecks(root, slidesDir, new Set(found))))
   return { decks, problems }
 }
 
 /**
- * Deck names that are symlinks to nothing. The glob leaves them out, so without this such a deck
- * would vanish from the site without a word.
+ * Deck names the glob leaves out, so that without this they would vanish from the site without a
+ * word: symlinks to nothing, FIFOs, sockets and devices (never read: a FIFO blocks its reader), and
+ * names of nothing but dots (`....md`: a hidden file by its first character, but surely not meant to
+ * hide, and no name to make a URL from).
  */
-async function danglingDecks(root: string, slidesDir: string, found: ReadonlySet<string>): Promise<Problem[]> {
-  // The slides dir was listed a moment ago; if it cannot be listed again, there is no dangling link to report.
+async function unlistedDecks(root: string, slidesDir: string, found: ReadonlySet<string>): Promise<Problem[]> {
+  // The slides dir was listed a moment ago; if it cannot be listed again, there is nothing more to report.
   const entries = await readdir(slidesDir, { recursive: true, withFileTypes: true }).catch(
-    swallowed('discover', `listing ${slidesDir} for dangling links`, [] as Dirent[]),
+    swallowed('discover', `listing ${slidesDir} for decks the glob leaves out`, [] as Dirent[]),
   )
   const problems: Problem[] = []
   for (const entry of entries) {
-    if (!entry.isSymbolicLink() || !/\.(md|markdown)$/.test(entry.name)) continue
+    if (entry.isDirectory() || !/\.(md|markdown)$/i.test(entry.name)) continue
     const file = path.join(entry.parentPath, entry.name)
     const rel = toPosix(path.relative(slidesDir, file))
-    if (found.has(rel) || rel.split('/').some((part) => part.startsWith('.') || part === 'node_modules')) continue
-    // A link whose target is there after all (made since the listing) is not dangling.
-    if (await stat(file).then(() => true, swallowed('discover', `${file} is a dangling link`, false))) continue
-    // Only for the message: a link that cannot be read is shown as `?`.
-    const target = await readlink(file).catch(swallowed('discover', `reading the link ${file}`, '?'))
-    problems.push(problem('read-error', { file: toPosix(path.relative(root, file)) }, `is a symlink to ${target}, which does not exist; not built`))
+    const source = toPosix(path.relative(root, file))
+    if (
+      found.has(rel) ||
+      rel
+        .split('/')
+        .slice(0, -1)
+        .some((part) => part.startsWith('.') || part === 'node_modules')
+    )
+      continue
+    if (/^\.*\.(md|markdown)$/i.test(entry.name)) {
+      problems.push(
+        problem('slug-conflict', { file: source }, 'has a name of only dots, which gives no URL (and hides the file); rename it', { blocking: true }),
+      )
+    } else if (entry.name.startsWith('.')) {
+    } else if (!entry.isSymbolicLink() && !entry.isFile()) {
+      problems.push(problem('read-error', { file: source }, `${NOT_REGULAR}; not built`, { blocking: true }))
+    } else if (entry.isSymbolicLink()) {
+      // A link whose target is there after all (made since the listing) is not dangling.
+      if (await stat(file).then(() => true, swallowed('discover', `${file} is a dangling link`, false))) continue
+      // Only for the message: a link that cannot be read is shown as `?`.
+      const target = await readlink(file).catch(swallowed('discover', `reading the link ${file}`, '?'))
+      problems.push(problem('read-error', { file: source }, `is a symlink to ${target}, which does not exist; not built`))
+    }
   }
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+}
+
+/**
+ * The glob's realpath, which refuses folder links that lead out of the project (`slides/root → /`
+ * would walk the whole filesystem): each such link is noted in `linksOut` and not entered. A file
+ * link out of the project resolves as before, and the listing reports it.
+ */
+function realpathInside(realRoot: string, linksOut: string[]) {
+  return (link: string, callback: (error: NodeJS.ErrnoException | null, resolved: string) => void): void => {
+    realpathCallback(link, (error, resolved) => {
+      if (error || isInside(realRoot, resolved)) return callback(error, resolved)
+      statCallback(resolved, (statError, info) => {
+        if (statError || !info.isDirectory()) return callback(null, resolved)
+        linksOut.push(link)
+        // The glob skips a link it cannot resolve; the listing reports it from linksOut.
+        callback(Object.assign(new Error(`${link} leads out of the project`), { code: 'ELOOP' }), resolved)
+      })
+    })
+  }
 }
 
 /** `gone`: the file was deleted (or renamed) after the decks were listed: no longer a deck. */
@@ -134,19 +172,33 @@ export async function readDeck(deck: DeckSource): Promise<ReadResult> {
   let bytes: Buffer
   try {
     // Synchronous, as the listing: every deck is read on every build, and most are a few kilobytes.
-    bytes = readFileSync(deck.file)
+    // Only a regular file is read, and only once its size is known to be under the limit.
+    const read = readRegularFileSync(deck.file, MAX_DECK_BYTES)
+    if (!read.ok && 'notRegular' in read) return fail('read-error', `${NOT_REGULAR}; not built`)
+    if (!read.ok) return fail('too-large', tooLarge(read.size))
+    bytes = read.bytes
   } catch (error) {
     const failed = fail('read-error', `cannot be read: ${reason(error)}`)
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { ...failed, gone: true } : failed
   }
-  if (bytes.length > MAX_DECK_BYTES) {
-    return fail('too-large', `is ${(bytes.length / 1048576).toFixed(1)} MB; decks over ${MAX_DECK_BYTES / 1048576} MB are not rendered`)
-  }
+  // The file may have grown between its size and its read.
+  if (bytes.length > MAX_DECK_BYTES) return fail('too-large', tooLarge(bytes.length))
   const text = decodeText(bytes)
   if (text === undefined) {
-    return fail('encoding', bytes.includes(0) ? 'is a binary file, not UTF-8 text' : 'is not UTF-8 text; save it as UTF-8')
+    if (bytes.includes(0)) return fail('encoding', 'is a binary file, not UTF-8 text')
+    const line = lineOfInvalidUtf8(bytes)
+    return {
+      ok: false,
+      problem: problem('encoding', { file: deck.source, line }, `is not UTF-8 text (line ${line} has the first invalid byte); save it as UTF-8`, {
+        blocking: true,
+      }),
+    }
   }
   return { ok: true, text }
+}
+
+function tooLarge(size: number): string {
+  return `is ${(size / 1048576).toFixed(1)} MB; decks over ${MAX_DECK_BYTES / 1048576} MB are not rendered`
 }
 
 /** UTF-8 decode that refuses NUL bytes and invalid sequences, and drops a BOM. */
@@ -158,4 +210,29 @@ export function decodeText(bytes: Uint8Array): string | undefined {
     // Invalid UTF-8: the caller reports the deck as an `encoding` problem.
     return undefined
   }
+}
+
+/**
+ * The 1-based line of the first byte that is not valid UTF-8 (as the WHATWG decoder judges it: no
+ * overlong forms, no surrogates, nothing past U+10FFFF).
+ */
+export function lineOfInvalidUtf8(bytes: Uint8Array): number {
+  let at = bytes.length
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] as number
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1
+    const second = bytes[i + 1] ?? 0
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf
+    let ok = need === 0 || (need > 0 && second >= low && second <= high)
+    for (let k = 2; ok && k <= need; k += 1) ok = ((bytes[i + k] ?? 0) & 0xc0) === 0x80
+    if (!ok) {
+      at = i
+      break
+    }
+    i += need + 1
+  }
+  let line = 1
+  for (let i = bytes.indexOf(10); i !== -1 && i < at; i = bytes.indexOf(10, i + 1)) line += 1
+  return line
 }

@@ -1,9 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { reason } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { displayPath, toPosix } from '../paths.js'
+import { NOT_REGULAR, readRegularFile } from '../regular-file.js'
 
 export interface ThemeSource {
   /** Absolute path. */
@@ -33,7 +34,10 @@ export async function discoverThemes(root: string, themesDir: string, builtinThe
       const file = path.join(dir, name)
       const display = displayPath(root, file, (f) => `marp-site/themes/${toPosix(path.relative(builtinThemesDir, f))}`)
       try {
-        themes.push({ file, display, css: await readFile(file, 'utf8') })
+        // Never a FIFO, socket or device: reading a FIFO with no writer would wait for good.
+        const read = await readRegularFile(file)
+        if (read.ok) themes.push({ file, display, css: read.bytes.toString('utf8') })
+        else problems.push(problem('theme-error', { file: display }, `${NOT_REGULAR}; not registered`))
       } catch (error) {
         problems.push(problem('theme-error', { file: display }, `cannot be read: ${reason(error)}`))
       }

@@ -39,7 +39,14 @@ export function parseFrontMatter(markdown: string): FrontMatter {
     if (doc.contents !== null && !isMap(doc.contents)) {
       return { data: {}, lines: {}, length, error: { line: 2, message: 'front-matter must be a list of `key: value` lines' } }
     }
-    const data = (doc.toJS() ?? {}) as Record<string, unknown>
+    let data: Record<string, unknown>
+    try {
+      data = (doc.toJS() ?? {}) as Record<string, unknown>
+    } catch (error) {
+      // yaml refuses to expand aliases past a limit (a "billion laughs" bomb); the error has no place, so
+      // the problem is given the front-matter's first line.
+      return { data: {}, lines: {}, length, error: { line: 1, message: `front-matter cannot be read: ${(error as Error).message}` } }
+    }
     const keyLines: Record<string, number> = {}
     if (isMap(doc.contents)) {
       for (const pair of doc.contents.items) {

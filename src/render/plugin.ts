@@ -63,6 +63,7 @@ type TokenWithHidden = Token & { hidden?: boolean }
 const CSS_URL = /url\(\s*(['"]?)([^'")]*?)\1\s*\)/g
 const CSS_IMPORT_STRING = /@import\s+(['"])([^'"]+)\1/g
 const HTML_MEDIA_TAG = /<(img|video|audio|source)\b[^>]*>/gi
+const FILE_URL_IN_TEXT = /\]\(\s*<?(file:[^\s)>]*)/gi
 const HTML_URL_ATTR = /(\s(?:src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi
 
 /**
@@ -138,6 +139,10 @@ export function assetPlugin(md: MarkdownIt): void {
             }
           } else if (child.type === 'html_inline') {
             child.content = rewriteHtml(child.content, childLine)
+          } else if (child.type === 'text') {
+            // markdown-it refuses `file:` in images and links and leaves them as text: nothing is
+            // fetched, but the author meant a file, and is told where to put it.
+            for (const match of child.content.matchAll(FILE_URL_IN_TEXT)) rewrite(match[1] ?? '', childLine, 'image')
           }
         }
       }

@@ -61,7 +61,7 @@ export function createRenderPool(setup: KeyedSetup, options: { timeoutMs: number
       if (timedOut || outOfMemory) ready = warmAll()
       const seconds = Math.round(options.timeoutMs / 1000)
       const message = timedOut
-        ? `render exceeded ${seconds} s and was stopped (Marpit is slow on some inputs: huge slides, thousands of slides, or many nested comments); deck not built`
+        ? `render exceeded ${seconds} s and was stopped (Marpit is slow on some inputs: huge slides, thousands of slides, or many nested comments); deck not built. To give decks longer, raise renderTimeout in the config`
         : outOfMemory
           ? `render ran out of memory (over ${WORKER_HEAP_MB} MB); deck not built`
           : `render failed: ${e.message ?? String(error)}; deck not built`

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { privatePath } from '../discover/assets.js'
 import { encodePath } from '../discover/slug.js'
 
 /**
@@ -31,6 +32,8 @@ export type RefResolution =
 export function resolveRef(raw: string, deckDir: string, slug: string): RefResolution {
   const url = raw.trim()
   if (url === '' || url.startsWith('#')) return { kind: 'remote' }
+  // A file: URL names a file on the author's machine, which the site cannot have (and must not leak).
+  if (/^file:/i.test(url)) return { kind: 'unsafe', reason: 'is a file: URL (file: URLs are not published; put the file in the project)' }
   // A scheme (http:, data:, mailto:) or protocol-relative URL is not ours; a drive letter is a local path.
   if (/^[a-z][a-z0-9+.-]+:/i.test(url) || url.startsWith('//')) return { kind: 'remote' }
   if (/^[a-z]:/i.test(url) || url.startsWith('/') || url.startsWith('\\')) {
@@ -55,6 +58,9 @@ export function resolveRef(raw: string, deckDir: string, slug: string): RefResol
     return { kind: 'unsafe', reason: 'points outside the project' }
   }
   if (source === '.' || source.endsWith('/')) return { kind: 'unsafe', reason: 'is a folder, not a file' }
+  // Secrets live there (`.env`, `.git/config`, `.npmrc`), and node_modules is not the author's to publish.
+  const privacy = privatePath(source)
+  if (privacy !== undefined) return { kind: 'unsafe', reason: `${privacy}, which is never published` }
   const fromDeck = path.posix.relative(deckDir === '' ? '.' : deckDir, source)
   const inDeckTree = fromDeck !== '' && !fromDeck.startsWith('../')
   const target = `${slug}/${inDeckTree ? fromDeck : `${OUTSIDE_DIR}/${source}`}`
