@@ -28,7 +28,11 @@ export const RULES = {
   encoding: { severity: 'error', switchable: false, doc: 'a deck that is not UTF-8 text (binary, or invalid UTF-8)' },
   'read-error': { severity: 'error', switchable: false, doc: 'a deck that cannot be read (permissions, a dangling symlink, a FIFO, socket or device)' },
   'theme-error': { severity: 'error', switchable: false, doc: 'a theme file marp-core cannot register (CSS syntax, no `@theme` name, a bad `@import`)' },
-  'unsafe-path': { severity: 'error', switchable: false, doc: 'a file reference that leads outside the project, to a hidden file, into node_modules, or is a file: URL' },
+  'unsafe-path': {
+    severity: 'error',
+    switchable: false,
+    doc: 'a file reference that leads outside the project, to a hidden file, into node_modules, or is a file: URL',
+  },
   'slug-conflict': { severity: 'warning', switchable: false, doc: 'two decks that map to the same page, a reserved URL, or one file listed twice' },
   'render-error': { severity: 'error', switchable: false, doc: 'marp-core failed on a deck, or took longer than the render time limit' },
   'too-large': { severity: 'error', switchable: false, doc: 'a deck over the size limit' },

@@ -29,6 +29,32 @@ describe('templates', () => {
     expect(await readOut(root, 'index.html')).toContain('<nav class="company-bar">ACME talks</nav>')
   })
 
+  it('gives every page an icon, the theme colour and the deck author, and lets a project bring its own icon', async () => {
+    const deck = '---\ntitle: Talk\nauthor: Ada Lovelace\n---\n\n# Talk'
+    const plain = await project({ 'slides/talks/a.md': deck })
+    await buildProject(plain)
+    const page = await readOut(plain, 'talks/a/index.html')
+    // marp-site's own icon is inline: no page requests an icon file (the browser's default would 404).
+    expect(page).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/)
+    expect(page).toContain('<meta name="theme-color" content="#c2410c">')
+    expect(page).toContain('<meta name="author" content="Ada Lovelace">')
+
+    const own = await project({
+      'slides/talks/a.md': deck,
+      'brand/icon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      'marp-site.config.json': JSON.stringify({ favicon: 'brand/icon.svg', themeColor: 'teal' }),
+    })
+    await buildProject(own)
+    const href = /<link rel="icon" href="([^"]+)">/.exec(await readOut(own, 'talks/a/index.html'))?.[1] ?? ''
+    expect(href).toMatch(/^\.\.\/\.\.\/_assets\/favicon\.[0-9a-f]{12}\.svg$/)
+    expect(await readOut(own, path.posix.join('talks/a', href))).toContain('<svg')
+    expect(await readOut(own, 'index.html')).toContain(`<link rel="icon" href="${href.replace('../../', '')}">`)
+    expect(await readOut(own, 'index.html')).toContain('<meta name="theme-color" content="teal">')
+
+    const missing = await project({ 'slides/a.md': '# A', 'marp-site.config.json': JSON.stringify({ favicon: 'nope.png' }) })
+    await expect(buildProject(missing)).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('favicon: nope.png is not a file') })
+  })
+
   it('escapes deck metadata in the built-in templates', async () => {
     const root = await project({ 'slides/x.md': '---\ntitle: "<script>alert(1)</script>"\ndescription: a "quoted" & <b>bold</b> text\n---\n# x' })
     await buildProject(root)

@@ -54,7 +54,7 @@ function deck(over: Partial<Omit<RenderedDeck, 'meta'>> & { meta?: Partial<Rende
 }
 
 const SHARED: SharedPaths = { script: '_assets/js/marp-core.s.js', runtimeJs: '_assets/js/runtime.j.js', runtimeCss: '_assets/css/runtime.r.css' }
-const SITE: SiteData = { title: 'Site', description: '', lang: 'en', baseUrl: undefined, generator: 'marp-site test' }
+const SITE: SiteData = { title: 'Site', description: '', lang: 'en', baseUrl: undefined, generator: 'marp-site test', favicon: 'data:,', themeColor: '#000' }
 
 function problem(severity: Problem['severity'], line?: number): Problem {
   return { file: 'slides/talks/intro.md', ...(line === undefined ? {} : { line }), rule: 'missing-alt', severity, message: `a ${severity}` }

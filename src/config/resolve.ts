@@ -19,7 +19,11 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
     throw new MarpSiteError('USAGE', `Project root is not a directory: ${inline.root ?? root}`)
   }
   const { file, config } = await loadUserConfig(root, inline.config, { cache: inline.cache !== false })
-  return mergeConfig(root, file, config, inline)
+  const resolved = mergeConfig(root, file, config, inline)
+  if (resolved.favicon !== undefined && !(await isFile(resolved.favicon))) {
+    throw new MarpSiteError('CONFIG', `favicon: ${config.favicon} is not a file (relative to the project root ${root})`)
+  }
+  return resolved
 }
 
 /** Pure part of {@link resolveConfig}: defaults < config file < flags. */
@@ -39,6 +43,9 @@ export function mergeConfig(root: string, configFile: string | undefined, user: 
     themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
+    favicon: user.favicon === undefined ? undefined : path.resolve(root, user.favicon),
+    // The accent of marp-site's own index page.
+    themeColor: user.themeColor ?? '#c2410c',
     singleFile: inline.singleFile ?? user.singleFile ?? false,
     cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDirFor(root, user.cacheDir),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
@@ -85,6 +92,15 @@ function checkOutDir(config: ResolvedConfig): void {
         `The out dir (${path.relative(config.root, out) || '.'}) overlaps the ${name} dir (${path.relative(config.root, dir) || '.'}); choose another --out`,
       )
     }
+  }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile()
+  } catch {
+    // Not there (or not reachable): the caller says what it expected to find.
+    return false
   }
 }
 

@@ -52,6 +52,16 @@ export const userConfigSchema = z.strictObject({
   themesDir: z.string().min(1).optional(),
   templatesDir: z.string().min(1).optional(),
   outDir: z.string().min(1).optional(),
+  /** Every page's icon: an SVG, PNG or ICO file, relative to the root (default: marp-site's own, inline). */
+  favicon: z
+    .string()
+    .regex(/\.(svg|png|ico)$/i, 'must be an .svg, .png or .ico file')
+    .optional(),
+  /** The colour browsers tint their tab bar and window with (`<meta name="theme-color">`). */
+  themeColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{3,8}$|^[a-z]+$/, 'must be a colour such as "#c2410c" or "teal"')
+    .optional(),
   /** Deck pages with their CSS, scripts, images and fonts inside, for sending one file (larger site). */
   singleFile: z.boolean().optional(),
   /** Where renders and the last build's fingerprint are kept between runs; false turns the cache off. */

@@ -41,6 +41,9 @@ export interface ResolvedConfig {
   readonly themesDir: string
   readonly templatesDir: string
   readonly outDir: string
+  /** The site's icon file (absolute), or undefined for marp-site's own (inline in each page). */
+  readonly favicon: string | undefined
+  readonly themeColor: string
   /** Deck pages carry their CSS, scripts, images and fonts inside (no `_assets/` links). */
   readonly singleFile: boolean
   /** The build cache folder, or undefined when caching is off. */

@@ -6,6 +6,9 @@ export interface SiteData {
   readonly lang: string
   readonly baseUrl: string | undefined
   readonly generator: string
+  /** The site's icon: a site path (`_assets/favicon.<hash>.svg`, link it under `page.root`), or a `data:` URL. */
+  readonly favicon: string
+  readonly themeColor: string
 }
 
 export interface DeckSummary {

@@ -7,8 +7,15 @@ import type { Derived, SharedPaths } from './pages.js'
 import { sharedPaths } from './pages.js'
 import type { WriteQueue } from './queue.js'
 import { katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
+import { MarpSiteError, reason } from '../errors.js'
+import { contentHash } from '../hash.js'
 
 type SiteFile = () => Promise<Uint8Array | string | undefined>
+
+/** marp-site's own icon (a slide on the index's accent colour), inline so that no page requests one. */
+const DEFAULT_FAVICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#c2410c"/><rect x="6" y="9" width="20" height="14" rx="2" fill="#fff"/><rect x="9" y="13" width="10" height="2" fill="#c2410c"/><rect x="9" y="17" width="7" height="2" fill="#c2410c"/></svg>',
+)}`
 
 /**
  * The files deck pages share, each written once however many decks link it: marp-core's script, the
@@ -23,12 +30,22 @@ export class SiteAssets {
   private readonly emoji = new Set<string>()
   private needsKatex = false
 
-  /** Reads the script and runtime, and queues the script (every deck page links it). */
-  static async load(queue: WriteQueue): Promise<SiteAssets> {
+  /** The site's icon: a site path of the project's own (written), or marp-site's, inline. */
+  favicon = DEFAULT_FAVICON
+
+  /** Reads the script and runtime, and queues the script (every deck page links it) and the project's icon. */
+  static async load(queue: WriteQueue, favicon: string | undefined): Promise<SiteAssets> {
     const script = await marpBrowserScript()
     const runtime = await runtimeFiles(PACKAGE_DIR)
     const assets = new SiteAssets(queue, sharedPaths(script, runtime), script, runtime)
     queue.writeHashed(assets.paths.script, script)
+    if (favicon !== undefined) {
+      const bytes = await readFile(favicon).catch((error: unknown) => {
+        throw new MarpSiteError('IO', `Cannot read the favicon ${favicon}: ${reason(error)}`, { cause: error })
+      })
+      assets.favicon = `_assets/favicon.${contentHash(bytes)}${path.extname(favicon).toLowerCase()}`
+      queue.writeHashed(assets.favicon, bytes)
+    }
     return assets
   }
 

@@ -99,7 +99,7 @@ export interface SiteWriter {
  */
 export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWriter> {
   const queue = new WriteQueue(options.staging)
-  return new DeckSiteWriter(options, queue, await SiteAssets.load(queue))
+  return new DeckSiteWriter(options, queue, await SiteAssets.load(queue, options.config.favicon))
 }
 
 /** A deck of the index and manifest, by the decks' order whichever order their renders arrive in. */
@@ -131,7 +131,15 @@ class DeckSiteWriter implements SiteWriter {
     private readonly assets: SiteAssets,
   ) {
     const { config, generator } = options
-    this.site = { title: config.title, description: config.description, lang: config.lang, baseUrl: config.baseUrl, generator }
+    this.site = {
+      title: config.title,
+      description: config.description,
+      lang: config.lang,
+      baseUrl: config.baseUrl,
+      generator,
+      favicon: assets.favicon,
+      themeColor: config.themeColor,
+    }
     this.previous = new Map((options.staging.previous?.decks ?? []).map((d) => [d.source, d]))
   }
 
