@@ -1,15 +1,29 @@
 import { readFileSync } from 'node:fs'
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { sha256 } from '../hash.js'
 import { debug, swallowed } from '../log.js'
 
 const log = debug('cache')
+
+const SUM_LENGTH = 32
+const VALUE_TAG = '","value":'
+/** What an entry of `key` starts with, up to its checksum. */
+const entryHead = (key: string) => `{"key":${JSON.stringify(key)},"sum":"`
+/** The checksum of a value's JSON text: fixed length, hex (nothing to escape). */
+const checksum = (json: string) => sha256(json, SUM_LENGTH)
 
 /**
  * A folder of JSON entries kept between runs, each under the hash of everything it was made from.
  * An entry is only ever looked up by that hash, so it cannot be stale: a changed input is a new key.
  * Reads that fail (missing, half-written, corrupt) are misses; writes that fail are ignored, since the
  * cache only ever saves time.
+ *
+ * Each entry carries a checksum of its value, checked on every read: an entry altered on disk that is
+ * still valid JSON (a stray edit, a bad sync, a bit flipped by a failing disk) is a miss and made
+ * again, never published as it is. An entry is written as `{"key":…,"sum":…,"value":…}` with the
+ * value's JSON last, so that a read hashes the value's text as it lies in the file and parses only
+ * that: no second serialization of what was read.
  */
 export class Cache {
   /** Entries read or written by this run, per kind: what `prune` keeps. */
@@ -29,19 +43,37 @@ export class Cache {
   }
 
   async get<T>(kind: string, key: string): Promise<T | undefined> {
+    let text: string
     try {
       // Synchronous: a build looks up an entry per deck, and the reading is small next to the parsing.
-      const value = JSON.parse(readFileSync(this.file(kind, key), 'utf8')) as { key: string; value: T }
-      if (value.key !== key) {
-        log('%s %s: a hash collision or an entry of another key; a miss', kind, key)
-        return undefined
-      }
+      text = readFileSync(this.file(kind, key), 'utf8')
+    } catch (error) {
+      // Missing or unreadable: a miss, and the entry is made again.
+      log('%s %s: miss (%s)', kind, key, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
+      return undefined
+    }
+    const head = entryHead(key)
+    // Entries of marp-site before checksums (`{"key":…,"value":…}`) have no sum: misses too, so that
+    // nothing unchecked is published; they are made again, with their sum, by this build.
+    const sum = text.startsWith(head) ? text.slice(head.length, head.length + SUM_LENGTH) : undefined
+    const valueAt = head.length + SUM_LENGTH + VALUE_TAG.length
+    if (sum === undefined || text.slice(head.length + SUM_LENGTH, valueAt) !== VALUE_TAG || !text.endsWith('}')) {
+      log('%s %s: miss (not an entry of this key with a checksum: an older marp-site, another key, or altered)', kind, key)
+      return undefined
+    }
+    const value = text.slice(valueAt, -1)
+    if (checksum(value) !== sum) {
+      log('%s %s: miss (its checksum does not match its value: altered on disk)', kind, key)
+      return undefined
+    }
+    try {
+      const parsed = JSON.parse(value) as T
       this.keep(kind, key)
       log('%s %s: hit', kind, key)
-      return value.value
+      return parsed
     } catch (error) {
-      // Missing, unreadable or corrupt: a miss, and the entry is made again.
-      log('%s %s: miss (%s)', kind, key, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
+      // Its checksum matched, so written this way; a miss all the same, and the entry is made again.
+      log('%s %s: miss (%s)', kind, key, (error as Error).message)
       return undefined
     }
   }
@@ -53,7 +85,8 @@ export class Cache {
     try {
       await mkdir(path.dirname(file), { recursive: true })
       // Written beside and renamed, so a reader never sees half an entry.
-      await writeFile(tmp, JSON.stringify({ key, value }))
+      const json = JSON.stringify(value) ?? 'null'
+      await writeFile(tmp, `${entryHead(key)}${checksum(json)}${VALUE_TAG}${json}}`)
       await rename(tmp, file)
       log('%s %s: stored', kind, key)
     } catch (error) {
