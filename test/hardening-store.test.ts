@@ -6,6 +6,7 @@ import { digest } from '../src/hash.js'
 import { statStamp, treeState } from '../src/cache/fingerprint.js'
 import { startDev } from '../src/dev/dev.js'
 import { finishPdf, readPdfKey } from '../src/pdf/document.js'
+import { OLD_TAG, TMP_TAG } from '../src/write/io.js'
 import { readPdf } from './helpers/pdf.js'
 import { buildProject, project, readOut, tempDir } from './helpers/project.js'
 
@@ -148,7 +149,7 @@ function replacing(from: string, to: string): (text: string) => string {
 
 /** Names of leftovers a build may leave beside a folder (its staging folder, the old site). */
 async function leftovers(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.includes('.marp-site-'))
+  return (await readdir(dir)).filter((name) => name.includes(TMP_TAG) || name.includes(OLD_TAG))
 }
 
 describe('an out dir that is a symlink', () => {
@@ -164,10 +165,15 @@ describe('an out dir that is a symlink', () => {
     expect(await readlink(link)).toBe(target)
     expect(await readFile(path.join(target, 'a/index.html'), 'utf8')).toContain('Alpha')
 
+    const folder = (await stat(target)).ino
+    // A staging folder left beside the target by a build killed mid-way (a process long gone).
+    await mkdir(path.join(elsewhere, `.www${TMP_TAG}999999999-x`))
     await writeFile(path.join(root, 'slides/b.md'), '# Bravo, edited')
     const again = await buildProject(root)
     expect(again.upToDate).toBe(false)
     expect((await lstat(link)).isSymbolicLink()).toBe(true)
+    // Replaced whole: a new folder swapped in at the target's path.
+    expect((await stat(target)).ino).not.toBe(folder)
     expect(await readFile(path.join(target, 'b/index.html'), 'utf8')).toContain('Bravo, edited')
     // Nothing left beside the link nor beside its target.
     expect(await leftovers(root)).toEqual([])
@@ -183,7 +189,8 @@ describe('an out dir that is a symlink', () => {
     await symlink('releases/current', path.join(elsewhere, 'live'))
     await symlink(path.join(elsewhere, 'live'), path.join(root, 'dist'))
     await buildProject(root)
-    await buildProject(root, {}, {})
+    await writeFile(path.join(root, 'slides/b.md'), '# Bravo, edited')
+    await buildProject(root)
     expect((await lstat(path.join(root, 'dist'))).isSymbolicLink()).toBe(true)
     expect((await lstat(path.join(elsewhere, 'live'))).isSymbolicLink()).toBe(true)
     expect(await readFile(path.join(elsewhere, 'releases/current/a/index.html'), 'utf8')).toContain('Alpha')
