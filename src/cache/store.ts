@@ -11,7 +11,7 @@ const VALUE_TAG = '","value":'
 /** What an entry of `key` starts with, up to its checksum. */
 const entryHead = (key: string) => `{"key":${JSON.stringify(key)},"sum":"`
 /** The checksum of a value's JSON text: fixed length, hex (nothing to escape). */
-const checksum = (json: string) => sha256(json, SUM_LENGTH)
+const checksum = (json: string | Uint8Array) => sha256(json, SUM_LENGTH)
 
 /**
  * A folder of JSON entries kept between runs, each under the hash of everything it was made from.
@@ -22,7 +22,7 @@ const checksum = (json: string) => sha256(json, SUM_LENGTH)
  * Each entry carries a checksum of its value, checked on every read: an entry altered on disk that is
  * still valid JSON (a stray edit, a bad sync, a bit flipped by a failing disk) is a miss and made
  * again, never published as it is. An entry is written as `{"key":…,"sum":…,"value":…}` with the
- * value's JSON last, so that a read hashes the value's text as it lies in the file and parses only
+ * value's JSON last, so that a read hashes the value's bytes as they lie in the file and parses only
  * that: no second serialization of what was read.
  */
 export class Cache {
@@ -43,31 +43,36 @@ export class Cache {
   }
 
   async get<T>(kind: string, key: string): Promise<T | undefined> {
-    let text: string
+    let bytes: Buffer
     try {
       // Synchronous: a build looks up an entry per deck, and the reading is small next to the parsing.
-      text = readFileSync(this.file(kind, key), 'utf8')
+      bytes = readFileSync(this.file(kind, key))
     } catch (error) {
       // Missing or unreadable: a miss, and the entry is made again.
       log('%s %s: miss (%s)', kind, key, (error as NodeJS.ErrnoException).code ?? (error as Error).message)
       return undefined
     }
-    const head = entryHead(key)
     // Entries of marp-site before checksums (`{"key":…,"value":…}`) have no sum: misses too, so that
     // nothing unchecked is published; they are made again, with their sum, by this build.
-    const sum = text.startsWith(head) ? text.slice(head.length, head.length + SUM_LENGTH) : undefined
+    const head = Buffer.from(entryHead(key))
     const valueAt = head.length + SUM_LENGTH + VALUE_TAG.length
-    if (sum === undefined || text.slice(head.length + SUM_LENGTH, valueAt) !== VALUE_TAG || !text.endsWith('}')) {
+    const sum = bytes.toString('latin1', head.length, head.length + SUM_LENGTH)
+    if (
+      !bytes.subarray(0, head.length).equals(head) ||
+      bytes.toString('latin1', head.length + SUM_LENGTH, valueAt) !== VALUE_TAG ||
+      bytes[bytes.length - 1] !== 0x7d // }
+    ) {
       log('%s %s: miss (not an entry of this key with a checksum: an older marp-site, another key, or altered)', kind, key)
       return undefined
     }
-    const value = text.slice(valueAt, -1)
+    // The value's bytes as they lie in the file are hashed (the same bytes the sum was made of, UTF-8).
+    const value = bytes.subarray(valueAt, bytes.length - 1)
     if (checksum(value) !== sum) {
       log('%s %s: miss (its checksum does not match its value: altered on disk)', kind, key)
       return undefined
     }
     try {
-      const parsed = JSON.parse(value) as T
+      const parsed = JSON.parse(value.toString('utf8')) as T
       this.keep(kind, key)
       log('%s %s: hit', kind, key)
       return parsed
