@@ -217,4 +217,16 @@ describe('an out dir that is a symlink', () => {
       await session.close()
     }
   })
+
+  it('stays a link when an in-place rebuild without a session lists its target and removes a deck that went away', async () => {
+    const root = await project(DECKS)
+    const target = path.join(await tempDir('marp-site-www-'), 'www')
+    await symlink(target, path.join(root, 'dist'))
+    await buildProject(root)
+    await rm(path.join(root, 'slides/b.md'))
+    await buildProject(root, {}, { inPlace: true })
+    expect((await lstat(path.join(root, 'dist'))).isSymbolicLink()).toBe(true)
+    expect(await readdir(target)).not.toContain('b')
+    expect(await readFile(path.join(target, 'a/index.html'), 'utf8')).toContain('Alpha')
+  })
 })
