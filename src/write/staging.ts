@@ -1,6 +1,7 @@
-import { link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { link, lstat, mkdir, readlink, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { statStamp } from '../cache/fingerprint.js'
+import { MarpSiteError } from '../errors.js'
 import { debug, swallowed } from '../log.js'
 import { carryInto } from './carry-over.js'
 import { copyKeepingTime, fileIn, folderMaker, ioError, OLD_TAG, statIfAny, TMP_TAG } from './io.js'
@@ -13,15 +14,18 @@ import { readPrevious, recover } from './recovery.js'
  * Files the previous site already has the same are hard-linked from it instead of written again.
  */
 export async function openStaging(outDir: string): Promise<Staging> {
-  const parent = path.dirname(outDir)
-  const base = path.basename(outDir)
+  // A symlinked out dir (`dist -> /srv/www`): the folder it points at is staged beside and swapped, so
+  // the link stays a link and its target is replaced whole, as an out dir of its own would be.
+  const target = await swapTarget(outDir)
+  const parent = path.dirname(target)
+  const base = path.basename(target)
   await recover(parent, base)
   const previous = await readPrevious(outDir)
   const dir = path.join(parent, `.${base}${TMP_TAG}${process.pid}-${Date.now().toString(36)}`)
   try {
     await mkdir(dir, { recursive: true })
   } catch (error) {
-    throw ioError(`Cannot create ${dir}`, error)
+    throw ioError(target === outDir ? `Cannot create ${dir}` : `Cannot create ${dir} beside ${target}, where the out dir ${outDir} links to`, error)
   }
   const files = new StagingFiles(outDir, dir)
   return {
@@ -33,7 +37,7 @@ export async function openStaging(outDir: string): Promise<Staging> {
     reuse: (sitePath, expected) => files.reuse(sitePath, expected),
     stateOf: (sitePath) => files.stateOf(sitePath),
     carryOver: (sitePath, except = []) => carryInto(outDir, dir, sitePath, except),
-    commit: () => swapIn(outDir, dir),
+    commit: () => swapIn(target, dir),
     async discard() {
       // Safe to ignore: a staging folder left behind is removed by the next build (recover).
       await rm(dir, { recursive: true, force: true }).catch(swallowed('write', `removing ${dir}`))
@@ -122,6 +126,28 @@ class StagingFiles {
       return false
     }
   }
+}
+
+/**
+ * The folder a build swaps in its new site for: the out dir itself, or, when it is a symlink (a chain
+ * of them, relative or absolute), the path the last link points at, made by the first build when it is
+ * not there yet.
+ */
+async function swapTarget(outDir: string): Promise<string> {
+  let target = outDir
+  for (let hops = 0; hops < 32; hops += 1) {
+    let next: string | undefined
+    try {
+      next = (await lstat(target)).isSymbolicLink() ? path.resolve(path.dirname(target), await readlink(target)) : undefined
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return target
+      throw ioError(`Cannot read the out dir ${target}`, error)
+    }
+    if (next === undefined) return target
+    debug('write')('the out dir %s links to %s: the build replaces that', target, next)
+    target = next
+  }
+  throw new MarpSiteError('CONFIG', `The out dir ${outDir} is a symlink that leads through more than 32 links (a loop?); point it, or --out, at a folder`)
 }
 
 /** Swaps the staging folder `dir` in for `outDir`, and removes the previous site. */
