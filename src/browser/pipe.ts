@@ -29,14 +29,18 @@ export function pipeTransport(toBrowser: Writable, fromBrowser: Readable): Conne
       const message = Buffer.concat([...pending, chunk.subarray(start, end)]).toString('utf8')
       pending = []
       start = end + 1
-      transport.onmessage?.(message)
+      // One message per turn of the event loop, as puppeteer's own transports deliver them: it awaits
+      // between the events of one page (a request, then its response) and misses those that come in
+      // the same turn (a deck then never reaches network idle).
+      setImmediate(() => transport.onmessage?.(message))
     }
     if (start < chunk.length) pending.push(chunk.subarray(start))
   })
   const onClose = () => {
     if (closed) return
     closed = true
-    transport.onclose?.()
+    // After the messages read before it.
+    setImmediate(() => transport.onclose?.())
   }
   fromBrowser.once('close', onClose)
   fromBrowser.once('end', onClose)
