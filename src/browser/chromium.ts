@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
+import type { Readable, Writable } from 'node:stream'
 import type { Browser, Page } from 'puppeteer-core'
 import { MarpSiteError } from '../errors.js'
 import { swallowed } from '../log.js'
+import { pipeTransport } from './pipe.js'
+import { profilePrefix } from './profiles.js'
 
 export const CHROMIUM_ARGS = [
   '--headless=new',
@@ -58,8 +59,13 @@ export interface Chromium {
 
 /**
  * Starts the system Chromium headless with a throwaway profile (its folder name starts with
- * `profilePrefix`, so tests can find leftover processes). The browser is killed if the process exits
- * without closing it; signals are left to the caller, which cleans up its own work first.
+ * `profilePrefix` and this process's pid, so tests can find leftover processes and a later build can
+ * remove the profile of one that was killed). The browser is killed if the process exits without
+ * closing it; signals are left to the caller, which cleans up its own work first.
+ *
+ * It is driven over a pipe, never a TCP port (which any local process could connect to, and read
+ * local files through): the browser exits when the pipe closes, so it dies with this process, also
+ * on `kill -9`.
  *
  * The browser process is started first and the driver (puppeteer-core, ~0.3 s to load, more on a
  * busy machine) loads while it starts, then connects to it: a build's first PDF comes that much sooner.
@@ -69,9 +75,9 @@ export async function launchChromium(options: { browserPath: string; profilePref
   // Awaited below, where a failure to load it is thrown; this only keeps an early failure (while the
   // browser starts) from counting as an unhandled rejection.
   driver.catch(swallowed('browser', 'loading the browser driver'))
-  const profile = await mkdtemp(path.join(tmpdir(), options.profilePrefix))
-  const child = spawn(options.browserPath, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const profile = await mkdtemp(profilePrefix(options.profilePrefix))
+  const child = spawn(options.browserPath, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-pipe', 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
   })
   const killOnExit = () => void child.kill('SIGKILL')
   process.once('exit', killOnExit)
@@ -83,21 +89,31 @@ export async function launchChromium(options: { browserPath: string; profilePref
       await withTimeout(exited, 5000)
     }
     process.removeListener('exit', killOnExit)
-    // A profile left in the temp folder costs disk space only; closing must not fail for it.
+    // A profile left in the temp folder costs disk space only (the next build sweeps it); closing must not fail for it.
     await rm(profile, { recursive: true, force: true, maxRetries: 3 }).catch(swallowed('browser', 'removing the browser profile'))
   }
+  const started = startFailure(child, options.browserPath)
   let browser: Browser
   try {
-    const endpoint = await devToolsEndpoint(child, options.browserPath)
-    const puppeteer = (await driver).default
-    browser = await puppeteer.connect({
-      browserWSEndpoint: endpoint,
+    const [, , , toBrowser, fromBrowser] = child.stdio
+    const puppeteer = (await Promise.race([driver, started.failed])).default
+    const connecting = puppeteer.connect({
+      transport: pipeTransport(toBrowser as Writable, fromBrowser as Readable),
       ...(options.protocolTimeout === undefined ? {} : { protocolTimeout: options.protocolTimeout }),
     })
+    // Settled below in any case; a failure while the start failure wins the race is not unhandled.
+    connecting.catch(swallowed('browser', 'connecting to the browser'))
+    browser = await Promise.race([connecting, started.failed]).catch(async (error: unknown) => {
+      // A browser that exits as it starts closes the pipe a moment before its exit is seen: its exit
+      // code and last words say more than the driver's "connection closed".
+      throw await Promise.race([started.failed.catch((exit: unknown) => exit), new Promise((resolve) => setTimeout(() => resolve(error), 1000))])
+    })
   } catch (error) {
+    started.done()
     await stop()
     throw error
   }
+  started.done()
   processes.set(browser, child)
   return {
     browser,
@@ -117,36 +133,41 @@ export function hasExited(browser: Browser): boolean {
   return child !== undefined && (child.exitCode !== null || child.signalCode !== null)
 }
 
-/** The DevTools address a starting browser prints on stderr; rejects if it exits or hangs first. */
-function devToolsEndpoint(child: ChildProcess, browserPath: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = ''
+/**
+ * Rejects if the starting browser exits, cannot be run, or takes too long, with its exit code and its
+ * last lines on stderr. `done` stops watching once it is connected (its stderr is drained from then on).
+ */
+function startFailure(child: ChildProcess, browserPath: string): { failed: Promise<never>; done(): void } {
+  let output = ''
+  let finish: (error: Error | undefined) => void = () => undefined
+  const failed = new Promise<never>((_, reject) => {
     const timer = setTimeout(() => finish(new MarpSiteError('BROWSER', `${browserPath} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
-    const finish = (result: string | Error) => {
-      clearTimeout(timer)
-      child.stderr?.off('data', onData)
-      child.off('exit', onExit)
-      child.off('error', onError)
-      // The browser keeps writing to stderr: drained, so that it never blocks on a full pipe.
-      child.stderr?.resume()
-      if (result instanceof Error) reject(result)
-      else resolve(result)
-    }
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8')
-      const found = /DevTools listening on (ws:\/\/\S+)/.exec(output)
-      if (found?.[1]) finish(found[1])
-      else if (output.length > 65_536) output = output.slice(-16_384)
+      if (output.length > 65_536) output = output.slice(-16_384)
     }
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
       const last = output.trim().split('\n').slice(-3).join(' ').trim()
       finish(new MarpSiteError('BROWSER', `${browserPath} exited (${signal ?? `code ${code}`}) as it started${last ? `: ${last}` : ''}`))
     }
     const onError = (error: Error) => finish(new MarpSiteError('BROWSER', `Cannot start ${browserPath}: ${error.message}`))
+    finish = (error) => {
+      finish = () => undefined
+      clearTimeout(timer)
+      child.stderr?.off('data', onData)
+      child.off('exit', onExit)
+      child.off('error', onError)
+      // The browser keeps writing to stderr: drained, so that it never blocks on a full pipe.
+      child.stderr?.resume()
+      if (error) reject(error)
+    }
     child.stderr?.on('data', onData)
     child.once('exit', onExit)
     child.once('error', onError)
   })
+  // Raced against the connection: when that wins, nothing waits for this one.
+  failed.catch(swallowed('browser', 'starting the browser'))
+  return { failed, done: () => finish(undefined) }
 }
 
 /**

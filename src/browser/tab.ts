@@ -9,6 +9,11 @@ export interface Tab {
   readonly page: Page
   /** The request handler of the deck being loaded; without one, every request is blocked. */
   onRequest: ((request: HTTPRequest) => void) | undefined
+  /** What a blocked connection was to (a WebSocket, which request interception never sees; see server.ts). */
+  onBlocked: ((url: string) => void) | undefined
+  /** Its renderer died (killed, out of memory): the tab is of no more use, and what waits on it never ends. */
+  crashed: boolean
+  onCrash: (() => void) | undefined
   /** The page holds a deck page whose frame is recorded, so the next deck can be swapped in (see frame.ts). */
   framed: boolean
   /** The viewport the page was last given (`WxH`). */
@@ -55,12 +60,28 @@ async function setUpTab(browser: Browser, page: Page, close: () => Promise<void>
     browser,
     page,
     onRequest: undefined,
+    onBlocked: undefined,
+    crashed: false,
+    onCrash: undefined,
     framed: false,
     viewport: undefined,
     // A page stuck in a script may not close; do not wait for it longer than a moment. A tab that
     // does not close goes with its browser.
     close: () => withTimeout(close().catch(swallowed('browser', 'closing a tab')), 3000),
   }
+  // Puppeteer's word for a renderer gone ('Page crashed!').
+  page.on('error', () => {
+    tab.crashed = true
+    tab.onCrash?.()
+  })
+  // Connections the site's Content-Security-Policy refused (see server.ts), from the message Chromium
+  // logs for each. (Not from the Audits domain: a second DevTools session on the page changed how
+  // \`check\` measured overflow.)
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return
+    const refused = /^Connecting to '([^']+)' violates the following Content Security Policy directive/.exec(message.text())
+    if (refused?.[1]) tab.onBlocked?.(refused[1])
+  })
   page.on('request', (request) => {
     if (tab.onRequest) tab.onRequest(request)
     // The request may be gone already (the page navigated or closed): nothing left to block.

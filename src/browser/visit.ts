@@ -82,9 +82,16 @@ export interface VisitOptions<J extends DeckJob> {
 }
 
 /**
+ * How many times one run starts its browser again after it died. Each restart costs a second or two;
+ * a browser that keeps dying (out of memory on every deck) is given up on, and its decks reported.
+ */
+const MAX_RESTARTS = 3
+
+/**
  * Loads every deck in one browser, a pool of tabs, decks loaded concurrently, and hands each to the
  * output makers. A deck that takes longer than the timeout is given up; a browser that dies is started
- * again once and its decks retried. The browser and its profile are gone when this returns or throws.
+ * again (MAX_RESTARTS at most) and its decks retried once; a deck whose tab's renderer died is retried
+ * once on a new tab. The browser and its profile are gone when this returns or throws.
  */
 export async function visitDecks<J extends DeckJob>(jobs: readonly J[], options: VisitOptions<J>): Promise<VisitResult<J>[]> {
   if (jobs.length === 0) return []
@@ -154,36 +161,50 @@ export async function visitDecks<J extends DeckJob>(jobs: readonly J[], options:
     // Each slot keeps one page in a browser context of its own (its own renderer, so a deck stuck in
     // a script holds up no other; the first slot has the browser's first tab, in its default
     // context) and loads deck after deck with it.
+    /** Whether the current browser is gone (crashed or killed), as opposed to one of its tabs. */
+    const browserGone = () => {
+      const running = browser?.browser
+      return !(running?.connected && !hasExited(running))
+    }
     const runSlot = async () => {
       let tab: Tab | undefined
+      /** One try of a deck: on the slot's tab, or a new one; a tab that failed is never used again. */
+      const attempt = async (job: J): Promise<VisitResult<J>> => {
+        try {
+          tab ??= await takeTab()
+        } catch (error) {
+          // No tab from a browser that died meanwhile: the deck is another that the crash took down.
+          if (browserGone() && !options.signal?.aborted) return { job, ok: false, failure: { kind: 'crashed' } }
+          throw error
+        }
+        const result = await visitOne(tab, job, options)
+        if (!result.ok) {
+          // The page may be stuck or gone: never reuse it after a failure.
+          await tab.close()
+          tab = undefined
+        }
+        return result
+      }
       try {
         for (let next = queue.shift(); next; next = queue.shift()) {
           const [index, job] = next
           options.signal?.throwIfAborted()
           const seen = generation
-          tab ??= await takeTab()
-          let result = await visitOne(tab, job, options)
-          if (!result.ok) {
-            // The page may be stuck or gone: never reuse it after a failure.
-            await tab.close()
-            tab = undefined
-          }
+          let result = await attempt(job)
           if (!result.ok && result.failure.kind === 'crashed' && !options.signal?.aborted) {
-            // The browser died under this deck. The first deck to notice starts it again (once per
-            // run); every deck it took down is retried on the new one. A restart that fails is thrown
-            // by the slot that started it; the others only wait for it.
-            await launching?.catch(swallowed('browser', 'starting the browser again'))
-            if (generation === seen && restarts < 1) {
-              restarts += 1
-              await launch()
-            }
-            if (generation !== seen) {
-              tab = await takeTab()
-              result = await visitOne(tab, job, options)
-              if (!result.ok) {
-                await tab.close()
-                tab = undefined
+            if (browserGone()) {
+              // The browser died under this deck. The first deck to notice starts it again (a few
+              // times per run at most); every deck it took down is retried once on the new one. A
+              // restart that fails is thrown by the slot that started it; the others only wait for it.
+              await launching?.catch(swallowed('browser', 'starting the browser again'))
+              if (generation === seen && restarts < MAX_RESTARTS) {
+                restarts += 1
+                await launch()
               }
+              if (generation !== seen) result = await attempt(job)
+            } else {
+              // Only its tab's renderer died (killed, out of memory): tried once more on a new tab.
+              result = await attempt(job)
             }
           }
           done += 1
@@ -213,6 +234,7 @@ async function visitOne<J extends DeckJob>(tab: Tab, job: J, options: VisitOptio
   const external = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
+    tab.onBlocked = (url) => external.add(url)
     tab.onRequest = (request) => {
       const url = request.url()
       // A request answered or cancelled meanwhile (the page moved on) needs nothing more.
@@ -233,7 +255,14 @@ async function visitOne<J extends DeckJob>(tab: Tab, job: J, options: VisitOptio
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new VisitTimeout()), options.timeoutMs)
     })
-    const outputs = await Promise.race([work, timeout])
+    // What waits on a page whose renderer died never ends: that is known at once, not at the time limit.
+    const crash = new Promise<never>((_, reject) => {
+      tab.onCrash = () => reject(new TabCrash())
+      if (tab.crashed) tab.onCrash()
+    })
+    // Settled by the race below, or not at all (the deck finished): either way nothing else waits on them.
+    work.catch(swallowed('browser', 'loading a deck that failed'))
+    const outputs = await Promise.race([work, timeout, crash])
     const { blockedWhile } = options
     const problems: Problem[] = blockedWhile
       ? [...external].map((url) =>
@@ -253,6 +282,7 @@ async function visitOne<J extends DeckJob>(tab: Tab, job: J, options: VisitOptio
     }
   } catch (error) {
     if (error instanceof VisitTimeout) return { job, ok: false, failure: { kind: 'timeout' } }
+    if (error instanceof TabCrash) return { job, ok: false, failure: { kind: 'crashed' } }
     // The connection drops a moment before puppeteer marks the browser disconnected.
     await new Promise((resolve) => setTimeout(resolve, 100))
     const crashed = !browser.connected || hasExited(browser)
@@ -260,7 +290,10 @@ async function visitOne<J extends DeckJob>(tab: Tab, job: J, options: VisitOptio
   } finally {
     clearTimeout(timer)
     tab.onRequest = undefined
+    tab.onBlocked = undefined
+    tab.onCrash = undefined
   }
 }
 
 class VisitTimeout extends Error {}
+class TabCrash extends Error {}

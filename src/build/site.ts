@@ -4,6 +4,7 @@ import type { Templates } from '../template/engine.js'
 import { openInPlace } from '../write/in-place.js'
 import type { Staging } from '../write/outdir.js'
 import { openStaging } from '../write/staging.js'
+import { sweepProfiles } from '../browser/profiles.js'
 import type { BuildContext } from './options.js'
 import type { Prepared } from './prepare.js'
 import type { RenderQueue } from './renders.js'
@@ -39,6 +40,10 @@ export async function openSite(
   const site = session?.site
   if (session) session.site = undefined
   const last = site?.outDir === config.outDir ? site : undefined
-  const staging = await (context.inPlace ? openInPlace(config.outDir, last?.memory) : openStaging(config.outDir))
+  const [staging] = await Promise.all([
+    context.inPlace ? openInPlace(config.outDir, last?.memory) : openStaging(config.outDir),
+    // Like a killed build's staging folder, the browser profile of one killed while printing is removed by the next.
+    sweepProfiles(),
+  ])
   return { templates, themeProblems, staging, last }
 }

@@ -7,14 +7,25 @@ const { main } = await import('./main.js')
 
 // The process boundary: the only place that reads process state, handles signals and exits.
 const controller = new AbortController()
-let interrupted = false
-const onSignal = () => {
-  if (interrupted) process.exit(130) // a second Ctrl-C: stop now
-  interrupted = true
+/**
+ * The signal that stopped the build. A hang-up (the terminal closed) stops it like Ctrl-C: its work is
+ * cleaned up (the browser closed, the staging folder removed) rather than left behind by the default
+ * action, which ends the process on the spot. It exits 129 (128 + SIGHUP), as a shell reports a
+ * process the signal killed, so a script can tell a closed terminal from Ctrl-C (130).
+ */
+let interrupted: NodeJS.Signals | undefined
+const onSignal = (signal: NodeJS.Signals) => {
+  if (interrupted) process.exit(signal === 'SIGHUP' ? 129 : 130) // a second Ctrl-C: stop now
+  interrupted = signal
   controller.abort()
 }
 process.on('SIGINT', onSignal)
 process.on('SIGTERM', onSignal)
+process.on('SIGHUP', onSignal)
+// After a hang-up the terminal is gone: a failed write to it must not stop the clean-up.
+const { swallowed } = await import('../log.js')
+process.stdout.on('error', swallowed('cli', 'writing to stdout'))
+process.stderr.on('error', swallowed('cli', 'writing to stderr'))
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
@@ -24,4 +35,4 @@ const code = await main(process.argv.slice(2), {
   signal: controller.signal,
   ...(early ? { early } : {}),
 })
-process.exitCode = code
+process.exitCode = interrupted === 'SIGHUP' && code === 130 ? 129 : code

@@ -93,6 +93,11 @@ export async function makePdfs(options: {
     const bySlug = new Map(toPrint.map((d) => [d.deck.slug, d]))
     // Each PDF is finished (metadata, outline, notes) and written while the browser prints the next.
     const finishing: Promise<void>[] = []
+    // A PDF that cannot be written (disk full, a name too long) fails the build: printing stops at
+    // once, and that error, not the stop, is what the build throws.
+    let writeFailure: { error: unknown } | undefined
+    const stop = new AbortController()
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
     const finish = async (result: VisitResult<PrintJob>): Promise<void> => {
       const { slug } = result.job
       const deck = bySlug.get(slug)
@@ -141,20 +146,29 @@ export async function makePdfs(options: {
           base: server.base,
           load: 'print',
           timeoutMs: pdf.timeoutMs,
-          signal: options.signal,
+          signal,
           blockedWhile: 'printing the PDF',
           onDone: (_, __, job) => {
             done += 1
             options.onProgress?.(done, decks.length, job.source)
           },
-          onResult: (result) => finishing.push(finish(result)),
+          // Observed at once: a rejection waiting for the visit to end would crash the process.
+          onResult: (result) =>
+            finishing.push(
+              finish(result).catch((error: unknown) => {
+                writeFailure ??= { error }
+                stop.abort()
+              }),
+            ),
         },
       )
+    } catch (error) {
+      if (!writeFailure || options.signal?.aborted) throw error
     } finally {
       // Settled before the staging folder can go away, also when printing stopped.
       await Promise.allSettled(finishing)
     }
-    await Promise.all(finishing)
+    if (writeFailure) throw writeFailure.error
     return { pdfs, problems, printed: toPrint.length, reused: decks.length - toPrint.length }
   } finally {
     await server.close()
