@@ -154,9 +154,12 @@ describe('a build killed while printing leaves no browser behind', () => {
 
 describe('faults while printing', () => {
   it('a PDF that cannot be written stops the build with an IO error and one line, keeping the previous site', async () => {
-    // 252 characters is a valid deck and folder name; its PDF's name (256 with `.pdf`) is too long to write.
-    const long = 'a'.repeat(252)
-    const root = await decks(3, { [`slides/${long}.md`]: '# Long' })
+    // The deck's image is copied to z/z.pdf/x.svg, so its PDF's place (z/z.pdf) is a folder: the write
+    // fails with EISDIR. (Discover cannot see this one: asset paths are known only after rendering.)
+    const root = await decks(3, {
+      'slides/z.md': '# Z\n\n![a square](z.pdf/x.svg)\n',
+      'slides/z.pdf/x.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+    })
     const first = cli(['build', root, '--no-pdf'])
     expect((await once(first.child, 'exit'))[0]).toBe(0)
     const before = await readFile(path.join(root, 'dist/manifest.json'), 'utf8')
