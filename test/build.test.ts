@@ -449,6 +449,26 @@ describe('after a render is stopped', () => {
   }, 60_000)
 })
 
+describe('which page a deck with errors gets', () => {
+  it('publishes a deck built with errors as it now is, and keeps the last good page of one that could not be built', async () => {
+    const root = await project({
+      'slides/img.md': '# Before\n\n![a dot](dot.svg)',
+      'slides/dot.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      'slides/talk.md': '# Talk v1',
+    })
+    await buildProject(root)
+    // A missing image: built as it is now (the new heading shows), the error listed.
+    await writeFile(path.join(root, 'slides/img.md'), '# After\n\n![a dot](gone.svg)')
+    // Broken front-matter: not built, its last good page kept.
+    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [broken\n---\n# Talk v2')
+    const result = await buildProject(root)
+    expect(await readOut(root, 'img/index.html')).toContain('After')
+    expect(result.problems).toContainEqual(expect.objectContaining({ file: 'slides/img.md', rule: 'missing-asset', severity: 'error' }))
+    expect(await readOut(root, 'talk/index.html')).toContain('Talk v1')
+    expect(result.kept).toEqual(['slides/talk.md'])
+  })
+})
+
 describe('a kept page keeps its look', () => {
   it('carries over the shared CSS and fonts the kept page links, even when no other deck uses them', async () => {
     const root = await project({ 'slides/talk.md': '---\ntitle: Talk\n---\n# Talk\n\n$x^2$', 'slides/other.md': '# Other' })
