@@ -449,6 +449,29 @@ describe('after a render is stopped', () => {
   }, 60_000)
 })
 
+describe('what counts as a deck', () => {
+  it("skips READMEs, _-prefixed files and folders, dotfiles and the config's exclude globs; an empty deck is built but gets no card", async () => {
+    const root = await project({
+      'slides/talk.md': '# Talk',
+      'slides/README.md': '# About these slides',
+      'slides/sub/readme.md': '# About this folder',
+      'slides/_partial.md': '# A partial',
+      'slides/_drafts/idea.md': '# An idea',
+      'slides/.hidden.md': '# Hidden',
+      'slides/notes/todo.md': '# To do',
+      'slides/empty.md': '---\ntitle: Nothing yet\n---\n',
+      'marp-site.config.json': JSON.stringify({ exclude: ['notes/**'] }),
+    })
+    const result = await buildProject(root)
+    expect((await readManifest(root)).decks.map((d) => d.source)).toEqual(['slides/empty.md', 'slides/talk.md'])
+    expect(result.problems).toContainEqual(expect.objectContaining({ file: 'slides/empty.md', rule: 'empty-slide', severity: 'warning' }))
+    const index = await readOut(root, 'index.html')
+    expect(index).toContain('data-slug="talk"')
+    expect(index).not.toContain('data-slug="empty"')
+    expect(await exists(path.join(root, 'dist/empty/index.html'))).toBe(true)
+  })
+})
+
 describe('which page a deck with errors gets', () => {
   it('publishes a deck built with errors as it now is, and keeps the last good page of one that could not be built', async () => {
     const root = await project({

@@ -66,7 +66,7 @@ describe('the marp-site command', () => {
     const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(EXIT_CODES.PROBLEMS)
     expect(result.stderr).toContain('slides/bad.md:3  error    image gone.png (slides/gone.png) not found  missing-asset')
-    expect(result.stderr).toContain('slides/empty.md  warning  has no content  empty-slide')
+    expect(result.stderr).toContain('slides/empty.md  warning  has no content; built, but not listed on the index  empty-slide')
     expect(result.stdout).toContain('1 error, 1 warning')
     expect((await readManifest(root)).decks).toHaveLength(3)
   })

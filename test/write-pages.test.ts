@@ -42,6 +42,7 @@ function deck(over: Partial<Omit<RenderedDeck, 'meta'>> & { meta?: Partial<Rende
       date: undefined,
       tags: ['a', 'b'],
       draft: false,
+      empty: false,
       lang: undefined,
       theme: 'default',
       width: 1280,

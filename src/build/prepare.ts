@@ -38,7 +38,7 @@ export interface Prepared {
 export async function prepare(config: ResolvedConfig, options: BuildOptions, context: BuildContext): Promise<Prepared> {
   const env = options.env ?? process.env
   const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
-  const listed = await discoverDecks(config.root, config.slidesDir)
+  const listed = await discoverDecks(config.root, config.slidesDir, config.exclude)
   const notices: string[] = []
   let browser: FoundBrowser | undefined
   if (config.pdf.mode !== 'off') {

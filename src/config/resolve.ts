@@ -43,6 +43,7 @@ export function mergeConfig(root: string, configFile: string | undefined, user: 
     themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
+    exclude: Object.freeze([...(user.exclude ?? [])]),
     favicon: user.favicon === undefined ? undefined : path.resolve(root, user.favicon),
     // The accent of marp-site's own index page.
     themeColor: user.themeColor ?? '#c2410c',

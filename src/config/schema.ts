@@ -52,6 +52,8 @@ export const userConfigSchema = z.strictObject({
   themesDir: z.string().min(1).optional(),
   templatesDir: z.string().min(1).optional(),
   outDir: z.string().min(1).optional(),
+  /** Globs, relative to the slides dir, of Markdown files that are not decks (besides the defaults: see discover/decks.ts). */
+  exclude: z.array(z.string().min(1)).optional(),
   /** Every page's icon: an SVG, PNG or ICO file, relative to the root (default: marp-site's own, inline). */
   favicon: z
     .string()

@@ -41,6 +41,8 @@ export interface ResolvedConfig {
   readonly themesDir: string
   readonly templatesDir: string
   readonly outDir: string
+  /** The config's globs of Markdown files under the slides dir that are not decks. */
+  readonly exclude: readonly string[]
   /** The site's icon file (absolute), or undefined for marp-site's own (inline in each page). */
   readonly favicon: string | undefined
   readonly themeColor: string

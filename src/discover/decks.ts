@@ -19,6 +19,13 @@ export interface DeckSource {
 }
 
 export const DECK_PATTERNS = ['**/*.md', '**/*.markdown']
+
+/**
+ * Markdown files under the slides dir that are never decks: a folder's README, anything whose name (or
+ * a folder's) starts with `_` (partials, notes, drafts kept aside), and dependencies. Dotfiles and
+ * dot-folders are skipped too (the glob's `dot: false`). The config's `exclude` adds to these.
+ */
+export const NOT_DECKS = ['**/node_modules/**', '**/_*', '**/_*/**', '**/[Rr][Ee][Aa][Dd][Mm][Ee].md', '**/[Rr][Ee][Aa][Dd][Mm][Ee].markdown']
 /** Larger decks are refused before rendering: Marpit has super-linear paths on huge inputs. */
 export const MAX_DECK_BYTES = 5 * 1024 * 1024
 
@@ -28,7 +35,7 @@ export const MAX_DECK_BYTES = 5 * 1024 * 1024
  * folders, loops) is built once. Every deck whose page, thumbnail, PDF or folder would collide with
  * another deck's is refused here, before anything is written.
  */
-export async function discoverDecks(root: string, slidesDir: string): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
+export async function discoverDecks(root: string, slidesDir: string, exclude: readonly string[] = []): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
   try {
     if (!(await stat(slidesDir)).isDirectory()) throw new Error('not a directory')
   } catch (error) {
@@ -45,7 +52,7 @@ export async function discoverDecks(root: string, slidesDir: string): Promise<{ 
     cwd: slidesDir,
     followSymbolicLinks: true,
     dot: false,
-    ignore: ['**/node_modules/**'],
+    ignore: [...NOT_DECKS, ...exclude],
     fs: { realpath: realpathInside(realRoot, linksOut) as unknown as typeof realpathCallback },
   })
   // Code-point order, not locale order: the same site on every machine.

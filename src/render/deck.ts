@@ -21,6 +21,8 @@ export interface DeckMeta {
   readonly date: string | undefined
   readonly tags: readonly string[]
   readonly draft: boolean
+  /** Nothing but front-matter (or nothing at all): built, but not listed on the index. */
+  readonly empty: boolean
   /** From the deck's `lang` directive; the site's lang applies when undefined. */
   readonly lang: string | undefined
   readonly theme: string
@@ -113,8 +115,9 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     }
   }
 
-  if (input.markdown.split(/\r?\n/).slice(fm.length).join('\n').trim() === '') {
-    problems.push(problem('empty-slide', { file: source, slide: 1 }, 'has no content'))
+  const empty = input.markdown.split(/\r?\n/).slice(fm.length).join('\n').trim() === ''
+  if (empty) {
+    problems.push(problem('empty-slide', { file: source, slide: 1 }, 'has no content; built, but not listed on the index'))
   } else {
     slides.forEach((slide, i) => {
       if (isEmptySlide(slide)) {
@@ -157,6 +160,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     date: dateString(fm.data['date']),
     tags: tags(fm.data['tags']),
     draft: fm.data['draft'] === true || fm.data['draft'] === 'true',
+    empty,
     lang: str(globals['lang']),
     theme: str(globals['theme']) ?? engine.defaultTheme,
     width,

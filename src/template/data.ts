@@ -14,6 +14,8 @@ export interface SiteData {
 export interface DeckSummary {
   readonly slug: string
   readonly source: string
+  /** No content: built, but not on the index (like a draft). */
+  readonly empty: boolean
   readonly title: string
   readonly description: string
   readonly author: string | undefined

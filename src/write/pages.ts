@@ -120,6 +120,7 @@ function deckSummary(f: SummaryFields, problems: readonly Problem[]): DeckSummar
   return {
     slug: f.slug,
     source: f.source,
+    empty: f.empty,
     title: f.title,
     description: f.description,
     author: f.author,
@@ -151,6 +152,7 @@ export function summarize(deck: RenderedDeck, problems: readonly Problem[]): Dec
       tags: meta.tags,
       slides: deck.slides.length,
       draft: meta.draft,
+      empty: meta.empty === true,
       pdfHref: undefined,
       width: meta.width,
       height: meta.height,
@@ -172,6 +174,7 @@ export function summaryFromManifest(entry: ManifestDeck, problems: readonly Prob
       tags: [],
       slides: entry.slides,
       draft: false,
+      empty: false,
       pdfHref: entry.pdf === null ? undefined : encodePath(entry.pdf),
       width: 1280,
       height: 720,
@@ -295,9 +298,9 @@ export function pageKey(inputs: Parameters<typeof pageKeyInputs>[0]): string {
   return contentHash(JSON.stringify(pageKeyInputs(inputs)))
 }
 
-/** The index template's data: the decks that are not drafts, in index order. */
+/** The index template's data: the decks that are neither drafts nor empty, in index order. */
 export function indexPageData(site: SiteData, summaries: readonly DeckSummary[]): IndexPageData {
-  return { site, decks: sortForIndex(summaries.filter((s) => !s.draft)), page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }
+  return { site, decks: sortForIndex(summaries.filter((s) => !s.draft && !s.empty)), page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }
 }
 
 /** Same key, same index page (the index's data holds everything it shows). */
