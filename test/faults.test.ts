@@ -3,7 +3,7 @@ import { chmod, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EXIT_CODES } from '../src/errors.js'
-import { buildProject, project, readManifest, REPO } from './helpers/project.js'
+import { buildProject, project, readManifest, REPO, freePort } from './helpers/project.js'
 
 const BIN = path.join(REPO, 'bin/marp-site.js')
 const isRoot = process.getuid?.() === 0
@@ -190,16 +190,6 @@ async function devProcess(root: string, options: CliOptions) {
       return exited
     },
   }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net')
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 describe('dev under load', () => {

@@ -75,3 +75,14 @@ export function slideCount(html: string): number {
  * openers, seconds for these few KB), far past a 1 s render limit.
  */
 export const SLOW_DECK = `</${'<!--'.repeat(1600)}`
+
+/** A port that was free a moment ago on 127.0.0.1 (for a server a test starts as a separate process). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
