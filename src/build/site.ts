@@ -42,8 +42,9 @@ export async function openSite(
   const last = site?.outDir === config.outDir ? site : undefined
   const [staging] = await Promise.all([
     context.inPlace ? openInPlace(config.outDir, last?.memory) : openStaging(config.outDir),
-    // Like a killed build's staging folder, the browser profile of one killed while printing is removed by the next.
-    sweepProfiles(),
+    // Like a killed build's staging folder, the browser profile of one killed while printing is removed by
+    // the next build; not by each of dev's rebuilds (its first build did it, and a save must stay quick).
+    context.inPlace ? undefined : sweepProfiles(),
   ])
   return { templates, themeProblems, staging, last }
 }
