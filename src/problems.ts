@@ -41,3 +41,18 @@ export function countBySeverity(problems: readonly Pick<Problem, 'severity'>[]):
 export function location(p: Pick<Problem, 'file' | 'line'>): string {
   return p.line === undefined ? p.file : `${p.file}:${p.line}`
 }
+
+/**
+ * Problems found at a slide (overflow, measured in a browser) placed on the line where that slide starts
+ * in its deck (`slideLines[i]`: the first line of slide i + 1), so that editors can jump to them.
+ * Problems with a line already, or without a slide, are left as they are.
+ */
+export function onSlideLines<P extends { readonly slide?: number | undefined; readonly line?: number | undefined }>(
+  problems: readonly P[],
+  slideLines: readonly number[] | undefined,
+): P[] {
+  return problems.map((p) => {
+    const line = p.slide === undefined || p.line !== undefined ? undefined : slideLines?.[p.slide - 1]
+    return line === undefined ? p : { ...p, line }
+  })
+}

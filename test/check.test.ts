@@ -1,4 +1,4 @@
-import { chmod, rm } from 'node:fs/promises'
+import { chmod, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../src/cli/main.js'
@@ -47,6 +47,17 @@ describe('marp-site check', { timeout: 120_000 }, () => {
       }),
     ])
     expect(result.code).toBe(EXIT_CODES.PROBLEMS)
+  })
+
+  it('places an overflow on the line its slide starts on, in check and in the PDF build', async () => {
+    const bullets = Array.from({ length: 30 }, (_, i) => `- Point number ${i + 1}`).join('\n')
+    // Slide 2's heading is on line 5: `# Fits`, a blank line, `---`, a blank line, then `# Too tall`.
+    const root = await project({ 'slides/deck.md': `# Fits\n\n---\n\n# Too tall\n\n${bullets}\n` })
+    const { problems } = JSON.parse((await run(['check', root, '--format', 'json'])).stdout) as { problems: { rule: string; slide: number; line?: number }[] }
+    expect(problems).toEqual([expect.objectContaining({ rule: 'overflow', slide: 2, line: 5 })])
+    await run(['build', root, '--pdf'])
+    const manifest = JSON.parse(await readFile(path.join(root, 'dist/manifest.json'), 'utf8')) as { decks: { problems: { rule: string; line?: number }[] }[] }
+    expect(manifest.decks[0]?.problems).toEqual([expect.objectContaining({ rule: 'overflow', line: 5 })])
   })
 
   it('flags content too tall and too wide at the right slide, and not the near misses', async () => {

@@ -299,6 +299,14 @@ describe('themes', () => {
     ])
   })
 
+  it('knows the line each slide starts on: its first content, after front-matter, breaks and headingDivider', () => {
+    const markdown = ['---', 'title: Lines', '---', '', '# One', '', 'text', '', '---', '', '# Two', '', '---', '<!-- _class: lead -->', '## Three'].join('\n')
+    // Slide 3's directive comment (line 14) is Marp's, not content: the slide starts at its heading.
+    expect(render(markdown).meta.slideLines).toEqual([5, 11, 15])
+    const divided = ['---', 'headingDivider: 2', '---', '', '# A', '', 'a', '', '## B', '', 'b'].join('\n')
+    expect(render(divided).meta.slideLines).toEqual([5, 9])
+  })
+
   it('refuses a config default theme that is not registered', () => {
     expect(() => createEngine({ themes, defaultTheme: 'nope', marp: {} })).toThrow(/theme "nope" is not a registered theme/)
   })

@@ -48,6 +48,7 @@ function deck(over: Partial<Omit<RenderedDeck, 'meta'>> & { meta?: Partial<Rende
       width: 1280,
       height: 720,
       headings: [],
+      slideLines: [],
       rules: {},
       ...meta,
     },
@@ -196,7 +197,7 @@ describe('the deck page', () => {
   })
 
   it('gives the runtime links relative to the page', () => {
-    expect(deckRuntimeData(deck(), pdfPath('talks/intro'), 'error')).toEqual({
+    expect(deckRuntimeData(deck({ meta: { slideLines: [1, 5, 9] } }), pdfPath('talks/intro'), 'error')).toEqual({
       slug: 'talks/intro',
       source: 'slides/talks/intro.md',
       title: 'Intro',
@@ -204,6 +205,7 @@ describe('the deck page', () => {
       indexHref: '../../index.html',
       pdfHref: 'intro.pdf',
       overflow: 'error',
+      slideLines: [1, 5, 9],
     })
     expect(deckRuntimeData(deck(), undefined, 'error').pdfHref).toBeUndefined()
   })

@@ -67,6 +67,7 @@ export async function commitSite(
     deckRules: Object.fromEntries(
       outcomes.flatMap((o) => (o.kind === 'rendered' && Object.keys(o.deck.meta.rules).length > 0 ? [[o.deck.source, o.deck.meta.rules]] : [])),
     ),
+    slideLines: Object.fromEntries(outcomes.flatMap((o) => (o.kind === 'rendered' ? [[o.deck.source, o.deck.meta.slideLines]] : []))),
     upToDate: false,
     rendered,
     assets,

@@ -58,6 +58,8 @@ export interface BuildResult {
   readonly pdf: { readonly printed: number; readonly reused: number; readonly browser: string | undefined }
   /** Each deck's own rule switches (front-matter `rules`), by source, for decks that have some. */
   readonly deckRules: Readonly<Record<string, RuleSettings>>
+  /** The line each slide starts on, by deck source (for problems found at a slide, such as overflow). */
+  readonly slideLines: Readonly<Record<string, readonly number[]>>
   /** Nothing had changed since the last build of this out dir, so nothing was done. */
   readonly upToDate: boolean
   /** Decks rendered by this build (the others came from the cache). */

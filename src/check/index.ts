@@ -7,7 +7,7 @@ import type { InlineConfig } from '../config/types.js'
 import { slugFor } from '../discover/slug.js'
 import { findBrowser } from '../browser/find.js'
 import { isInside, toPosix } from '../paths.js'
-import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
+import { onSlideLines, problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import { findOverflow } from './overflow.js'
 import { applyRules, settingFor } from '../rules.js'
 import type { EarlyThreads } from '../render/threads.js'
@@ -42,7 +42,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
         browserPath: browser.path,
         timeoutMs: config.pdf.timeoutMs,
       })
-      raw.push(...overflow.flatMap((p) => applyRules([p], config.rules, result.deckRules[p.file])))
+      raw.push(...overflow.flatMap((p) => applyRules(onSlideLines([p], result.slideLines[p.file]), config.rules, result.deckRules[p.file])))
     } else {
       notices.push('No Chromium, Chrome or Edge found: the overflow rule was skipped. Install one or set CHROME_PATH.')
     }

@@ -1,5 +1,5 @@
 import { measureOverflow, overflowProblems, TOLERANCE_PX } from '../browser/measure.js'
-import type { ProblemRecord } from '../problems.js'
+import { onSlideLines, problemRecord, type ProblemRecord } from '../problems.js'
 import { connectLive, type LiveEventType } from './live-channel.js'
 /**
  * The dev server's live-reload client, injected into every page it serves. A rebuild reloads the
@@ -31,7 +31,7 @@ const KEEPS_LAST_GOOD = new Set([
 const MEASURE_DELAY_MS = 300
 
 /** The deck page's data block (see deck.liquid); empty on other pages. */
-function deckData(): { slug?: string; source?: string; overflow?: string } {
+function deckData(): { slug?: string; source?: string; overflow?: string; slideLines?: number[] } {
   try {
     return JSON.parse(document.getElementById('marp-site-deck')?.textContent || '{}') as ReturnType<typeof deckData>
   } catch {
@@ -204,13 +204,9 @@ async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
     await new Promise((resolve) => win.requestAnimationFrame(() => win.requestAnimationFrame(resolve)))
     if (signal.aborted) return []
     const severity = data.overflow === 'warning' ? 'warning' : 'error'
-    return overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)).map((p) => ({
-      deck: data.slug ?? '',
-      file: p.file,
-      rule: p.rule,
-      severity,
-      message: p.message,
-    }))
+    return onSlideLines(overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)), data.slideLines).map((p) =>
+      problemRecord(data.slug ?? '', { ...p, severity }),
+    )
   } finally {
     signal.removeEventListener('abort', stop)
     frame.remove()

@@ -10,7 +10,7 @@ import type { PdfConfig } from '../config/types.js'
 import { encodePath } from '../discover/slug.js'
 import { sha256 } from '../hash.js'
 import { debug, swallowed } from '../log.js'
-import type { Problem } from '../problems.js'
+import { onSlideLines, type Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import type { Staging } from '../write/outdir.js'
 import { pdfPath, type DeckPage } from '../write/pages.js'
@@ -106,7 +106,9 @@ export async function makePdfs(options: {
         problems.set(slug, [problem('pdf-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs))])
         return
       }
-      if (result.problems.length > 0) problems.set(slug, [...result.problems])
+      // Overflow is found at a slide; the deck knows the line that slide starts on.
+      const found = onSlideLines(result.problems, deck.deck.meta.slideLines)
+      if (found.length > 0) problems.set(slug, found)
       const file = pdfPath(slug)
       const { meta } = deck.deck
       const bytes = await finishPdf(result.output(pdfOutput), {
@@ -122,7 +124,7 @@ export async function makePdfs(options: {
         siteLinks: { origin: `${server.base}/`, pdfDir: encodePath(path.posix.dirname(file)), baseUrl: options.baseUrl },
       })
       await staging.write(file, bytes)
-      await options.cache?.set('prints', keyOf(deck), result.problems)
+      await options.cache?.set('prints', keyOf(deck), found)
       pdfs.set(slug, file)
     }
     try {

@@ -28,6 +28,8 @@ export interface DeckMeta {
   readonly theme: string
   readonly width: number
   readonly height: number
+  /** The line (1-based) where each slide starts in the deck, for problems found at a slide. */
+  readonly slideLines: readonly number[]
   /** The first heading of each slide, as text (PDF bookmarks). */
   readonly headings: readonly (string | undefined)[]
   /** The deck's own rule switches (front-matter `rules`). */
@@ -77,6 +79,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       themeDirectives: [],
       deckLinks: [],
       tooDeep: [],
+      slideLines: [],
     },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
@@ -166,6 +169,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     width,
     height,
     headings: slides.map(firstHeading),
+    slideLines: ctx.slideLines,
     rules: rules.settings,
   }
 

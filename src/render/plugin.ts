@@ -18,6 +18,8 @@ export interface RenderEnv {
     readonly deckLinks: DeckLink[]
     /** Lines where markdown-it's nesting limit cut a block off (see nestingPlugin). */
     readonly tooDeep: number[]
+    /** The line (1-based) where each slide's content starts (see slideLinesPlugin). */
+    readonly slideLines: number[]
     firstHeading?: string
   }
 }
@@ -56,7 +58,7 @@ interface CoreState {
   env: Partial<RenderEnv>
 }
 interface MarkdownIt {
-  core: { ruler: { after(name: string, rule: string, fn: (state: CoreState) => void): void } }
+  core: { ruler: { after(name: string, rule: string, fn: (state: CoreState) => void): void; push(rule: string, fn: (state: CoreState) => void): void } }
 }
 type TokenWithHidden = Token & { hidden?: boolean }
 
@@ -247,4 +249,26 @@ export function nestingPlugin(md: { block: BlockParser }): void {
     }
     tokenize(state, startLine, endLine)
   }
+}
+
+/**
+ * markdown-it plugin: the line each slide starts on, for problems found at a slide in a browser
+ * (overflow). After all of Marpit's rules: the first token of a slide that has a source line and is
+ * not Marpit's own structure (or a slide break) gives it; a slide with none has the line of its break.
+ */
+export function slideLinesPlugin(md: MarkdownIt): void {
+  md.core.ruler.push('marp_site_slide_lines', (state) => {
+    const lines = state.env.marpSite?.slideLines
+    if (!lines) return
+    let pending = false
+    for (const token of state.tokens) {
+      if (token.type === 'marpit_slide_open') {
+        lines.push((token.map?.[0] ?? 0) + 1)
+        pending = true
+      } else if (pending && token.map && token.type !== 'hr' && !token.type.startsWith('marpit_') && !(token as TokenWithHidden).hidden) {
+        lines[lines.length - 1] = token.map[0] + 1
+        pending = false
+      } else if (token.type === 'marpit_slide_close') pending = false
+    }
+  })
 }

@@ -235,6 +235,8 @@ export function deckRuntimeData(deck: RenderedDeck, pdf: string | undefined, ove
     indexHref: relativeUrl(from, 'index.html'),
     pdfHref: pdfHref && relativeUrl(from, pdfHref),
     overflow,
+    // For the dev server's live client: the line of each slide, for the overflow it measures.
+    slideLines: deck.meta.slideLines,
   }
 }
 
