@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { swallowed } from '../log.js'
+import { processAlive } from '../process-alive.js'
 
 /** The prefixes of the browser profiles marp-site makes in the temp folder; each name goes on with the owner's pid. */
 export const PROFILE_PREFIXES = ['marp-site-pdf-', 'marp-site-check-browser-'] as const
@@ -24,20 +25,9 @@ export async function sweepProfiles(): Promise<void> {
     names.map(async (name) => {
       const prefix = PROFILE_PREFIXES.find((p) => name.startsWith(p))
       const pid = prefix === undefined ? Number.NaN : Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1])
-      if (!Number.isInteger(pid) || alive(pid)) return
+      if (!Number.isInteger(pid) || processAlive(pid)) return
       // Safe to ignore: a profile that cannot be removed now costs disk space only, and is tried again next build.
       await rm(path.join(dir, name), { recursive: true, force: true, maxRetries: 3 }).catch(swallowed('browser', `removing the stale profile ${name}`))
     }),
   )
-}
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // Signal 0 only asks: EPERM means the process exists (another user's), ESRCH that it is gone.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

@@ -220,26 +220,23 @@ export function decodeText(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * The 1-based line of the first byte that is not valid UTF-8 (as the WHATWG decoder judges it: no
- * overlong forms, no surrogates, nothing past U+10FFFF).
+ * The 1-based line of the first byte that is not valid UTF-8, as the decoder judges it: each line is
+ * decoded on its own (a newline byte never occurs inside a UTF-8 sequence, so no character is cut).
  */
 export function lineOfInvalidUtf8(bytes: Uint8Array): number {
-  let at = bytes.length
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i] as number
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1
-    const second = bytes[i + 1] ?? 0
-    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80
-    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf
-    let ok = need === 0 || (need > 0 && second >= low && second <= high)
-    for (let k = 2; ok && k <= need; k += 1) ok = ((bytes[i + k] ?? 0) & 0xc0) === 0x80
-    if (!ok) {
-      at = i
-      break
-    }
-    i += need + 1
-  }
+  const decoder = new TextDecoder('utf-8', { fatal: true })
   let line = 1
-  for (let i = bytes.indexOf(10); i !== -1 && i < at; i = bytes.indexOf(10, i + 1)) line += 1
+  for (let start = 0; start < bytes.length; line += 1) {
+    const newline = bytes.indexOf(10, start)
+    const end = newline === -1 ? bytes.length : newline
+    try {
+      decoder.decode(bytes.subarray(start, end))
+    } catch {
+      // This line holds the first invalid byte.
+      return line
+    }
+    if (newline === -1) break
+    start = newline + 1
+  }
   return line
 }

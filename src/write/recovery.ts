@@ -4,6 +4,7 @@ import { MarpSiteError } from '../errors.js'
 import { swallowed } from '../log.js'
 import { ioError, OLD_TAG, statIfAny, TMP_TAG } from './io.js'
 import type { Manifest } from './manifest.js'
+import { processAlive } from '../process-alive.js'
 
 /**
  * Cleans up after a build that was killed: removes its staging folder, and puts the old site back
@@ -38,14 +39,7 @@ export async function recover(parent: string, base: string): Promise<void> {
 /** Whether the build that named `name` (`.<base><tag><pid>-…`) is still running: this process's are. */
 function alive(base: string, name: string, tag: string): boolean {
   const pid = Number(name.slice(`.${base}${tag}`.length).split('-')[0])
-  if (!Number.isInteger(pid) || pid === process.pid) return pid === process.pid
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    // Signal 0 only asks whether the process exists: an error means it is gone (or not ours to ask).
-    return false
-  }
+  return Number.isInteger(pid) && processAlive(pid)
 }
 
 /** Reads the previous manifest, and refuses to replace a folder that marp-site did not make. */
