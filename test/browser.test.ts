@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { build } from '../src/build/index.js'
 import { resolveConfig } from '../src/config/resolve.js'
 import { launchBrowser, type TestBrowser } from './helpers/browser.js'
-import { buildProject, project, REPO, tempDir } from './helpers/project.js'
+import { buildProject, project, tempDir } from './helpers/project.js'
 
 let chromium: TestBrowser
 beforeAll(async () => {

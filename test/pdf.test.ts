@@ -3,6 +3,7 @@ import { chmod, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { BuildSession } from '../src/build/index.js'
 import { main } from '../src/cli/main.js'
 import { EXIT_CODES } from '../src/errors.js'
 import { browserCandidates, findBrowser } from '../src/browser/find.js'
@@ -231,6 +232,45 @@ describe('PDF export', { timeout: 120_000 }, () => {
     } finally {
       if (before === undefined) delete process.env['SOURCE_DATE_EPOCH']
       else process.env['SOURCE_DATE_EPOCH'] = before
+    }
+  })
+
+  it('keeps the PDFs that are still current through --no-pdf and dev builds, links them, and drops only stale ones', async () => {
+    const root = await project({ 'slides/a.md': '# A\n\n![A picture](pic.png)', 'slides/pic.png': PIC, 'slides/b.md': '# B' })
+    const pdfOf = (slug: string) => path.join(root, 'dist', slug, `${slug}.pdf`)
+    expect((await buildProject(root, { pdf: true })).pdf).toMatchObject({ printed: 2, reused: 0 })
+    const printed = await readFile(pdfOf('a'))
+
+    // An HTML-only build after an edit of b: a's PDF stays, the same file, linked by its page and the
+    // index and listed in the manifest; b's is stale and goes, and nothing links it.
+    await writeFile(path.join(root, 'slides/b.md'), '# B changed')
+    await buildProject(root, { pdf: false })
+    expect((await readFile(pdfOf('a'))).equals(printed)).toBe(true)
+    expect(await exists(pdfOf('b'))).toBe(false)
+    const manifest = await readManifest(root)
+    expect(manifest.decks.map((d) => [d.slug, d.pdf])).toEqual([
+      ['a', 'a/a.pdf'],
+      ['b', null],
+    ])
+    expect(await readOut(root, 'a/index.html')).toContain('href="../a/a.pdf"')
+    expect(await readOut(root, 'b/index.html')).not.toContain('b.pdf')
+    expect(await readOut(root, 'index.html')).toContain('a/a.pdf')
+
+    // The next PDF build prints only the deck whose PDF went.
+    expect((await buildProject(root, { pdf: true })).pdf).toMatchObject({ printed: 1, reused: 1 })
+
+    // dev's builds (a session; its rebuilds in place) keep both, until a deck's edit makes its PDF stale.
+    const session = new BuildSession()
+    try {
+      await buildProject(root, { pdf: false }, { session })
+      expect([await exists(pdfOf('a')), await exists(pdfOf('b'))]).toEqual([true, true])
+      await writeFile(path.join(root, 'slides/pic.png'), png(30, 30))
+      await buildProject(root, { pdf: false }, { session, inPlace: true })
+      expect([await exists(pdfOf('a')), await exists(pdfOf('b'))]).toEqual([false, true])
+      expect((await readManifest(root)).decks.map((d) => d.pdf)).toEqual([null, 'b/b.pdf'])
+      expect(await readOut(root, 'a/index.html')).not.toContain('a.pdf')
+    } finally {
+      await session.close()
     }
   })
 

@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises'
 import type { ResolvedConfig } from '../config/types.js'
 import type { AssetCopy } from '../discover/assets.js'
 import type { DeckSource } from '../discover/decks.js'
-import { contentHash } from '../hash.js'
 import { debug } from '../log.js'
 import type { Problem } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
 import type { DeckSummary, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
+import { fileHash } from './file-hash.js'
 import { inlinePage } from './inline.js'
 import { serializeManifest, type ManifestDeck } from './manifest.js'
 import type { Staging } from './outdir.js'
@@ -48,7 +47,18 @@ export interface WrittenPages {
  * What each deck's pages were made from (a digest of every value the templates were given) and the
  * files as written, so that the next build can reuse a page whose inputs have not changed.
  */
-export type PageRecords = Readonly<Record<string, { readonly key: string; readonly files: Readonly<Record<string, string>> }>>
+export type PageRecords = Readonly<Record<string, PageRecordOf>>
+
+interface PageRecordOf {
+  readonly key: string
+  readonly files: Readonly<Record<string, string>>
+  /**
+   * The deck's PDF as that build left it: the content key it was printed from (see DeckPage) and the
+   * file's stamp. A build that makes no PDFs (`--no-pdf`, dev) keeps and links a PDF whose content key
+   * is still the deck's, instead of deleting it.
+   */
+  readonly pdf?: { readonly content: string; readonly state: string } | undefined
+}
 
 export interface WrittenSite {
   readonly decks: readonly ManifestDeck[]
@@ -111,7 +121,7 @@ interface Entry {
   readonly kept: boolean
 }
 
-type PageRecord = { key: string; files: Record<string, string> }
+type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined }
 
 class DeckSiteWriter implements SiteWriter {
   private readonly site: SiteData
@@ -124,6 +134,8 @@ class DeckSiteWriter implements SiteWriter {
   private readonly rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
   /** The previous site's decks, by source. */
   private readonly previous: ReadonlyMap<string, ManifestDeck>
+  /** Slug → content key of each PDF kept and linked by a build that makes none (see keepPdf). */
+  private readonly keptPdfs = new Map<string, string>()
 
   constructor(
     private readonly options: SiteWriterOptions,
@@ -170,30 +182,54 @@ class DeckSiteWriter implements SiteWriter {
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
     const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
     this.rewrite.set(deck.slug, renderPage)
-    const pdf = withPdf ? pdfPath(deck.slug) : null
+    const linked = withPdf || (await this.keepPdf(inputs, derived.css, outcome.copies))
+    const pdf = linked ? pdfPath(deck.slug) : null
     const key = templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf })
     // With a key, the pages are made or reused alongside the other decks' pages; without, made now.
-    const html = key === undefined ? await this.makePages(inputs, renderPage) : undefined
+    const make = () => this.makePages(inputs, renderPage, pdf ?? undefined)
+    const html = key === undefined ? await make() : undefined
     if (key !== undefined) {
       const record: PageRecord = { key, files: {} }
       this.records[deck.slug] = record
-      this.queue.run(() => this.reuseOrMake(deck.slug, record, () => this.makePages(inputs, renderPage)))
+      this.queue.run(() => this.reuseOrMake(deck.slug, record, make))
     }
     for (const asset of outcome.copies) this.queue.copy(asset.from, asset.target)
 
     this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false }
     if (withPdf) {
-      const files = await Promise.all(outcome.copies.map(async (c) => `${c.target}:${contentHash(await readFile(c.from))}`))
       // `key` stands for the page (same key, same page), whether it was made or reused.
-      this.decks[order] = { deck, page: deckPagePaths(deck.slug)[0], contentKey: deckContentKey(generator, key ?? html ?? '', derived.css, files) }
+      const contentKey = deckContentKey(generator, key ?? html ?? '', derived.css, await assetHashes(outcome.copies))
+      this.decks[order] = { deck, page: deckPagePaths(deck.slug)[0], contentKey }
     }
   }
 
-  /** Renders a deck's two pages and writes them; answers the deck page's HTML. */
-  private async makePages(inputs: DeckPageInputs, renderPage: (pdf: string | undefined) => Promise<string>): Promise<string> {
-    const { config, templates, withPdf } = this.options
+  /**
+   * A build that makes no PDFs keeps the previous build's PDF of a deck, and links it, when it is what
+   * printing this deck now would make: the content key a PDF build would give the deck (its page as
+   * that build makes it, its CSS, its files) is the one the PDF was printed from, and the file is as
+   * that build left it. A stale PDF is not kept (and so goes with the previous site).
+   */
+  private async keepPdf(inputs: DeckPageInputs, css: string, copies: readonly AssetCopy[]): Promise<boolean> {
+    const { templatesKey, generator, config, staging, previous } = this.options
     const { slug } = inputs.deck
-    let html = await renderPage(withPdf ? pdfPath(slug) : undefined)
+    const before = previous?.[slug]?.pdf
+    if (templatesKey === undefined || before === undefined) return false
+    const key = pageKey({ ...inputs, templatesKey, generator, config, pdf: pdfPath(slug) })
+    const content = deckContentKey(generator, key, css, await assetHashes(copies))
+    if (content !== before.content || !(await staging.reuse(pdfPath(slug), before.state))) {
+      debug('cache')('the PDF of %s is not kept: %s', slug, content !== before.content ? 'the deck changed since it was printed' : 'the file changed')
+      return false
+    }
+    debug('cache')('kept the PDF of %s (content %s)', slug, content)
+    this.keptPdfs.set(slug, content)
+    return true
+  }
+
+  /** Renders a deck's two pages and writes them; answers the deck page's HTML. */
+  private async makePages(inputs: DeckPageInputs, renderPage: (pdf: string | undefined) => Promise<string>, pdf: string | undefined): Promise<string> {
+    const { config, templates } = this.options
+    const { slug } = inputs.deck
+    let html = await renderPage(pdf)
     if (config.singleFile) html = await inlinePage(html, slug, this.assets.siteFile)
     this.rendered += 1
     const [page, thumb] = deckPagePaths(slug)
@@ -234,7 +270,7 @@ class DeckSiteWriter implements SiteWriter {
     for (const entry of this.entries) {
       if (!entry) continue
       const { slug } = entry.manifest
-      const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? null)
+      const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? (this.keptPdfs.has(slug) ? pdfPath(slug) : null))
       if (!entry.kept && this.options.withPdf && pdf === null) await this.unlinkPdf(slug)
       const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])])
       decks.push(settled.manifest)
@@ -248,6 +284,7 @@ class DeckSiteWriter implements SiteWriter {
     this.queue.write('manifest.json', serializeManifest({ generator, decks }))
     await this.queue.settle()
     await this.recordPages()
+    await this.recordPdfs(pdfs)
     const indexState = key === undefined ? undefined : await staging.stateOf('index.html')
     const index = key !== undefined && indexState !== undefined ? { key, state: indexState } : undefined
     const kept = this.entries.flatMap((e) => (e?.kept ? [e.manifest.source] : []))
@@ -262,6 +299,19 @@ class DeckSiteWriter implements SiteWriter {
     delete this.records[slug]
   }
 
+  /** Each PDF this build made, reused or kept: what it was printed from, and the file as it is now. */
+  private async recordPdfs(made: ReadonlyMap<string, string>): Promise<void> {
+    const contents = new Map(this.keptPdfs)
+    for (const d of this.decks) if (d && made.has(d.deck.slug)) contents.set(d.deck.slug, d.contentKey)
+    await Promise.all(
+      [...contents].map(async ([slug, content]) => {
+        const record = this.records[slug]
+        const state = record && (await this.options.staging.stateOf(pdfPath(slug)))
+        if (record && state !== undefined) record.pdf = { content, state }
+      }),
+    )
+  }
+
   /** Pages made this time are recorded as written; reused ones kept their record. */
   private async recordPages(): Promise<void> {
     await Promise.all(
@@ -274,6 +324,11 @@ class DeckSiteWriter implements SiteWriter {
       }),
     )
   }
+}
+
+/** `target:hash` of each file a deck links, for its content key. */
+function assetHashes(copies: readonly AssetCopy[]): Promise<string[]> {
+  return Promise.all(copies.map(async (c) => `${c.target}:${await fileHash(c.from)}`))
 }
 
 /** Reuses every one of `paths` from the previous site, or none. */
