@@ -37,9 +37,9 @@ export interface Prepared {
 /** Phase 1: discover the themes and decks, read the decks, find a browser when PDFs are wanted. */
 export async function prepare(config: ResolvedConfig, options: BuildOptions, context: BuildContext): Promise<Prepared> {
   const env = options.env ?? process.env
-  const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir)
+  const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir, config.themes)
   const listed = await discoverDecks(config.root, config.slidesDir, config.exclude)
-  const notices: string[] = []
+  const notices: string[] = [...config.notices]
   let browser: FoundBrowser | undefined
   if (config.pdf.mode !== 'off') {
     browser = await findBrowser(config.pdf.browserPath, env, context.browserCandidates)

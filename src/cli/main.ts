@@ -143,6 +143,7 @@ async function runBuild(root: string | undefined, flags: BuildFlags, io: CliIO, 
   try {
     const inline = inlineConfig(root, flags, io)
     const config = await resolveConfig(inline)
+    if (config.sources.length > 0) io.stderr.write(`marp-site: config read from ${config.sources.join(', ')}\n`)
     // A live line on a terminal; in CI, plain lines for PDFs only (the slow part).
     const onProgress = ({ phase, done, total, source }: BuildProgress) => {
       if (io.color) io.stderr.write(`\r\x1b[2K${c.dim(`${phase === 'pdf' ? 'PDF' : 'render'} ${done}/${total}`)} ${source}`)
@@ -193,14 +194,15 @@ function parsePort(value: string): number {
   return port
 }
 
-const ROOT_HELP = 'project root (default: the nearest folder up from here with a marp-site config or a package.json, else this one)'
+const ROOT_HELP = 'project root (default: the nearest folder up from here with a marp-site or marp-cli config or a package.json, else this one)'
 
 /** The project root: as given, else found upward from the working directory (said on stderr when it is another folder). */
 function projectRoot(root: string | undefined, io: CliIO): string {
   if (root !== undefined) return path.resolve(io.cwd, root)
   const found = findProjectRoot(io.cwd)
   if (found === undefined) return io.cwd
-  if (found !== path.resolve(io.cwd)) io.stderr.write(`marp-site: project root ${found} (the nearest folder with a marp-site config or a package.json)\n`)
+  if (found !== path.resolve(io.cwd))
+    io.stderr.write(`marp-site: project root ${found} (the nearest folder with a marp-site or marp-cli config or a package.json)\n`)
   return found
 }
 

@@ -8,26 +8,49 @@ import type { UserConfig } from './schema.js'
 import { Cache } from '../cache/store.js'
 import { digest } from '../hash.js'
 import { displayPath } from '../paths.js'
+import { suggest } from './suggest.js'
+import { findMarpCliConfig, isMarpCliConfig, loadMarpCliConfig, overForeign, withVsCodeSettings, type ForeignConfig } from './foreign.js'
 
 export const CONFIG_FILE_NAMES = ['marp-site.config.js', 'marp-site.config.mjs', 'marp-site.config.json'] as const
 
 export interface LoadedConfig {
   readonly file: string | undefined
   readonly config: UserConfig
+  /** Files of other tools the config was read from (marp-cli's config, VS Code settings), for the build to say. */
+  readonly read?: readonly string[]
+  /** Options of those files that are not used, each with why. */
+  readonly warnings?: readonly string[]
 }
 
 /**
  * Finds and loads the project's config: an explicit `--config` file, else one of
- * `marp-site.config.{js,mjs,json}` in the root, else `package.json#marpSite`, else none.
+ * `marp-site.config.{js,mjs,json}` in the root, else `package.json#marpSite`, else marp-cli's config
+ * file (`.marprc*`, `marp.config.*`), else none. Then the workspace's Marp for VS Code settings fill
+ * what is still unset (see foreign.ts).
  */
 export async function loadUserConfig(root: string, explicit?: string, options: { cache?: boolean } = {}): Promise<LoadedConfig> {
+  const loaded = await loadOwnOrMarpCli(root, explicit)
   const validate = (value: unknown, where: string) => validateOnce(value, where, options.cache === false ? undefined : root)
+  const vscode = await withVsCodeSettings(root, loaded.config)
+  const where = loaded.file === undefined ? 'the config' : displayPath(root, loaded.file)
+  return {
+    file: loaded.file,
+    config: await validate(vscode?.config ?? loaded.config, loaded.file?.endsWith('package.json') ? 'package.json#marpSite' : where),
+    read: [...(loaded.read ?? []), ...(vscode?.read ?? [])],
+    warnings: [...(loaded.warnings ?? []), ...(vscode?.warnings ?? [])],
+  }
+}
+
+/** The config before validation: ours (with the marp-cli config it extends), or marp-cli's. */
+async function loadOwnOrMarpCli(root: string, explicit: string | undefined): Promise<LoadedConfig> {
+  const marpCli = (file: string) => loadMarpCliConfig(root, file, loadFile, async (text, where) => parseYamlConfig(text, where))
   if (explicit !== undefined) {
     const file = path.resolve(root, explicit)
     if (!(await isFile(file))) {
       throw new MarpSiteError('CONFIG', `Config file not found: ${explicit}`, { file: explicit })
     }
-    return { file, config: await validate(await loadFile(file), displayPath(root, file)) }
+    if (isMarpCliConfig(file)) return { file, ...(await marpCli(file)) }
+    return withExtends(root, file, (await loadFile(file)) as UserConfig, marpCli)
   }
 
   const found: string[] = []
@@ -39,16 +62,53 @@ export async function loadUserConfig(root: string, explicit?: string, options: {
     throw new MarpSiteError('CONFIG', `Found more than one config file (${found.map((f) => path.basename(f)).join(', ')}); keep one, or pass --config`)
   }
   const [file] = found
-  if (file !== undefined) return { file, config: await validate(await loadFile(file), displayPath(root, file)) }
+  if (file !== undefined) return withExtends(root, file, (await loadFile(file)) as UserConfig, marpCli)
 
   const pkgFile = path.join(root, 'package.json')
   if (await isFile(pkgFile)) {
     const pkg = parseJson(await readText(pkgFile), 'package.json') as Record<string, unknown> | null
     if (pkg && typeof pkg === 'object' && 'marpSite' in pkg) {
-      return { file: pkgFile, config: await validate(pkg['marpSite'], 'package.json#marpSite') }
+      return withExtends(root, pkgFile, pkg['marpSite'] as UserConfig, marpCli)
     }
   }
+  const other = findMarpCliConfig(root)
+  if (other !== undefined) return { file: other, ...(await marpCli(other)) }
   return { file: undefined, config: {} }
+}
+
+/** A marp-site config that `extends` a marp-cli config file (relative to the config's folder). */
+async function withExtends(root: string, file: string, own: UserConfig, marpCli: (file: string) => Promise<ForeignConfig>): Promise<LoadedConfig> {
+  const base = own !== null && typeof own === 'object' ? own.extends : undefined
+  if (typeof base !== 'string') return { file, config: own }
+  const target = path.resolve(path.dirname(file), base)
+  if (!(await isFile(target))) {
+    throw new MarpSiteError('CONFIG', `${displayPath(root, file)}: extends ${base}, which is not a file`, { file: displayPath(root, file) })
+  }
+  if (!isMarpCliConfig(target)) {
+    throw new MarpSiteError(
+      'CONFIG',
+      `${displayPath(root, file)}: extends ${base}, which is not a marp-cli config file (${'.marprc.yml, marp.config.mjs, ...'})`,
+      {
+        file: displayPath(root, file),
+      },
+    )
+  }
+  const foreign = await marpCli(target)
+  return { file, config: overForeign(foreign.config, own), read: foreign.read, warnings: foreign.warnings }
+}
+
+async function parseYamlConfig(text: string, where: string): Promise<unknown> {
+  const { parseDocument } = await import('yaml')
+  const doc = parseDocument(text)
+  const [first] = doc.errors
+  if (first) {
+    const line = first.linePos?.[0].line
+    throw new MarpSiteError('CONFIG', `${where} is not valid YAML${line === undefined ? '' : ` at line ${line}`}: ${first.message.split('\n')[0]}`, {
+      file: where,
+      ...(line === undefined ? {} : { line }),
+    })
+  }
+  return doc.toJS()
 }
 
 async function loadFile(file: string): Promise<unknown> {
@@ -185,32 +245,6 @@ function describeIssue(
     if (accepted.length > 0) return [{ depth: path.length, text: `"${at}": expected ${[...new Set(accepted)].join(' or ')}` }]
   }
   return [{ depth: path.length, text: `"${at}": ${issue.message}` }]
-}
-
-function suggest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const candidate of known) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase())
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i += 1) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost))
-    }
-    prev = row
-  }
-  return prev[b.length] ?? 0
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -18,8 +18,8 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
   if (!(await isDirectory(root))) {
     throw new MarpSiteError('USAGE', `Project root is not a directory: ${inline.root ?? root}`)
   }
-  const { file, config } = await loadUserConfig(root, inline.config, { cache: inline.cache !== false })
-  const resolved = mergeConfig(root, file, config, inline)
+  const { file, config, read, warnings } = await loadUserConfig(root, inline.config, { cache: inline.cache !== false })
+  const resolved = mergeConfig(root, file, config, inline, { sources: read ?? [], notices: warnings ?? [] })
   if (resolved.favicon !== undefined && !(await isFile(resolved.favicon))) {
     throw new MarpSiteError('CONFIG', `favicon: ${config.favicon} is not a file (relative to the project root ${root})`)
   }
@@ -27,7 +27,13 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
 }
 
 /** Pure part of {@link resolveConfig}: defaults < config file < flags. */
-export function mergeConfig(root: string, configFile: string | undefined, user: UserConfig, inline: InlineConfig = {}): ResolvedConfig {
+export function mergeConfig(
+  root: string,
+  configFile: string | undefined,
+  user: UserConfig,
+  inline: InlineConfig = {},
+  from: { readonly sources: readonly string[]; readonly notices: readonly string[] } = { sources: [], notices: [] },
+): ResolvedConfig {
   const dir = (flag: string | undefined, fromFile: string | undefined, fallback: string) => path.resolve(root, flag ?? fromFile ?? fallback)
 
   const resolved: ResolvedConfig = {
@@ -41,8 +47,12 @@ export function mergeConfig(root: string, configFile: string | undefined, user: 
     theme: user.theme ?? DEFAULT_THEME,
     slidesDir: dir(inline.slidesDir, user.slidesDir, 'slides'),
     themesDir: dir(inline.themesDir, user.themesDir, 'themes'),
+    // As written: discovery resolves each against the root, else as a file of an installed package.
+    themes: Object.freeze([...(user.themes ?? [])]),
     templatesDir: dir(inline.templatesDir, user.templatesDir, 'templates'),
     outDir: dir(inline.outDir, user.outDir, 'dist'),
+    sources: Object.freeze([...from.sources]),
+    notices: Object.freeze([...from.notices]),
     exclude: Object.freeze([...(user.exclude ?? [])]),
     favicon: user.favicon === undefined ? undefined : path.resolve(root, user.favicon),
     // The accent of marp-site's own index page.

@@ -48,6 +48,13 @@ export const userConfigSchema = z.strictObject({
     .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as "en" or "pt-BR"')
     .optional(),
   theme: z.string().min(1).optional(),
+  /**
+   * More themes besides the themes dir: CSS files or folders of them, relative to the root, or a CSS
+   * file of an installed package (`some-theme-package/theme.css`).
+   */
+  themes: z.array(z.string().min(1)).optional(),
+  /** A marp-cli config file (`.marprc.yml`, `marp.config.mjs`, ...) whose options this config starts from. */
+  extends: z.string().min(1).optional(),
   slidesDir: z.string().min(1).optional(),
   themesDir: z.string().min(1).optional(),
   templatesDir: z.string().min(1).optional(),

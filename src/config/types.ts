@@ -39,8 +39,14 @@ export interface ResolvedConfig {
   readonly theme: string
   readonly slidesDir: string
   readonly themesDir: string
+  /** More theme entries (config `themes`, marp-cli's `themeSet`, VS Code's `markdown.marp.themes`): CSS files or folders, absolute, or package paths. */
+  readonly themes: readonly string[]
   readonly templatesDir: string
   readonly outDir: string
+  /** Files of other tools the config came from (marp-cli config, VS Code settings), as the build says them. */
+  readonly sources: readonly string[]
+  /** Warnings about the config (options of another tool's config that are not used). */
+  readonly notices: readonly string[]
   /** The config's globs of Markdown files under the slides dir that are not decks. */
   readonly exclude: readonly string[]
   /** The site's icon file (absolute), or undefined for marp-site's own (inline in each page). */
