@@ -51,6 +51,8 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     throw new MarpSiteError('INTERNAL', 'The live-reload client is missing from lib/client; run `npm run compile`')
   })
   let config: ResolvedConfig = await resolveConfig({ ...inline, pdf: false })
+  // Said once, at the start: the config's warnings (options of a marp-cli config that are not used).
+  for (const notice of config.notices) options.onNotice?.(notice)
   const host = options.host ?? '127.0.0.1'
   const portExplicit = options.port !== undefined
 
