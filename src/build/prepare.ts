@@ -62,7 +62,8 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
     return r?.ok ? { markdown: r.text, source: source.source, slug: source.slug } : undefined
   })
 
-  const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp }
+  const engine = config.engine === undefined ? undefined : await (await import('../render/engine-module.js')).locateEngine(config.root, config.engine)
+  const setup: WorkerSetup = { themes: themes.themes, defaultTheme: config.theme, marp: config.marp, ...(engine ? { engine } : {}) }
   const tool = context.toolKey ?? (await toolKey(PACKAGE_DIR, GENERATOR))
   const setupKey = digest(tool, setup)
   const templatesKey = await treeContents([config.templatesDir, config.builtin.templatesDir])

@@ -53,7 +53,7 @@ export class RenderQueue {
     private readonly early: EarlyThreads | undefined,
   ) {
     this.keyed = { key: setupKey, setup }
-    this.baseKey = digest(tool, setup.marp, setup.defaultTheme)
+    this.baseKey = digest(tool, setup.marp, setup.defaultTheme, setup.engine?.key ?? null)
     this.themeCss = themesByName(setup)
     this.stored = new StoredRenders(cache)
   }

@@ -49,7 +49,8 @@ export class BuildSession {
   constructor(private readonly early?: EarlyThreads) {}
 
   poolFor(setup: KeyedSetup, timeoutMs: number, threads: number): Promise<RenderPool> {
-    const key = String(timeoutMs)
+    // A new engine module needs fresh threads: a module, once loaded, stays in its thread's module cache.
+    const key = `${timeoutMs} ${setup.setup.engine?.key ?? ''}`
     if (this.pool && key === this.poolKey) return this.pool
     void this.close()
     this.pool = import('../render/pool.js').then(({ createRenderPool }) => createRenderPool(setup, { timeoutMs, threads, started: this.early?.take() }))

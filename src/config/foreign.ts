@@ -57,9 +57,10 @@ export async function loadMarpCliConfig(
   const dir = path.dirname(file)
   const mapped = mapMarpCliConfig(raw, where)
   const config: Record<string, unknown> = { ...mapped.config }
-  for (const key of ['slidesDir', 'outDir', 'browserPath'] as const) {
+  for (const key of ['slidesDir', 'outDir', 'browserPath', 'engine'] as const) {
     const value = config[key]
-    if (typeof value === 'string') config[key] = path.resolve(dir, value)
+    // An engine may be a package (`marp-engine-x`): only a path is made absolute.
+    if (typeof value === 'string' && (key !== 'engine' || value.startsWith('.'))) config[key] = path.resolve(dir, value)
   }
   const themes = mapped.themes.map((t) => path.resolve(dir, t))
   if (mapped.themeFile !== undefined) {

@@ -46,7 +46,6 @@ const NOT_FOR_A_SITE: Readonly<Record<string, string>> = {
   browserProtocol: 'marp-site drives the browser over the DevTools protocol',
   keywords: 'each deck’s `tags:` in its front-matter are its keywords',
   bespoke: 'the deck page runtime has its own controls (on-screen, progress, presenter view)',
-  engine: 'engine plugins are not supported yet: decks render with marp-core and marp-site’s plugins',
   ogImage: 'social cards are not made yet',
   pptx: 'PowerPoint files are not made yet',
   image: 'slide images are not made yet',
@@ -76,6 +75,7 @@ const KNOWN = [
   'pdfNotes',
   'browserPath',
   'browserTimeout',
+  'engine',
   ...Object.keys(NOT_FOR_A_SITE),
 ]
 
@@ -137,6 +137,9 @@ export function mapMarpCliConfig(raw: unknown, where: string): MappedConfig {
     else config['outDir'] = output
   }
 
+  const engine = source['engine']
+  if (typeof engine === 'string') config['engine'] = engine
+  else if (engine !== undefined) warn('engine', 'render threads load the engine from a module: export the function from a file and give its path')
   if (source['html'] !== undefined) marp['html'] = source['html']
   const options = source['options']
   if (options !== null && typeof options === 'object' && !Array.isArray(options)) {

@@ -62,6 +62,7 @@ export function mergeConfig(
     pdf: Object.freeze(resolvePdf(root, user, inline)),
     renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,
     marp: Object.freeze({ ...user.marp }),
+    engine: user.engine,
     rules: Object.freeze(Object.fromEntries(Object.entries(user.rules ?? {}).map(([rule, setting]) => [rule, setting === false ? 'off' : setting]))),
     builtin: Object.freeze({
       themesDir: path.join(PACKAGE_DIR, 'themes'),

@@ -82,6 +82,11 @@ export const userConfigSchema = z.strictObject({
   /** Chromium, Chrome or Edge to print with; else `CHROME_PATH`, else the usual install locations. */
   browserPath: z.string().min(1).optional(),
   marp: marpOptions.optional(),
+  /**
+   * A module with marp-cli's engine signature, `({ marp }) => marp.use(plugin)`, relative to the root
+   * or an installed package: how markdown-it plugins are added. Loaded in every render thread.
+   */
+  engine: z.string().min(1).optional(),
   /** Rules switched off (`off` or false) or to another severity; decks can do the same in their front-matter. */
   rules: z.partialRecord(z.enum(SWITCHABLE_RULES), z.union([z.enum(['off', 'warning', 'error']), z.literal(false)])).optional(),
 })

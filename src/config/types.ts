@@ -59,6 +59,8 @@ export interface ResolvedConfig {
   readonly pdf: PdfConfig
   readonly renderTimeoutMs: number
   readonly marp: Readonly<MarpOptionsConfig>
+  /** The config's `engine` module as written (resolved against the root, else as a package, when the build starts). */
+  readonly engine: string | undefined
   /** The config's rule switches. */
   readonly rules: RuleSettings
   /** Themes and templates shipped with marp-site, used when the project does not override them. */

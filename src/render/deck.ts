@@ -87,7 +87,10 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     rendered = engine.marp.render(input.markdown, { ...env, htmlAsArray: true } as never) as typeof rendered
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    return { ok: false, problems: [problem('render-error', { file: source }, `marp-core failed: ${message}`)] }
+    // A plugin of the config's engine module that throws is named: it, not marp-core, is to blame.
+    const plugin = engine.module && error instanceof Error && error.stack?.includes(engine.module.file) ? engine.module.display : undefined
+    const what = plugin ? `the engine plugin ${plugin} failed` : 'marp-core failed'
+    return { ok: false, problems: [problem('render-error', { file: source }, `${what}: ${message}`)] }
   }
   const ctx = env.marpSite
   const stable = stableScopes(Array.isArray(rendered.html) ? rendered.html : [rendered.html], rendered.css)

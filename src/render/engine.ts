@@ -6,6 +6,8 @@ import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
 import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
+import type { EngineModule } from './engine-module.js'
+import type { Extension } from './extension.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
 export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
@@ -17,6 +19,8 @@ export interface Engine {
   readonly defaultTheme: string
   /** Problems with theme files (syntax errors, missing `@theme`, bad `@import`). */
   readonly problems: readonly Problem[]
+  /** The config's engine module, when it has one. */
+  readonly module?: EngineModule | undefined
 }
 
 export interface EngineOptions {
@@ -25,11 +29,17 @@ export interface EngineOptions {
   readonly marp: Readonly<MarpOptionsConfig>
   /** Reuse the CSS of decks with the same theme, size and styles (default true; false for tests). */
   readonly reuseStyles?: boolean
+  /** The config's engine module, loaded (see extension.ts): adds markdown-it plugins. */
+  readonly extend?: Extension | undefined
+  /** Where `extend` comes from, to name it when it fails on a deck. */
+  readonly engine?: EngineModule | undefined
 }
 
 /** One marp-core engine for the whole build, with every theme registered and our plugin installed. */
 export function createEngine(options: EngineOptions): Engine {
-  const marp = new Marp(marpOptions(options.marp))
+  const constructorOptions = marpOptions(options.marp)
+  const base = new Marp(constructorOptions)
+  const marp = options.extend ? options.extend(base, constructorOptions) : base
   marp.use(assetPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
@@ -56,7 +66,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   for (const theme of registered) problems.push(...importProblems(theme, themeNames))
   if (options.reuseStyles !== false) reuseStyles(marp)
-  return { marp, themeNames, defaultTheme: defaultTheme.name, problems }
+  return { marp, themeNames, defaultTheme: defaultTheme.name, problems, module: options.engine }
 }
 
 /**

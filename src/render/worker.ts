@@ -12,11 +12,15 @@ import { renderDeck, type DeckInput, type RenderResult } from './deck.js'
 import { createEngine, type Engine } from './engine.js'
 import { MarpSiteError, type ErrorCode } from '../errors.js'
 import type { Problem } from '../problems.js'
+import type { EngineModule } from './engine-module.js'
+import { loadExtension } from './extension.js'
 
 export interface WorkerSetup {
   readonly themes: readonly ThemeSource[]
   readonly defaultTheme: string
   readonly marp: Readonly<MarpOptionsConfig>
+  /** The config's engine module (markdown-it plugins), when it has one. */
+  readonly engine?: EngineModule | undefined
 }
 
 /** A setup with the digest that names it. */
@@ -38,7 +42,7 @@ function engineFor({ key, setup }: KeyedSetup): Engine | Error {
   if (current?.key !== key) {
     let engine: Engine | Error
     try {
-      engine = createEngine(setup)
+      engine = createEngine({ ...setup, extend: setup.engine && loadExtension(setup.engine) })
     } catch (error) {
       engine = error instanceof Error ? error : new Error(String(error))
     }
