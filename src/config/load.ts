@@ -33,10 +33,19 @@ export async function loadUserConfig(root: string, explicit?: string, options: {
   const validate = (value: unknown, where: string) => validateOnce(value, where, options.cache === false ? undefined : root)
   const vscode = await withVsCodeSettings(root, loaded.config)
   const where = loaded.file === undefined ? 'the config' : displayPath(root, loaded.file)
+  let config = vscode?.config ?? loaded.config
+  const read = [...(loaded.read ?? []), ...(vscode?.read ?? [])]
+  // A Marp project set up for marp-cli (inputs given on its command line) or VS Code, with no slides
+  // folder: its decks are wherever they are, told apart from other Markdown by `marp: true`.
+  const foreign = read.length > 0 && (loaded.file === undefined || isMarpCliConfig(loaded.file))
+  if (foreign && config.slidesDir === undefined && !(await isDirectory(path.join(root, 'slides')))) {
+    config = { ...config, slidesDir: root, marpOnly: config.marpOnly ?? true }
+    read.push('decks: every Markdown file with `marp: true` in the project (no inputDir and no slides folder)')
+  }
   return {
     file: loaded.file,
-    config: await validate(vscode?.config ?? loaded.config, loaded.file?.endsWith('package.json') ? 'package.json#marpSite' : where),
-    read: [...(loaded.read ?? []), ...(vscode?.read ?? [])],
+    config: await validate(config, loaded.file?.endsWith('package.json') ? 'package.json#marpSite' : where),
+    read,
     warnings: [...(loaded.warnings ?? []), ...(vscode?.warnings ?? [])],
   }
 }
@@ -252,6 +261,15 @@ async function isFile(file: string): Promise<boolean> {
     return (await stat(file)).isFile()
   } catch {
     // Not there (or not reachable): the caller says what it expected to find.
+    return false
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory()
+  } catch {
+    // Not there: the caller falls back to another place.
     return false
   }
 }

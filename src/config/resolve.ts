@@ -54,6 +54,7 @@ export function mergeConfig(
     sources: Object.freeze([...from.sources]),
     notices: Object.freeze([...from.notices]),
     exclude: Object.freeze([...(user.exclude ?? [])]),
+    marpOnly: user.marpOnly ?? false,
     favicon: user.favicon === undefined ? undefined : path.resolve(root, user.favicon),
     // The accent of marp-site's own index page.
     themeColor: user.themeColor ?? '#c2410c',
@@ -92,8 +93,11 @@ function checkOutDir(config: ResolvedConfig): void {
   if (inside(config.root, out)) {
     throw new MarpSiteError('CONFIG', `The out dir (${out}) must not be the project root or contain it`)
   }
+  // Decks found anywhere in the project (the slides dir is the root): the out dir and the cache are
+  // left out of the search (see discover/decks.ts), so they may sit inside it.
+  const slidesAtRoot = path.resolve(config.slidesDir) === path.resolve(config.root)
   for (const [name, dir] of [
-    ['slides', config.slidesDir],
+    ...(slidesAtRoot ? [] : [['slides', config.slidesDir] as const]),
     ['themes', config.themesDir],
     ['templates', config.templatesDir],
     ...(config.cacheDir === undefined ? [] : [['cache', config.cacheDir] as const]),

@@ -61,6 +61,8 @@ export const userConfigSchema = z.strictObject({
   outDir: z.string().min(1).optional(),
   /** Globs, relative to the slides dir, of Markdown files that are not decks (besides the defaults: see discover/decks.ts). */
   exclude: z.array(z.string().min(1)).optional(),
+  /** Only Markdown files whose front-matter says `marp: true` are decks (as Marp for VS Code decides). */
+  marpOnly: z.boolean().optional(),
   /** Every page's icon: an SVG, PNG or ICO file, relative to the root (default: marp-site's own, inline). */
   favicon: z
     .string()

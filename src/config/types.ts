@@ -49,6 +49,8 @@ export interface ResolvedConfig {
   readonly notices: readonly string[]
   /** The config's globs of Markdown files under the slides dir that are not decks. */
   readonly exclude: readonly string[]
+  /** Only files whose front-matter says `marp: true` are decks. */
+  readonly marpOnly: boolean
   /** The site's icon file (absolute), or undefined for marp-site's own (inline in each page). */
   readonly favicon: string | undefined
   readonly themeColor: string

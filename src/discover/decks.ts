@@ -35,7 +35,13 @@ export const MAX_DECK_BYTES = 5 * 1024 * 1024
  * folders, loops) is built once. Every deck whose page, thumbnail, PDF or folder would collide with
  * another deck's is refused here, before anything is written.
  */
-export async function discoverDecks(root: string, slidesDir: string, exclude: readonly string[] = []): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
+export async function discoverDecks(
+  root: string,
+  slidesDir: string,
+  exclude: readonly string[] = [],
+  /** Folders inside the slides dir that are never searched (the out dir and the cache, when the slides dir is the root). */
+  skip: readonly string[] = [],
+): Promise<{ decks: DeckSource[]; problems: Problem[] }> {
   try {
     if (!(await stat(slidesDir)).isDirectory()) throw new Error('not a directory')
   } catch (error) {
@@ -52,7 +58,13 @@ export async function discoverDecks(root: string, slidesDir: string, exclude: re
     cwd: slidesDir,
     followSymbolicLinks: true,
     dot: false,
-    ignore: [...NOT_DECKS, ...exclude],
+    ignore: [
+      ...NOT_DECKS,
+      ...exclude,
+      ...skip
+        .filter((dir) => isInside(slidesDir, dir) && path.resolve(dir) !== path.resolve(slidesDir))
+        .map((dir) => `${toPosix(path.relative(slidesDir, dir))}/**`),
+    ],
     fs: { realpath: realpathInside(realRoot, linksOut) as unknown as typeof realpathCallback },
   })
   // Code-point order, not locale order: the same site on every machine.
