@@ -34,7 +34,7 @@ Speaker notes go in HTML comments. The presenter view (press P) shows them.
 ## Code and math
 
 \`\`\`js
-console.log('highlighted')
+const slides = decks.flatMap((deck) => deck.slides)
 \`\`\`
 
 Inline math: $e^{i\\pi} + 1 = 0$
