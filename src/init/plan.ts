@@ -75,7 +75,7 @@ export function nextSteps(dir: string, plan: InitPlan, state: FolderState): stri
   if (dir !== '.') steps.push(`cd ${/^[\w./-]+$/.test(dir) ? dir : JSON.stringify(dir)}`)
   if (pkg?.listsMarpSite)
     steps.push(`npm install${wrote.has('package.json') ? '                 # installs marp-site (package.json lists it); commit package-lock.json' : ''}`)
-  else steps.push(`npm install -D marp-site${pkg === undefined ? '    # makes a package.json' : ''}`)
+  else steps.push('npm install -D marp-site')
   const missing = Object.entries(SCRIPTS).filter(([name]) => !pkg?.scripts.includes(name))
   if (missing.length > 0) steps.push(`add to the "scripts" of package.json: ${missing.map(([name, command]) => `"${name}": "${command}"`).join(', ')}`)
   steps.push('npm run dev                 # preview while you write, on http://127.0.0.1:8080/')
