@@ -9,6 +9,7 @@ import { EXIT_CODES, isMarpSiteError } from '../errors.js'
 import { countBySeverity, type Problem } from '../problems.js'
 import type { EarlyThreads } from '../render/threads.js'
 import { VERSION } from '../version.js'
+import { runInit } from './init.js'
 import { formatProblems, formatSummary } from './report.js'
 import { swallowed } from '../log.js'
 
@@ -85,6 +86,16 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (root: string | undefined, flags: BuildFlags & { strict?: boolean; format: 'text' | 'json' }) => {
       exitCode = await runCheck(root, flags, io, c)
+    })
+
+  program
+    .command('init')
+    .description(
+      'Scaffold a site: a sample deck, a theme to edit, a commented config, .gitignore, package.json and a GitHub Pages workflow (never overwrites a file)',
+    )
+    .argument('[dir]', 'folder to scaffold (default: this one; made when missing)')
+    .action(async (dir: string | undefined) => {
+      exitCode = await runInit(dir, io, c)
     })
 
   // marp-cli's habit, `marp talk.md`: say how marp-site does it rather than "unknown command".
