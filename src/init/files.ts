@@ -69,6 +69,10 @@ export default {
   // lang: 'en',
   // Theme of decks without a \`theme\` directive: marp-site, default, gaia, uncover, or one in themes/.
   // theme: 'marp-site',
+  // More themes besides themesDir: CSS files or folders, or a CSS file of an installed package.
+  // themes: ['some-theme-package/theme.css'],
+  // A marp-cli config (.marprc.yml, marp.config.mjs) this config starts from; its keys lose to these.
+  // extends: './.marprc.yml',
 
   // Folders, relative to this file.
   // slidesDir: 'slides',
@@ -78,6 +82,8 @@ export default {
   // Globs (relative to slidesDir) of Markdown files that are not decks, besides READMEs and names
   // starting with _ or .
   // exclude: ['drafts/**'],
+  // Only Markdown files whose front-matter says marp: true are decks (as Marp for VS Code decides).
+  // marpOnly: false,
 
   // Every page's icon: an .svg, .png or .ico file, relative to this file (default: marp-site's own).
   // favicon: 'favicon.svg',
@@ -112,6 +118,9 @@ export default {
   //   // markdown-it options (default: marp-core's).
   //   markdown: { breaks: true, linkify: true, typographer: false },
   // },
+
+  // A module adding markdown-it plugins, as in marp-cli: export default ({ marp }) => marp.use(plugin)
+  // engine: './engine.mjs',
 
   // Rules switched off or to another severity ("Checking decks" in the README).
   // rules: { 'missing-alt': 'off', overflow: 'warning' },
