@@ -34,8 +34,10 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
     const raw: Problem[] = [...result.problems]
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)
     if (browser) {
-      // Decks whose rules switch overflow off are not measured; the others follow the switches too.
-      const measured = result.decks.filter((d) => settingFor('overflow', config.rules, result.deckRules[d.source]) !== 'off')
+      // Decks whose rules switch overflow and crowded off are not measured; the others follow the switches too.
+      const measured = result.decks.filter((d) =>
+        (['overflow', 'crowded'] as const).some((rule) => settingFor(rule, config.rules, result.deckRules[d.source]) !== 'off'),
+      )
       const overflow = await findOverflow({
         siteDir: outDir,
         decks: measured.map((d) => ({ slug: d.slug, source: d.source })),
