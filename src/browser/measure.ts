@@ -64,25 +64,14 @@ export function measureOverflow(tolerance: number, doc: Document = document): Ov
   const view = doc.defaultView ?? window
   const range = doc.createRange()
   const out: Overflow[] = []
-  // How far `r` goes past `edge` on each side (negative: inside).
-  const past = (r: Box, edge: Box): Record<Side, number> => ({
-    bottom: r.bottom - edge.bottom,
-    right: r.right - edge.right,
-    top: edge.top - r.top,
-    left: edge.left - r.left,
-  })
-  const cut = (r: Box, clip: Box): Box | undefined => {
-    const box = { left: Math.max(r.left, clip.left), top: Math.max(r.top, clip.top), right: Math.min(r.right, clip.right), bottom: Math.min(r.bottom, clip.bottom) }
-    return box.right < box.left || box.bottom < box.top ? undefined : box
-  }
   // The children of a node as laid out (the flat tree): a shadow root's, a slot's assigned nodes.
-  const children = (node: Node): Node[] => {
-    if (node instanceof view.Element && node.shadowRoot) return Array.from(node.shadowRoot.childNodes)
+  const children = (node: Node): ArrayLike<Node> => {
+    if (node instanceof view.Element && node.shadowRoot) return node.shadowRoot.childNodes
     if (node instanceof view.HTMLSlotElement) {
       const assigned = node.assignedNodes()
-      return assigned.length > 0 ? assigned : Array.from(node.childNodes)
+      return assigned.length > 0 ? assigned : node.childNodes
     }
-    return Array.from(node.childNodes)
+    return node.childNodes
   }
   const svgs = Array.from(doc.querySelectorAll('div.marpit > svg[data-marpit-svg]')) as SVGSVGElement[]
   svgs.forEach((svg, index) => {
@@ -103,55 +92,79 @@ export function measureOverflow(tolerance: number, doc: Document = document): Ov
       const style = view.getComputedStyle(section)
       const sx = section.offsetWidth > 0 ? edge.width / section.offsetWidth : scale
       const sy = section.offsetHeight > 0 ? edge.height / section.offsetHeight : scale
-      const inset = (side: string) => (Number.parseFloat(style.getPropertyValue(`padding-${side}`)) || 0) + (Number.parseFloat(style.getPropertyValue(`border-${side}-width`)) || 0)
+      const inset = (side: string) =>
+        (Number.parseFloat(style.getPropertyValue(`padding-${side}`)) || 0) + (Number.parseFloat(style.getPropertyValue(`border-${side}-width`)) || 0)
       const inner: Box = {
         left: edge.left + inset('left') * sx,
         top: edge.top + inset('top') * sy,
         right: edge.right - inset('right') * sx,
         bottom: edge.bottom - inset('bottom') * sy,
       }
+      const over = worst.overflow
+      const crowd = worst.crowded
       const count = (r: Box, clip: Box, placed: boolean) => {
-        if (r.right - r.left === 0 && r.bottom - r.top === 0) return
-        const seen = cut(r, clip)
-        if (!seen) return
-        const over = past(seen, edge)
-        const into = past(seen, inner)
-        for (const side of SIDES) {
-          worst.overflow[side] = Math.max(worst.overflow[side], over[side])
-          if (!placed) worst.crowded[side] = Math.max(worst.crowded[side], into[side])
-        }
+        if (r.right === r.left && r.bottom === r.top) return
+        // The part of it that is seen (inside what the elements around cut it to).
+        const left = Math.max(r.left, clip.left)
+        const top = Math.max(r.top, clip.top)
+        const right = Math.min(r.right, clip.right)
+        const bottom = Math.min(r.bottom, clip.bottom)
+        if (right < left || bottom < top) return
+        over.bottom = Math.max(over.bottom, bottom - edge.bottom)
+        over.right = Math.max(over.right, right - edge.right)
+        over.top = Math.max(over.top, edge.top - top)
+        over.left = Math.max(over.left, edge.left - left)
+        if (placed) return
+        crowd.bottom = Math.max(crowd.bottom, bottom - inner.bottom)
+        crowd.right = Math.max(crowd.right, right - inner.right)
+        crowd.top = Math.max(crowd.top, inner.top - top)
+        crowd.left = Math.max(crowd.left, inner.left - left)
       }
       // `clip`: what the elements around cut it to; `placed`: inside a header, footer or an absolutely
-      // positioned part, placed in the padding on purpose.
-      const visit = (node: Node, clip: Box, placed: boolean): void => {
+      // positioned part, placed in the padding on purpose; `covered`: the text of an inline element,
+      // which lies inside the element's own boxes.
+      const visit = (node: Node, clip: Box, placed: boolean, covered: boolean): void => {
         if (node.nodeType === 3) {
-          if (!node.nodeValue?.trim()) return
+          if (covered || !/\S/.test(node.nodeValue ?? '')) return
           range.selectNodeContents(node)
-          for (const r of Array.from(range.getClientRects())) count(r, clip, placed)
+          const rects = range.getClientRects()
+          for (let i = 0; i < rects.length; i++) count(rects[i] as DOMRect, clip, placed)
           return
         }
         if (!(node instanceof view.Element)) {
-          if (node instanceof view.DocumentFragment) for (const child of children(node)) visit(child, clip, placed)
+          if (node instanceof view.DocumentFragment) visitAll(children(node), clip, placed, false)
           return
         }
         if (node.hasAttribute('data-marpit-advanced-background-container')) return
         const css = view.getComputedStyle(node)
-        if (css.display === 'none') return
+        const display = css.display
+        if (display === 'none') return
+        const position = css.position
         const r = node.getBoundingClientRect()
-        const here = placed || css.position === 'absolute' || css.position === 'fixed' || (node.parentElement === section && ['HEADER', 'FOOTER'].includes(node.tagName))
+        const here =
+          placed ||
+          position === 'absolute' ||
+          position === 'fixed' ||
+          (node.parentElement === section && (node.tagName === 'HEADER' || node.tagName === 'FOOTER'))
         count(r, clip, here)
         // An inline SVG (KaTeX's \sqrt, icons, marp-core's fitting and auto-scaling) shows only its own box.
         if (node instanceof view.SVGElement) return
         let inside = clip
         // What an element inside the slide hides is not seen: cut to its box. A scroll box
         // (`auto`, `scroll`) does not count as hiding: nobody scrolls a slide, and its content is lost.
-        const hides = (value: string) => value === 'hidden' || value === 'clip'
-        const all = (css.clip && css.clip !== 'auto') || /paint|strict|content/.test(css.contain)
-        if (all || hides(css.overflowX)) inside = { ...inside, left: Math.max(inside.left, r.left), right: Math.min(inside.right, r.right) }
-        if (all || hides(css.overflowY)) inside = { ...inside, top: Math.max(inside.top, r.top), bottom: Math.min(inside.bottom, r.bottom) }
-        for (const child of children(node)) visit(child, inside, here)
+        const overflow = css.overflow
+        const all = ((position === 'absolute' || position === 'fixed') && css.clip !== 'auto') || /paint|strict|content/.test(css.contain)
+        if (all || /hidden|clip/.test(overflow)) {
+          const hides = (value: string) => value === 'hidden' || value === 'clip'
+          if (all || hides(css.overflowX)) inside = { ...inside, left: Math.max(inside.left, r.left), right: Math.min(inside.right, r.right) }
+          if (all || hides(css.overflowY)) inside = { ...inside, top: Math.max(inside.top, r.top), bottom: Math.min(inside.bottom, r.bottom) }
+        }
+        visitAll(children(node), inside, here, display === 'inline')
       }
-      for (const child of children(section)) visit(child, OPEN, false)
+      const visitAll = (nodes: ArrayLike<Node>, clip: Box, placed: boolean, covered: boolean) => {
+        for (let i = 0; i < nodes.length; i++) visit(nodes[i] as Node, clip, placed, covered)
+      }
+      visitAll(children(section), OPEN, false, false)
     }
     const sidesOf = (found: Record<Side, number>) =>
       // In SIDES order: a slide too tall says the bottom first, though centred content crosses both.
