@@ -46,7 +46,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
       })
       raw.push(...overflow.flatMap((p) => applyRules(onSlideLines([p], result.slideLines[p.file]), config.rules, result.deckRules[p.file])))
     } else {
-      notices.push('No Chromium, Chrome or Edge found: the overflow rule was skipped. Install one or set CHROME_PATH.')
+      notices.push('No Chromium, Chrome or Edge found: the overflow and crowded rules were skipped. Install one or set CHROME_PATH.')
     }
     const slugOf = new Map(result.decks.map((d) => [d.source, d.slug]))
     const problems = raw.map((p): ProblemRecord => {
