@@ -17,7 +17,12 @@ export interface RuleInfo {
  * The rules that cannot be switched mean a deck is missing or wrong in the site.
  */
 export const RULES = {
-  overflow: { severity: 'error', switchable: true, doc: 'slide content that runs past the edge of the slide (measured in a browser)' },
+  overflow: { severity: 'error', switchable: true, doc: 'slide content that runs past the edge of the slide, or is cut off by it (measured in a browser)' },
+  crowded: {
+    severity: 'warning',
+    switchable: true,
+    doc: 'slide content that stays inside the slide but runs into its padding, where the header, footer and page number sit (measured in a browser)',
+  },
   'missing-asset': { severity: 'error', switchable: true, doc: 'an image, background or CSS url() that is not there' },
   'missing-alt': { severity: 'warning', switchable: true, doc: 'an image without alt text' },
   'unknown-theme': { severity: 'error', switchable: true, doc: 'a theme named by a deck or the config that is not registered' },

@@ -197,7 +197,7 @@ describe('the deck page', () => {
   })
 
   it('gives the runtime links relative to the page', () => {
-    expect(deckRuntimeData(deck({ meta: { slideLines: [1, 5, 9] } }), pdfPath('talks/intro'), 'error')).toEqual({
+    expect(deckRuntimeData(deck({ meta: { slideLines: [1, 5, 9] } }), pdfPath('talks/intro'), 'error', 'warning')).toEqual({
       slug: 'talks/intro',
       source: 'slides/talks/intro.md',
       title: 'Intro',
@@ -205,15 +205,16 @@ describe('the deck page', () => {
       indexHref: '../../index.html',
       pdfHref: 'intro.pdf',
       overflow: 'error',
+      crowded: 'warning',
       slideLines: [1, 5, 9],
     })
-    expect(deckRuntimeData(deck(), undefined, 'error').pdfHref).toBeUndefined()
+    expect(deckRuntimeData(deck(), undefined, 'error', 'warning').pdfHref).toBeUndefined()
   })
 
-  it('takes the site’s lang when the deck has none, and the deck’s overflow switch over the site’s', () => {
-    const data = deckPageData(inputs(deck({ meta: { rules: { overflow: 'off' } } })), undefined)
+  it('takes the site’s lang when the deck has none, and the deck’s overflow and crowded switches over the site’s', () => {
+    const data = deckPageData(inputs(deck({ meta: { rules: { overflow: 'off', crowded: 'error' } } })), undefined)
     expect(data.deck.lang).toBe('en')
-    expect(JSON.parse(data.deck.dataJson).overflow).toBe('off')
+    expect(JSON.parse(data.deck.dataJson)).toMatchObject({ overflow: 'off', crowded: 'error' })
     expect(deckPageData(inputs(deck({ meta: { lang: 'fr' } })), undefined).deck.lang).toBe('fr')
     expect(JSON.parse(deckPageData(inputs(deck()), undefined).deck.dataJson).overflow).toBe('warning')
   })

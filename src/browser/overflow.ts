@@ -2,7 +2,7 @@ import { measureOverflow, overflowProblems, TOLERANCE_PX, type Overflow } from '
 import type { DeckJob, OutputMaker } from './visit.js'
 
 /**
- * The `overflow` rule as an output of a loaded deck: every slide measured on the page as laid out.
+ * The `overflow` and `crowded` rules as an output of a loaded deck: every slide measured on the page as laid out.
  * Given before any maker that changes the page (the PDF flattens auto-scaled parts).
  */
 export const overflowOutput: OutputMaker<DeckJob, readonly Overflow[]> = {

@@ -34,8 +34,10 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
     const raw: Problem[] = [...result.problems]
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)
     if (browser) {
-      // Decks whose rules switch overflow off are not measured; the others follow the switches too.
-      const measured = result.decks.filter((d) => settingFor('overflow', config.rules, result.deckRules[d.source]) !== 'off')
+      // Decks whose rules switch overflow and crowded off are not measured; the others follow the switches too.
+      const measured = result.decks.filter((d) =>
+        (['overflow', 'crowded'] as const).some((rule) => settingFor(rule, config.rules, result.deckRules[d.source]) !== 'off'),
+      )
       const overflow = await findOverflow({
         siteDir: outDir,
         decks: measured.map((d) => ({ slug: d.slug, source: d.source })),
@@ -44,7 +46,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
       })
       raw.push(...overflow.flatMap((p) => applyRules(onSlideLines([p], result.slideLines[p.file]), config.rules, result.deckRules[p.file])))
     } else {
-      notices.push('No Chromium, Chrome or Edge found: the overflow rule was skipped. Install one or set CHROME_PATH.')
+      notices.push('No Chromium, Chrome or Edge found: the overflow and crowded rules were skipped. Install one or set CHROME_PATH.')
     }
     const slugOf = new Map(result.decks.map((d) => [d.source, d.slug]))
     const problems = raw.map((p): ProblemRecord => {

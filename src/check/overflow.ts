@@ -15,9 +15,9 @@ export interface OverflowTarget {
 const PROFILE_PREFIX = 'marp-site-check-browser-'
 
 /**
- * The `overflow` rule, measured in a real browser: every slide of every deck is laid out at its own
- * size (print media), and any element outside the slide box, or content taller than the slide, is
- * reported with the slide number and by how much. Backgrounds are not content.
+ * The `overflow` and `crowded` rules, measured in a real browser: every slide of every deck is laid
+ * out at its own size (print media), and content past the slide's edge (or only in its padding) is
+ * reported with the slide number, the side and by how much (see measureOverflow).
  *
  * Each deck page is loaded as served (`page`: its runtime on, the browser's default viewport), as
  * check always has. A browser that does not start, or a deck that cannot be measured, fails the check.

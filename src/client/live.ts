@@ -31,7 +31,7 @@ const KEEPS_LAST_GOOD = new Set([
 const MEASURE_DELAY_MS = 300
 
 /** The deck page's data block (see deck.liquid); empty on other pages. */
-function deckData(): { slug?: string; source?: string; overflow?: string; slideLines?: number[] } {
+function deckData(): { slug?: string; source?: string; overflow?: string; crowded?: string; slideLines?: number[] } {
   try {
     return JSON.parse(document.getElementById('marp-site-deck')?.textContent || '{}') as ReturnType<typeof deckData>
   } catch {
@@ -175,14 +175,16 @@ async function patchDeck(): Promise<boolean> {
 }
 
 /**
- * The `overflow` rule, measured in the author's own browser: the deck page is loaded again in a
- * hidden frame without the runtime (`?view=measure`: every slide at its size), and measured as
- * `marp-site check` measures it. Runs after each load and update of a deck page.
+ * The `overflow` and `crowded` rules, measured in the author's own browser: the deck page is loaded
+ * again in a hidden frame without the runtime (`?view=measure`: every slide at its size), and measured
+ * as `marp-site check` measures it. Runs after each load and update of a deck page.
  */
 async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
   const data = deckData()
   const first = document.querySelector<SVGSVGElement>('div.marpit > svg[data-marpit-svg]')
-  if (!first || !data.slug || !data.source || data.overflow === 'off') return []
+  // Each rule's setting for this deck (`off`, `warning` or `error`); a page without one measures overflow.
+  const settings: Record<string, string> = { overflow: data.overflow ?? 'error', crowded: data.crowded ?? 'warning' }
+  if (!first || !data.slug || !data.source || Object.values(settings).every((s) => s === 'off')) return []
   const box = first.viewBox.baseVal
   const frame = document.createElement('iframe')
   frame.setAttribute('aria-hidden', 'true')
@@ -203,10 +205,9 @@ async function measureDeck(signal: AbortSignal): Promise<LiveProblem[]> {
     await doc.fonts.ready
     await new Promise((resolve) => win.requestAnimationFrame(() => win.requestAnimationFrame(resolve)))
     if (signal.aborted) return []
-    const severity = data.overflow === 'warning' ? 'warning' : 'error'
-    return onSlideLines(overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)), data.slideLines).map((p) =>
-      problemRecord(data.slug ?? '', { ...p, severity }),
-    )
+    return onSlideLines(overflowProblems(data.source, measureOverflow(TOLERANCE_PX, doc)), data.slideLines)
+      .filter((p) => settings[p.rule] !== 'off')
+      .map((p) => problemRecord(data.slug ?? '', { ...p, severity: settings[p.rule] === 'error' ? 'error' : 'warning' }))
   } finally {
     signal.removeEventListener('abort', stop)
     frame.remove()

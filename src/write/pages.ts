@@ -222,9 +222,10 @@ export function settleDeck(
 
 /**
  * What the deck page runtime (src/client) reads from the page: `pdf` is the site path of the deck's
- * PDF when the page links one; `overflow` is the setting the dev server's live client measures by.
+ * PDF when the page links one; `overflow` and `crowded` are the settings the dev server's live client
+ * measures by.
  */
-export function deckRuntimeData(deck: RenderedDeck, pdf: string | undefined, overflow: RuleSetting) {
+export function deckRuntimeData(deck: RenderedDeck, pdf: string | undefined, overflow: RuleSetting, crowded: RuleSetting) {
   const from = encodePath(deck.slug)
   const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
   return {
@@ -235,6 +236,7 @@ export function deckRuntimeData(deck: RenderedDeck, pdf: string | undefined, ove
     indexHref: relativeUrl(from, 'index.html'),
     pdfHref: pdfHref && relativeUrl(from, pdfHref),
     overflow,
+    crowded,
     // For the dev server's live client: the line of each slide, for the overflow it measures.
     slideLines: deck.meta.slideLines,
   }
@@ -254,7 +256,7 @@ export function deckPageData({ site, deck, summary, shared, config }: DeckPageIn
   const derived = derive(deck)
   const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
   // For the dev server's live client, which measures overflow in the author's browser.
-  const runtime = deckRuntimeData(deck, pdf, settingFor('overflow', config.rules, deck.meta.rules))
+  const runtime = deckRuntimeData(deck, pdf, settingFor('overflow', config.rules, deck.meta.rules), settingFor('crowded', config.rules, deck.meta.rules))
   const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtime) }
   return { site, deck: deckData, slides: derived.slides(), page: pageAssets(deck.slug, derived.cssPath, shared, true) }
 }
