@@ -1,5 +1,6 @@
 // Bundles the browser code in src/client into classic scripts (modules do not load from file://):
-// lib/client/runtime.js, the deck page runtime, with its stylesheet beside it, and
+// lib/client/runtime.js, the deck page runtime, with its stylesheets beside it (transitions.css: the
+// slide transitions' keyframes), and
 // lib/client/live.js, the dev server's live-reload client.
 import { copyFile, mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -20,3 +21,4 @@ for (const name of ['runtime', 'live']) {
   })
 }
 await copyFile(`${root}src/client/runtime.css`, `${root}lib/client/runtime.css`)
+await copyFile(`${root}src/client/transitions.css`, `${root}lib/client/transitions.css`)
