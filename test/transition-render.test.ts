@@ -23,16 +23,40 @@ function transitions(deck: RenderedDeck): Record<string, string>[] {
 describe('the transition directive on each slide', () => {
   it('applies a front-matter transition to every slide, a comment from its slide on, and a scoped one to its slide only', () => {
     const deck = render(
-      ['---', 'transition: fade', '---', '# One', '---', '<!-- transition: cover -->', '# Two', '---', '<!-- _transition: none -->', '# Three', '---', '# Four'].join(
-        '\n',
-      ),
+      [
+        '---',
+        'transition: fade',
+        '---',
+        '# One',
+        '---',
+        '<!-- transition: cover -->',
+        '# Two',
+        '---',
+        '<!-- _transition: none -->',
+        '# Three',
+        '---',
+        '# Four',
+      ].join('\n'),
     )
     expect(transitions(deck)).toEqual([{ transition: 'fade' }, { transition: 'cover' }, { transition: 'none' }, { transition: 'cover' }])
     expect(deck.problems).toEqual([])
   })
 
   it('carries a duration in seconds or milliseconds as milliseconds', () => {
-    const deck = render(['---', 'transition: fade 1s', '---', '# One', '---', '<!-- transition: push 300ms -->', '# Two', '---', '<!-- _transition: zoom .25s -->', '# Three'].join('\n'))
+    const deck = render(
+      [
+        '---',
+        'transition: fade 1s',
+        '---',
+        '# One',
+        '---',
+        '<!-- transition: push 300ms -->',
+        '# Two',
+        '---',
+        '<!-- _transition: zoom .25s -->',
+        '# Three',
+      ].join('\n'),
+    )
     expect(transitions(deck)).toEqual([
       { transition: 'fade', 'transition-duration': '1000' },
       { transition: 'push', 'transition-duration': '300' },

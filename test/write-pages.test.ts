@@ -55,7 +55,12 @@ function deck(over: Partial<Omit<RenderedDeck, 'meta'>> & { meta?: Partial<Rende
   }
 }
 
-const SHARED: SharedPaths = { script: '_assets/js/marp-core.s.js', runtimeJs: '_assets/js/runtime.j.js', runtimeCss: '_assets/css/runtime.r.css', transitionsCss: '_assets/css/transitions.t.css' }
+const SHARED: SharedPaths = {
+  script: '_assets/js/marp-core.s.js',
+  runtimeJs: '_assets/js/runtime.j.js',
+  runtimeCss: '_assets/css/runtime.r.css',
+  transitionsCss: '_assets/css/transitions.t.css',
+}
 const SITE: SiteData = { title: 'Site', description: '', lang: 'en', baseUrl: undefined, generator: 'marp-site test', favicon: 'data:,', themeColor: '#000' }
 
 function problem(severity: Problem['severity'], line?: number): Problem {

@@ -185,12 +185,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
 }
 
 /** A `transition` directive whose value is not `name [duration]`, or names no transition the deck has. */
-function transitionProblems(
-  source: string,
-  fm: FrontMatter,
-  comments: readonly TransitionDirective[],
-  unknown: ReadonlySet<string>,
-): Problem[] {
+function transitionProblems(source: string, fm: FrontMatter, comments: readonly TransitionDirective[], unknown: ReadonlySet<string>): Problem[] {
   const found: TransitionDirective[] = []
   for (const key of ['transition', '_transition']) {
     const value = fm.data[key]
@@ -201,7 +196,13 @@ function transitionProblems(
   for (const { value, line } of found) {
     const parsed = parseTransition(value)
     if (!parsed) {
-      problems.push(problem('unknown-transition', { file: source, line }, `transition "${value}" is not \`name\` or \`name duration\` (\`fade\`, \`cover 1s\`, \`push 300ms\`); the slides change instantly`))
+      problems.push(
+        problem(
+          'unknown-transition',
+          { file: source, line },
+          `transition "${value}" is not \`name\` or \`name duration\` (\`fade\`, \`cover 1s\`, \`push 300ms\`); the slides change instantly`,
+        ),
+      )
     } else if (unknown.has(parsed.name)) {
       problems.push(
         problem(
