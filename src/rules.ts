@@ -42,6 +42,11 @@ export const RULES = {
   'render-error': { severity: 'error', switchable: false, doc: 'marp-core failed on a deck, or took longer than the render time limit' },
   'too-large': { severity: 'error', switchable: false, doc: 'a deck over the size limit' },
   'pdf-error': { severity: 'error', switchable: false, doc: 'a PDF that could not be made (the browser failed, crashed or timed out)' },
+  'unknown-transition': {
+    severity: 'warning',
+    switchable: true,
+    doc: 'a `transition` directive naming neither a built-in transition nor keyframes of the theme or deck (the slide changes instantly)',
+  },
   'too-deep': { severity: 'warning', switchable: false, doc: 'Markdown nested deeper than markdown-it parses (the rest is left out)' },
 } as const satisfies Record<string, RuleInfo>
 

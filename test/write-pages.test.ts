@@ -55,7 +55,12 @@ function deck(over: Partial<Omit<RenderedDeck, 'meta'>> & { meta?: Partial<Rende
   }
 }
 
-const SHARED: SharedPaths = { script: '_assets/js/marp-core.s.js', runtimeJs: '_assets/js/runtime.j.js', runtimeCss: '_assets/css/runtime.r.css' }
+const SHARED: SharedPaths = {
+  script: '_assets/js/marp-core.s.js',
+  runtimeJs: '_assets/js/runtime.j.js',
+  runtimeCss: '_assets/css/runtime.r.css',
+  transitionsCss: '_assets/css/transitions.t.css',
+}
 const SITE: SiteData = { title: 'Site', description: '', lang: 'en', baseUrl: undefined, generator: 'marp-site test', favicon: 'data:,', themeColor: '#000' }
 
 function problem(severity: Problem['severity'], line?: number): Problem {
@@ -82,7 +87,7 @@ describe('pageAssets: the links of a deck page, relative to it', () => {
     expect(pageAssets('talks/intro', '_assets/css/abc.css', SHARED, true)).toEqual({
       root: '../../',
       indexHref: '../../index.html',
-      css: ['../../_assets/css/abc.css', '../../_assets/css/runtime.r.css'],
+      css: ['../../_assets/css/abc.css', '../../_assets/css/runtime.r.css', '../../_assets/css/transitions.t.css'],
       scripts: ['../../_assets/js/marp-core.s.js', '../../_assets/js/runtime.j.js'],
     })
   })

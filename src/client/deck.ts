@@ -3,6 +3,9 @@ import { goTo, next, prev, samePosition, type Position } from './position.js'
 
 export type MoveSource = 'user' | 'sync' | 'history' | 'init'
 
+/** Plays the change from slide `from` to slide `to` (indexes); must call `show` (now or later) exactly once. */
+export type SlideChange = (from: number, to: number, source: MoveSource, show: () => void) => void
+
 /**
  * The slides of the page and where the talk is. Moving shows one slide, hides the rest from
  * screen readers, reveals fragments up to the position and keeps the URL hash in step.
@@ -13,6 +16,10 @@ export class DeckController {
   fragments: number[]
   private position: Position = { slide: 0, fragment: 0 }
   private readonly listeners: ((position: Position, source: MoveSource) => void)[] = []
+  /** The slide on screen; it trails `position` while a transition waits to swap them. */
+  private shown = -1
+  /** How a slide change is shown (the audience view's transitions); unset: at once. */
+  change: SlideChange | undefined
 
   constructor(root: ParentNode) {
     this.slides = [...root.querySelectorAll<SVGSVGElement>('div.marpit > svg[data-marpit-svg]')]
@@ -74,16 +81,24 @@ export class DeckController {
     if (!force && samePosition(before, target)) return
     this.position = target
     if (force || before.slide !== target.slide) {
-      const old = this.slides[before.slide]
-      old?.classList.remove('ms-active')
-      old?.setAttribute('aria-hidden', 'true')
-      const now = this.slides[target.slide]
-      now?.classList.add('ms-active')
-      now?.removeAttribute('aria-hidden')
+      const show = () => this.show(target.slide, force)
+      if (!force && this.change && this.shown !== -1) this.change(this.shown, target.slide, source, show)
+      else show()
     }
     this.showFragments(target)
     this.syncHash(source)
     for (const listener of this.listeners) listener(target, source)
+  }
+
+  private show(slide: number, again = false): void {
+    if (slide === this.shown && !again) return
+    const old = this.slides[this.shown]
+    old?.classList.remove('ms-active')
+    old?.setAttribute('aria-hidden', 'true')
+    const now = this.slides[slide]
+    now?.classList.add('ms-active')
+    now?.removeAttribute('aria-hidden')
+    this.shown = slide
   }
 
   private showFragments(pos: Position): void {

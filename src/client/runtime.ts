@@ -12,6 +12,7 @@ import { actionForKey } from './keys.js'
 import { createOverview } from './overview.js'
 import { createPresenter } from './presenter.js'
 import { createSync } from './sync.js'
+import { createTransitions } from './transition.js'
 
 const IDLE_MS = 2500
 const NUMBER_TIMEOUT_MS = 2000
@@ -55,6 +56,8 @@ function start(): void {
       help: () => help.show(!help.open),
     })
     document.body.append(...chrome.elements)
+    // Only the audience view animates slide changes; the presenter view and the overview do not.
+    deck.change = createTransitions(deck.slides, () => overview.open)
   }
   document.body.append(help.element)
 

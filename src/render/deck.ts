@@ -1,9 +1,10 @@
 import path from 'node:path'
 import type { Problem } from '../problems.js'
 import type { Engine } from './engine.js'
-import { parseFrontMatter } from './frontmatter.js'
+import { type FrontMatter, parseFrontMatter } from './frontmatter.js'
 import { parseRuleSettings, problem, type RuleSettings } from '../rules.js'
 import type { AssetRef, DeckLink, RenderEnv } from './plugin.js'
+import { parseTransition, resolveTransitions, type TransitionDirective } from './transition.js'
 
 export interface DeckInput {
   /** The deck's text (UTF-8, BOM removed). */
@@ -79,6 +80,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       themeDirectives: [],
       deckLinks: [],
       tooDeep: [],
+      transitions: [],
       slideLines: [],
     },
   }
@@ -94,9 +96,11 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   }
   const ctx = env.marpSite
   const stable = stableScopes(Array.isArray(rendered.html) ? rendered.html : [rendered.html], rendered.css)
-  const slides = stable.slides
-  rendered = { ...rendered, css: stable.css }
   const problems: Problem[] = []
+  const transitions = resolveTransitions(stable.slides, stable.css)
+  const slides = transitions.slides
+  rendered = { ...rendered, css: stable.css }
+  problems.push(...transitionProblems(source, fm, ctx.transitions, transitions.unknown))
 
   for (const ref of ctx.unsafe) {
     problems.push(problem('unsafe-path', { file: source, line: ref.line }, `${ref.url} ${ref.reason}; not copied`))
@@ -178,6 +182,38 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
 
   const notes = slides.map((_, i) => (rendered.comments[i] ?? []).join('\n\n'))
   return { ok: true, deck: { source, slug: input.slug, slides, css: rendered.css, notes, meta, refs: ctx.refs, deckLinks: ctx.deckLinks, problems } }
+}
+
+/** A `transition` directive whose value is not `name [duration]`, or names no transition the deck has. */
+function transitionProblems(source: string, fm: FrontMatter, comments: readonly TransitionDirective[], unknown: ReadonlySet<string>): Problem[] {
+  const found: TransitionDirective[] = []
+  for (const key of ['transition', '_transition']) {
+    const value = fm.data[key]
+    if (value !== undefined) found.push({ value: String(value), line: fm.lines[key] })
+  }
+  found.push(...comments)
+  const problems: Problem[] = []
+  for (const { value, line } of found) {
+    const parsed = parseTransition(value)
+    if (!parsed) {
+      problems.push(
+        problem(
+          'unknown-transition',
+          { file: source, line },
+          `transition "${value}" is not \`name\` or \`name duration\` (\`fade\`, \`cover 1s\`, \`push 300ms\`); the slides change instantly`,
+        ),
+      )
+    } else if (unknown.has(parsed.name)) {
+      problems.push(
+        problem(
+          'unknown-transition',
+          { file: source, line },
+          `transition "${parsed.name}" is neither built in nor defined by the theme or deck (\`@keyframes marp-incoming-transition-${parsed.name}\`); the slides change instantly`,
+        ),
+      )
+    }
+  }
+  return problems
 }
 
 /**

@@ -9,6 +9,7 @@ import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin
 import type { EngineModule } from './engine-module.js'
 import type { Extension } from './extension.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
+import { installTransitionDirective } from './transition.js'
 
 export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
 
@@ -44,6 +45,7 @@ export function createEngine(options: EngineOptions): Engine {
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])
+  installTransitionDirective(marp)
 
   const problems: Problem[] = []
   const registered: ThemeSource[] = []

@@ -1,5 +1,6 @@
 import type { AssetRef } from '../discover/assets.js'
 import { resolveRef, SITE_ROOT, type RefKind } from './refs.js'
+import type { TransitionDirective } from './transition.js'
 
 /** What the plugin records while a deck is parsed; passed in markdown-it's `env`. */
 export interface RenderEnv {
@@ -18,6 +19,8 @@ export interface RenderEnv {
     readonly deckLinks: DeckLink[]
     /** Lines where markdown-it's nesting limit cut a block off (see nestingPlugin). */
     readonly tooDeep: number[]
+    /** `transition` values met in comment directives, with their line (see transition.ts). */
+    readonly transitions: TransitionDirective[]
     /** The line (1-based) where each slide's content starts (see slideLinesPlugin). */
     readonly slideLines: number[]
     firstHeading?: string

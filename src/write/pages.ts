@@ -43,13 +43,16 @@ export interface SharedPaths {
   readonly script: string
   readonly runtimeJs: string
   readonly runtimeCss: string
+  /** The slide transitions' keyframes (src/client/transitions.css). */
+  readonly transitionsCss: string
 }
 
-export function sharedPaths(script: string, runtime: { readonly js: string; readonly css: string }): SharedPaths {
+export function sharedPaths(script: string, runtime: { readonly js: string; readonly css: string; readonly transitions: string }): SharedPaths {
   return {
     script: `${JS_DIR}/marp-core.${contentHash(script)}.js`,
     runtimeJs: `${JS_DIR}/runtime.${contentHash(runtime.js)}.js`,
     runtimeCss: `${CSS_DIR}/runtime.${contentHash(runtime.css)}.css`,
+    transitionsCss: `${CSS_DIR}/transitions.${contentHash(runtime.transitions)}.css`,
   }
 }
 
@@ -97,7 +100,7 @@ export function pageAssets(pageDir: string, cssPath: string, shared: SharedPaths
   return {
     root: rootPrefix(pageDir),
     indexHref: relativeUrl(from, 'index.html'),
-    css: [cssPath, ...(withRuntime ? [shared.runtimeCss] : [])].map((p) => relativeUrl(from, p)),
+    css: [cssPath, ...(withRuntime ? [shared.runtimeCss, shared.transitionsCss] : [])].map((p) => relativeUrl(from, p)),
     scripts: [shared.script, ...(withRuntime ? [shared.runtimeJs] : [])].map((p) => relativeUrl(from, p)),
   }
 }

@@ -11,12 +11,19 @@ export async function marpBrowserScript(): Promise<string> {
   return readFile(file, 'utf8')
 }
 
+/** The deck page runtime's script, its stylesheet, and the slide transitions' stylesheet. */
+export interface RuntimeFiles {
+  readonly js: string
+  readonly css: string
+  readonly transitions: string
+}
+
 /** marp-site's deck page runtime (src/client), compiled into lib/client by `npm run compile`. */
-export async function runtimeFiles(packageDir: string): Promise<{ js: string; css: string }> {
+export async function runtimeFiles(packageDir: string): Promise<RuntimeFiles> {
   const dir = path.join(packageDir, 'lib', 'client')
   try {
-    const [js, css] = await Promise.all([readFile(path.join(dir, 'runtime.js'), 'utf8'), readFile(path.join(dir, 'runtime.css'), 'utf8')])
-    return { js, css }
+    const [js, css, transitions] = await Promise.all(['runtime.js', 'runtime.css', 'transitions.css'].map((name) => readFile(path.join(dir, name), 'utf8')))
+    return { js: js ?? '', css: css ?? '', transitions: transitions ?? '' }
   } catch (error) {
     throw new MarpSiteError('INTERNAL', `The deck page runtime is missing from ${dir}; run \`npm run compile\``, { cause: error })
   }

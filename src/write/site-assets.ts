@@ -6,7 +6,7 @@ import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/refs.js'
 import type { Derived, SharedPaths } from './pages.js'
 import { sharedPaths } from './pages.js'
 import type { WriteQueue } from './queue.js'
-import { katexFonts, marpBrowserScript, runtimeFiles, twemojiFile } from './shared.js'
+import { katexFonts, marpBrowserScript, type RuntimeFiles, runtimeFiles, twemojiFile } from './shared.js'
 import { MarpSiteError, reason } from '../errors.js'
 import { contentHash } from '../hash.js'
 
@@ -53,12 +53,13 @@ export class SiteAssets {
     private readonly queue: WriteQueue,
     readonly paths: SharedPaths,
     script: string,
-    private readonly runtime: { readonly js: string; readonly css: string },
+    private readonly runtime: RuntimeFiles,
   ) {
     this.sources = new Map<string, SiteFile>([
       [paths.script, async () => script],
       [paths.runtimeJs, async () => runtime.js],
       [paths.runtimeCss, async () => runtime.css],
+      [paths.transitionsCss, async () => runtime.transitions],
     ])
   }
 
@@ -68,6 +69,7 @@ export class SiteAssets {
       this.runtimeWritten = true
       this.queue.writeHashed(this.paths.runtimeJs, this.runtime.js)
       this.queue.writeHashed(this.paths.runtimeCss, this.runtime.css)
+      this.queue.writeHashed(this.paths.transitionsCss, this.runtime.transitions)
     }
     const { cssPath } = derived
     this.sources.set(cssPath, async () => derived.css)
