@@ -5,6 +5,7 @@ import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
+import { remoteBackgroundPlugin } from './external.js'
 import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
@@ -34,6 +35,7 @@ export function createEngine(options: EngineOptions): Engine {
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])
+  marp.use(remoteBackgroundPlugin as unknown as Parameters<Marp['use']>[0])
 
   const problems: Problem[] = []
   const registered: ThemeSource[] = []
