@@ -21,11 +21,9 @@ export const WEB_FONT_IMPORTS: Readonly<Record<string, string>> = {
   'https://fonts.bunny.net/css?family=Lato:400,900|Roboto+Mono:400,700&display=swap': `${WEB_FONT_DIR}gaia.css`,
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-const WEB_FONT_IMPORT = new RegExp(
-  `@import\\s+(?:url\\(\\s*(['"]?)(${Object.keys(WEB_FONT_IMPORTS).map(escape).join('|')})\\1\\s*\\)|(['"])(${Object.keys(WEB_FONT_IMPORTS).map(escape).join('|')})\\3)`,
-  'g',
-)
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+const FONT_URLS = Object.keys(WEB_FONT_IMPORTS).map(escapeRegExp).join('|')
+const WEB_FONT_IMPORT = new RegExp(`@import\\s+(?:url\\(\\s*(['"]?)(${FONT_URLS})\\1\\s*\\)|(['"])(${FONT_URLS})\\3)`, 'g')
 
 /** `css` with each known web-font import of a font CDN pointed at the site's copy (a `SITE_ROOT` URL). */
 export function localWebFonts(css: string): string {
