@@ -25,21 +25,41 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$
 const FONT_URLS = Object.keys(WEB_FONT_IMPORTS).map(escapeRegExp).join('|')
 const WEB_FONT_IMPORT = new RegExp(`@import\\s+(?:url\\(\\s*(['"]?)(${FONT_URLS})\\1\\s*\\)|(['"])(${FONT_URLS})\\3)`, 'g')
 
-/** `css` with each known web-font import of a font CDN pointed at the site's copy (a `SITE_ROOT` URL). */
+/**
+ * `css` with each known web-font import of a font CDN pointed at the site's copy (a `SITE_ROOT` URL).
+ * Imports come before the first rule (Marpit hoists them there; browsers ignore any later one), so
+ * only that head is searched.
+ */
 export function localWebFonts(css: string): string {
-  if (!css.includes('@import')) return css
-  return css.replace(WEB_FONT_IMPORT, (whole, _q1: string, url1?: string, _q2?: string, url2?: string) => {
-    const local = WEB_FONT_IMPORTS[url1 ?? url2 ?? '']
-    return local === undefined ? whole : `@import url("${SITE_ROOT}${local}")`
+  const end = css.indexOf('{')
+  const head = end === -1 ? css : css.slice(0, end)
+  if (!head.includes('@import')) return css
+  const local = head.replace(WEB_FONT_IMPORT, (whole, _q1: string, url1?: string, _q2?: string, url2?: string) => {
+    const site = WEB_FONT_IMPORTS[url1 ?? url2 ?? '']
+    return site === undefined ? whole : `@import url("${SITE_ROOT}${site}")`
   })
+  return local === head ? css : `${local}${css.slice(head.length)}`
 }
 
 const CSS_URL = /url\(\s*(?:(['"])(.*?)\1|([^'")\s]*))\s*\)/g
 const CSS_IMPORT_STRING = /@import\s+(['"])(.*?)\1/g
 
+/** The last stylesheets scanned: most decks of a site share a few (one per theme and size). */
+const scanned = new Map<string, readonly string[]>()
+
 /** The remote URLs a stylesheet fetches (`@import "…"` first, then `url()`), each once. */
-export function remoteUrlsInCss(css: string): string[] {
+export function remoteUrlsInCss(css: string): readonly string[] {
   if (!css.includes('//')) return []
+  let urls = scanned.get(css)
+  if (!urls) {
+    urls = scanCss(css)
+    if (scanned.size >= 8) scanned.delete(scanned.keys().next().value as string)
+    scanned.set(css, urls)
+  }
+  return urls
+}
+
+function scanCss(css: string): string[] {
   const urls = new Set<string>()
   for (const pattern of [CSS_IMPORT_STRING, CSS_URL]) {
     for (const m of css.matchAll(pattern)) {
