@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises'
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -86,6 +86,15 @@ describe("gaia's web fonts", { timeout: 120_000 }, () => {
     const onGaia = await project({ 'slides/o.md': '---\ntheme: on-gaia\n---\n# On gaia', 'themes/on-gaia.css': "/* @theme on-gaia */\n@import 'gaia';\n" })
     await buildProject(onGaia)
     expect(await exists(path.join(onGaia, 'dist/_assets/fonts/gaia.css'))).toBe(true)
+  })
+
+  it('stay with a gaia page kept from the last build when no other deck uses gaia', async () => {
+    const root = await project({ 'slides/g.md': GAIA_DECK, 'slides/other.md': '# Other' })
+    await buildProject(root)
+    await writeFile(path.join(root, 'slides/g.md'), '---\ntitle: [broken\n---\n# Gaia')
+    expect((await buildProject(root)).kept).toEqual(['slides/g.md'])
+    expect(await readFile(path.join(root, 'dist/_assets/fonts/gaia.css'), 'utf8')).toContain('lato-latin-900-normal.woff2')
+    expect(await exists(path.join(root, 'dist/_assets/fonts/lato-latin-900-normal.woff2'))).toBe(true)
   })
 
   it('are inside a self-contained (--single-file) gaia page, which requests no other file', async () => {
