@@ -81,7 +81,7 @@ export function remoteBackgrounds(directives: Readonly<Record<string, unknown>>)
   const found: { key: string; url: string }[] = []
   for (const key of BACKGROUND_DIRECTIVES) {
     const value = directives[key]
-    if (typeof value === 'string') for (const url of remoteUrlsInCss(value)) found.push({ key, url })
+    if (typeof value === 'string' && value.includes('//')) for (const url of scanCss(value)) found.push({ key, url })
   }
   return found
 }
