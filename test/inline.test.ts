@@ -35,6 +35,22 @@ describe('self-contained pages (--single-file)', () => {
     expect(out).toContain('<script>document.title = "<\\/script><b>"</script>')
   })
 
+  it('puts a stylesheet the page CSS imports inside it, with its fonts, and stops at an import loop', async () => {
+    const sheets: Record<string, string> = {
+      '_assets/css/gaia-deck.css': '@import url("../fonts/gaia.css");section{font-family:Lato}',
+      '_assets/fonts/gaia.css': "@import url(loop.css);@font-face{font-family:'Lato';src:url(lato.woff2) format('woff2')}",
+      '_assets/fonts/loop.css': '@import url(gaia.css);',
+      '_assets/fonts/lato.woff2': 'lato',
+    }
+    const out = await inlinePage('<link rel="stylesheet" href="../_assets/css/gaia-deck.css">', 'talk', async (p) => sheets[p])
+    const imported = /@import url\(data:text\/css;base64,([A-Za-z0-9+/=]+)\)/.exec(out)?.[1]
+    const gaia = Buffer.from(imported ?? '', 'base64').toString()
+    expect(gaia).toContain(`src:url(data:font/woff2;base64,${b64('lato')}) format('woff2')`)
+    // loop.css is inlined once; its import of gaia.css, which is being inlined, stays a link.
+    const loop = Buffer.from(/@import url\(data:text\/css;base64,([A-Za-z0-9+/=]+)\)/.exec(gaia)?.[1] ?? '', 'base64').toString()
+    expect(loop).toBe('@import url(gaia.css);')
+  })
+
   it('keeps a reference it cannot resolve as it was', async () => {
     const html = '<img src="missing.png"><img src="../../../etc/passwd.png"><link rel="stylesheet" href="nowhere.css">'
     expect(await inlinePage(html, 'talk', files)).toBe(html)

@@ -290,6 +290,16 @@ describe('themes', () => {
     expect(e.problems).toEqual([expect.objectContaining({ file: 'themes/y.css', line: 3, rule: 'missing-asset' })])
   })
 
+  it('reports a remote @import whose URL holds a ; as an external request, with the whole URL', () => {
+    const url = 'https://fonts.googleapis.com/css2?family=X:wght@400;700&display=swap'
+    const css = `/* @theme g */\n@import 'default';\n@import url("${url}");\n@import "${url}";\n`
+    const e = createEngine({ themes: [...themes, { file: '/g.css', display: 'themes/g.css', css }], defaultTheme: 'marp-site', marp: {} })
+    expect(e.problems).toEqual([
+      expect.objectContaining({ file: 'themes/g.css', line: 3, rule: 'external-request', severity: 'warning', message: expect.stringContaining(url) }),
+      expect.objectContaining({ file: 'themes/g.css', line: 4, rule: 'external-request', severity: 'warning', message: expect.stringContaining(url) }),
+    ])
+  })
+
   it("reports Marpit's @import-theme of a theme that does not exist, as it does @import", () => {
     const css = "/* @theme z */\n@import-theme 'default';\n@import-theme 'missing';\n@import url(gone);\n"
     const e = createEngine({ themes: [...themes, { file: '/z.css', display: 'themes/z.css', css }], defaultTheme: 'marp-site', marp: {} })
@@ -324,6 +334,57 @@ describe('external requests', () => {
     ])
     expect(text(deck)).toContain('src="https://example.com/a.png"')
     expect(deck.css).toContain('https://example.com/b.png')
+  })
+})
+
+describe('remote backgrounds and stylesheets', () => {
+  it('warns, with the URL and line, about a remote backgroundImage in front-matter and in comment directives', () => {
+    const deck = render(
+      [
+        '---',
+        'backgroundImage: url(https://example.com/front.png)',
+        '---',
+        '# One',
+        '',
+        '---',
+        "<!-- backgroundImage: url('https://example.com/comment.png') -->",
+        '<!-- _backgroundImage: "linear-gradient(red, blue), url(//cdn.example.com/scoped.png)" -->',
+        '# Two',
+        '',
+        '---',
+        '<!-- _backgroundImage: linear-gradient(red, blue) -->',
+        '# Three, no URL',
+      ].join('\n'),
+    )
+    expect(deck.problems.map((p) => [p.rule, p.severity, p.line, /(\S+\.png)/.exec(p.message)?.[1]])).toEqual([
+      ['external-request', 'warning', 2, 'https://example.com/front.png'],
+      ['external-request', 'warning', 7, 'https://example.com/comment.png'],
+      ['external-request', 'warning', 8, '//cdn.example.com/scoped.png'],
+    ])
+  })
+
+  it("warns about a remote url() or @import that reaches a deck's CSS from its theme, once per URL", () => {
+    const css = "/* @theme far */\n@import 'default';\n@import url(https://example.com/far.css);\nsection { background: url('https://example.com/far.png') }\n"
+    const e = createEngine({ themes: [...themes, { file: '/far.css', display: 'themes/far.css', css }], defaultTheme: 'marp-site', marp: {} })
+    const deck = render('---\ntheme: far\n---\n# Far\n\n<style>\nh1 { background: url(https://example.com/far.png) }\n</style>\n', e)
+    expect(deck.problems.map((p) => [p.rule, p.line, /https:\S+\.(?:css|png)/.exec(p.message)?.[0]])).toEqual([
+      // The deck's own <style> has the line; the theme's CSS has none in the deck, and the URL already reported is not repeated.
+      ['external-request', 7, 'https://example.com/far.png'],
+      ['external-request', undefined, 'https://example.com/far.css'],
+    ])
+    expect(deck.problems[1]?.message).toContain('theme "far"')
+  })
+
+  it("points gaia's web-font import at the site's own copy of its fonts", () => {
+    const deck = render('---\ntheme: gaia\n---\n# Gaia')
+    expect(deck.css).not.toMatch(/https?:\/\//)
+    expect(deck.css).toContain(`@import url("${SITE_ROOT}_assets/fonts/gaia.css")`)
+    expect(deck.problems).toEqual([])
+    // A theme that imports gaia brings its fonts along.
+    const css = "/* @theme on-gaia */\n@import 'gaia';\nsection { color: red }\n"
+    const e = createEngine({ themes: [...themes, { file: '/o.css', display: 'themes/o.css', css }], defaultTheme: 'marp-site', marp: {} })
+    expect(render('---\ntheme: on-gaia\n---\n# On gaia', e).css).toContain(`${SITE_ROOT}_assets/fonts/gaia.css`)
+    expect(render('# Default theme').css).not.toContain('_assets/fonts/')
   })
 })
 

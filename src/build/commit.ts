@@ -41,18 +41,15 @@ export async function commitSite(
   // Problems found while making the outputs follow the same switches as the deck's others.
   const rulesOf = new Map(outcomes.flatMap((o) => (o.kind === 'rendered' ? [[o.deck.slug, o.deck.meta.rules] as const] : [])))
   for (const [slug, list] of outputs.problems) outputs.problems.set(slug, applyRules(list, config.rules, rulesOf.get(slug)))
-  const finished = await written.pages.finish(outputs.pdfs, outputs.problems)
+  const siteProblems = applyRules([...prepared.themes.problems, ...site.themeProblems, ...prepared.decks.problems], config.rules)
+  const finished = await written.pages.finish(outputs.pdfs, outputs.problems, siteProblems)
   options.signal?.throwIfAborted()
   await site.staging.commit()
-  const kept = session && site.staging.remember({ generator: GENERATOR, decks: finished.decks })
+  const kept = session && site.staging.remember({ generator: GENERATOR, decks: finished.decks, problems: finished.problems })
   if (session && kept) session.site = { outDir: config.outDir, memory: kept, index: finished.index }
   if (cache && context.stamp !== false) await cache.set('pages', pagesKey(config), finished.pages)
 
-  const problems: Problem[] = [
-    ...applyRules([...prepared.themes.problems, ...site.themeProblems, ...prepared.decks.problems], config.rules),
-    ...outcomes.flatMap((o) => o.problems),
-    ...[...outputs.problems.values()].flat(),
-  ]
+  const problems: Problem[] = [...siteProblems, ...outcomes.flatMap((o) => o.problems), ...[...outputs.problems.values()].flat()]
   const assets = new Set<string>()
   for (const o of outcomes) if (o.kind === 'rendered') for (const ref of o.deck.refs) assets.add(ref.source)
   return {

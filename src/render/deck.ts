@@ -1,9 +1,10 @@
 import path from 'node:path'
 import type { Problem } from '../problems.js'
 import type { Engine } from './engine.js'
+import { localWebFonts, remoteBackgrounds, remoteUrlsInCss } from './external.js'
 import { type FrontMatter, parseFrontMatter } from './frontmatter.js'
 import { parseRuleSettings, problem, type RuleSettings } from '../rules.js'
-import type { AssetRef, DeckLink, RenderEnv } from './plugin.js'
+import type { AssetRef, DeckLink, RenderEnv, UnsafeRef } from './plugin.js'
 import { parseTransition, resolveTransitions, type TransitionDirective } from './transition.js'
 
 export interface DeckInput {
@@ -99,14 +100,15 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   const problems: Problem[] = []
   const transitions = resolveTransitions(stable.slides, stable.css)
   const slides = transitions.slides
-  rendered = { ...rendered, css: stable.css }
+  rendered = { ...rendered, css: localWebFonts(stable.css) }
   problems.push(...transitionProblems(source, fm, ctx.transitions, transitions.unknown))
 
   for (const ref of ctx.unsafe) {
     problems.push(problem('unsafe-path', { file: source, line: ref.line }, `${ref.url} ${ref.reason}; not copied`))
   }
 
-  for (const ref of ctx.external) {
+  const external = [...frontMatterBackgrounds(fm), ...ctx.external].sort((a, b) => a.line - b.line)
+  for (const ref of external) {
     problems.push(problem('external-request', { file: source, line: ref.line }, `${ref.url} ${ref.reason}; the page needs a network to show it`))
   }
 
@@ -180,6 +182,8 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     rules: rules.settings,
   }
 
+  problems.push(...themeRequests(rendered.css, external, source, meta.theme))
+
   const notes = slides.map((_, i) => (rendered.comments[i] ?? []).join('\n\n'))
   return { ok: true, deck: { source, slug: input.slug, slides, css: rendered.css, notes, meta, refs: ctx.refs, deckLinks: ctx.deckLinks, problems } }
 }
@@ -214,6 +218,28 @@ function transitionProblems(source: string, fm: FrontMatter, comments: readonly 
     }
   }
   return problems
+}
+
+/** Remote `backgroundImage` directives in the front-matter, with their line. */
+function frontMatterBackgrounds(fm: FrontMatter): UnsafeRef[] {
+  return remoteBackgrounds(fm.data).map(({ key, url }) => ({ url, line: fm.lines[key] ?? 1, reason: `is fetched from outside the site by a ${key} directive` }))
+}
+
+/**
+ * Remote URLs in the deck's packed CSS that the deck's own styles did not put there (already
+ * reported, with their line): its theme's, or those of a theme it imports. The page fetches them.
+ */
+function themeRequests(css: string, reported: readonly UnsafeRef[], source: string, theme: string): Problem[] {
+  const known = new Set(reported.map((r) => r.url.trim()))
+  return remoteUrlsInCss(css)
+    .filter((url) => !known.has(url))
+    .map((url) =>
+      problem(
+        'external-request',
+        { file: source },
+        `${url} is fetched by the CSS of theme "${theme}" (or a theme it imports) from outside the site; the page needs a network to show it`,
+      ),
+    )
 }
 
 /**

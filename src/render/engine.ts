@@ -5,6 +5,7 @@ import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
+import { remoteBackgroundPlugin } from './external.js'
 import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
 import type { EngineModule } from './engine-module.js'
 import type { Extension } from './extension.js'
@@ -46,6 +47,7 @@ export function createEngine(options: EngineOptions): Engine {
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])
   installTransitionDirective(marp)
+  marp.use(remoteBackgroundPlugin as unknown as Parameters<Marp['use']>[0])
 
   const problems: Problem[] = []
   const registered: ThemeSource[] = []

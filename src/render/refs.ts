@@ -11,6 +11,8 @@ export const SITE_ROOT = '/__marp-site-root__/'
 /** Where the site keeps KaTeX's fonts and the Twemoji images decks use. */
 export const KATEX_FONT_DIR = '_assets/katex/'
 export const TWEMOJI_DIR = '_assets/twemoji/'
+/** Where the site keeps the web fonts of marp-core's themes (gaia's Lato and Roboto Mono), with their stylesheet. */
+export const WEB_FONT_DIR = '_assets/fonts/'
 
 /** Assets from outside a deck's own folder land here, under the deck's output folder. */
 export const OUTSIDE_DIR = '_files'

@@ -57,7 +57,7 @@ export async function inlinePage(html: string, pageDir: string, files: SiteFiles
     const css = target === undefined ? undefined : await files(target)
     if (css === undefined || target === undefined) return tag
     // The CSS's own urls are relative to the stylesheet's folder.
-    return `<style>${escapeStyle(await inlineCss(text(css), path.posix.dirname(target), files))}</style>`
+    return `<style>${escapeStyle(await inlineCss(text(css), path.posix.dirname(target), files, new Set([target])))}</style>`
   })
   return replaceAsync(out, SCRIPT, async (tag, before: string, src: string, after: string) => {
     const target = sitePathOf(pageDir, src)
@@ -67,9 +67,13 @@ export async function inlinePage(html: string, pageDir: string, files: SiteFiles
   })
 }
 
-async function inlineCss(css: string, fromDir: string, files: SiteFiles): Promise<string> {
+/** `css` with its files as `data:` URLs; `within`: the stylesheets being inlined around it (no import loops). */
+async function inlineCss(css: string, fromDir: string, files: SiteFiles, within: ReadonlySet<string> = new Set()): Promise<string> {
   return replaceAsync(woff2Only(css), CSS_URL, async (whole, _quote: string | undefined, url: string) => {
-    const data = await dataUrl(url.replace(/&amp;/g, '&'), fromDir, files)
+    const clean = url.replace(/&amp;/g, '&')
+    // A stylesheet it imports (the web fonts of gaia) is inlined in turn, its own files with it.
+    const isCss = /\.css$/i.test(clean.replace(/[?#].*$/, ''))
+    const data = isCss ? await cssDataUrl(clean, fromDir, files, within) : await dataUrl(clean, fromDir, files)
     // Unquoted: the CSS may sit in a double-quoted style attribute, and base64 needs no quotes.
     return data === undefined ? whole : `url(${data})`
   })
@@ -82,6 +86,14 @@ async function dataUrl(url: string, fromDir: string, files: SiteFiles): Promise<
   const bytes = type === undefined ? undefined : await files(target)
   if (bytes === undefined || type === undefined) return undefined
   return `data:${type};base64,${Buffer.from(bytes).toString('base64')}`
+}
+
+async function cssDataUrl(url: string, fromDir: string, files: SiteFiles, within: ReadonlySet<string>): Promise<string | undefined> {
+  const target = sitePathOf(fromDir, url)
+  const css = target === undefined || within.has(target) ? undefined : await files(target)
+  if (css === undefined || target === undefined) return undefined
+  const inlined = await inlineCss(text(css), path.posix.dirname(target), files, new Set([...within, target]))
+  return `data:text/css;base64,${Buffer.from(inlined).toString('base64')}`
 }
 
 /** The site path a relative URL in a page or stylesheet of `fromDir` points at; undefined for anything else. */

@@ -4,6 +4,12 @@ import type { ProblemRecord } from '../problems.js'
 export interface Manifest {
   readonly generator: string
   readonly decks: readonly ManifestDeck[]
+  /**
+   * Problems of the site that no deck's `problems` holds: of its themes (a theme that does not parse,
+   * a remote `@import`), and of listing the decks (slug conflicts). `deck` is the slug of the deck the
+   * problem names when that deck is in `decks`, else `''`.
+   */
+  readonly problems: readonly ProblemRecord[]
 }
 
 export interface ManifestDeck {

@@ -3,7 +3,7 @@ import { encodePath } from '../discover/slug.js'
 import { contentHash } from '../hash.js'
 import { countBySeverity, problemRecord, type Problem } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
-import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/refs.js'
+import { KATEX_FONT_DIR, TWEMOJI_DIR, WEB_FONT_DIR } from '../render/refs.js'
 import { settingFor, type RuleSetting } from '../rules.js'
 import type { DeckPageData, DeckSummary, IndexPageData, PageAssets, SiteData, SlideData, ThumbPageData } from '../template/data.js'
 import type { ManifestDeck } from './manifest.js'
@@ -63,6 +63,8 @@ export interface Derived {
   readonly cssPath: string
   /** Its CSS uses KaTeX's fonts. */
   readonly katex: boolean
+  /** Site paths of the web-font stylesheets its CSS imports (gaia's fonts: see write/web-fonts.ts). */
+  readonly webFonts: readonly string[]
   /** Site paths of the Twemoji files its slides show. */
   readonly emoji: readonly string[]
   /** Digest of everything of the deck the templates show. */
@@ -83,6 +85,7 @@ export function derive(deck: RenderedDeck): Derived {
     css,
     cssPath: `${CSS_DIR}/${contentHash(css)}.css`,
     katex: rootedTargets(deck.css).some((t) => t.startsWith(KATEX_FONT_DIR)),
+    webFonts: rootedTargets(deck.css).filter((t) => t.startsWith(WEB_FONT_DIR) && t.endsWith('.css')),
     emoji: [...emoji],
     content: contentHash(JSON.stringify([deck.slug, deck.source, deck.slides, deck.notes, deck.meta])),
     slides: () => (slides ??= deck.slides.map((html, i) => ({ number: i + 1, html: relativize(html, deck.slug), notes: deck.notes[i] ?? '' }))),

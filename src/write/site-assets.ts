@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PACKAGE_DIR } from '../config/resolve.js'
 import type { AssetCopy } from '../discover/assets.js'
-import { KATEX_FONT_DIR, TWEMOJI_DIR } from '../render/refs.js'
+import { KATEX_FONT_DIR, TWEMOJI_DIR, WEB_FONT_DIR } from '../render/refs.js'
 import type { Derived, SharedPaths } from './pages.js'
 import { sharedPaths } from './pages.js'
 import type { WriteQueue } from './queue.js'
 import { katexFonts, marpBrowserScript, type RuntimeFiles, runtimeFiles, twemojiFile } from './shared.js'
+import { webFontSheet } from './web-fonts.js'
 import { MarpSiteError, reason } from '../errors.js'
 import { contentHash } from '../hash.js'
 
@@ -19,7 +20,8 @@ const DEFAULT_FAVICON = `data:image/svg+xml,${encodeURIComponent(
 
 /**
  * The files deck pages share, each written once however many decks link it: marp-core's script, the
- * deck page runtime, each distinct deck CSS, KaTeX's fonts and the Twemoji files the decks show. Also
+ * deck page runtime, each distinct deck CSS, KaTeX's fonts, the web fonts of gaia (write/web-fonts.ts)
+ * and the Twemoji files the decks show. Also
  * what a self-contained page (`singleFile`) puts inside itself, by site path (siteFile).
  */
 export class SiteAssets {
@@ -29,6 +31,9 @@ export class SiteAssets {
   private readonly cssFiles = new Set<string>()
   private readonly emoji = new Set<string>()
   private needsKatex = false
+  /** The web-font stylesheets the decks import (write/web-fonts.ts), and each one made, once. */
+  private readonly webFonts = new Set<string>()
+  private readonly webFontSheets = new Map<string, ReturnType<typeof webFontSheet>>()
 
   /** The site's icon: a site path of the project's own (written), or marp-site's, inline. */
   favicon = DEFAULT_FAVICON
@@ -79,12 +84,19 @@ export class SiteAssets {
       this.queue.writeHashed(cssPath, derived.css)
     }
     this.needsKatex ||= derived.katex
+    for (const sheet of derived.webFonts) this.webFonts.add(sheet)
     for (const target of derived.emoji) this.emoji.add(target)
   }
 
-  /** After the last deck: KaTeX's fonts if a deck needs them, and every emoji the decks show. */
+  /** After the last deck: KaTeX's fonts and the web fonts if a deck needs them, and every emoji the decks show. */
   async close(): Promise<void> {
     if (this.needsKatex) for (const font of await this.fonts()) this.queue.copy(font.file, `${KATEX_FONT_DIR}${font.name}`)
+    for (const sitePath of this.webFonts) {
+      const sheet = await this.webFontSheet(sitePath)
+      if (!sheet) continue
+      this.queue.write(sitePath, sheet.css)
+      for (const file of sheet.files) this.queue.copy(file.from, file.target)
+    }
     for (const target of this.emoji) {
       const file = twemojiFile(path.posix.basename(target))
       if (file) this.queue.copy(file, target)
@@ -99,8 +111,24 @@ export class SiteAssets {
       const font = (await this.fonts()).find((f) => `${KATEX_FONT_DIR}${f.name}` === sitePath)
       return font && readFile(font.file)
     }
+    if (sitePath.startsWith(WEB_FONT_DIR)) {
+      for (const name of this.webFonts) {
+        const sheet = await this.webFontSheet(name)
+        if (name === sitePath) return sheet?.css
+        const file = sheet?.files.find((f) => f.target === sitePath)
+        if (file) return readFile(file.from)
+      }
+      return undefined
+    }
     const emojiFile = sitePath.startsWith(TWEMOJI_DIR) ? twemojiFile(path.posix.basename(sitePath)) : undefined
     return emojiFile === undefined ? undefined : readFile(emojiFile)
+  }
+
+  /** A web-font stylesheet and its files, made once for the copies and for self-contained pages. */
+  private webFontSheet(sitePath: string): ReturnType<typeof webFontSheet> {
+    let sheet = this.webFontSheets.get(sitePath)
+    if (!sheet) this.webFontSheets.set(sitePath, (sheet = webFontSheet(sitePath)))
+    return sheet
   }
 
   /** KaTeX's font files, listed once for the copies and for self-contained pages. */

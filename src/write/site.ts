@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/types.js'
 import type { AssetCopy } from '../discover/assets.js'
 import type { DeckSource } from '../discover/decks.js'
 import { debug } from '../log.js'
-import type { Problem } from '../problems.js'
+import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
 import type { DeckSummary, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
@@ -39,8 +39,11 @@ export type DeckOutcome =
 export interface WrittenPages {
   /** The decks whose page was written, to print (only when the writer was opened `withPdf`). */
   readonly decks: readonly DeckPage[]
-  /** Writes the index and the manifest, given the PDFs that were made; rewrites pages that lost theirs. */
-  finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>): Promise<WrittenSite>
+  /**
+   * Writes the index and the manifest, given the PDFs that were made, the problems of making them, and
+   * the site's own problems (themes, deck listing); rewrites pages that lost their PDF.
+   */
+  finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>, siteProblems: readonly Problem[]): Promise<WrittenSite>
 }
 
 /**
@@ -62,6 +65,8 @@ interface PageRecordOf {
 
 export interface WrittenSite {
   readonly decks: readonly ManifestDeck[]
+  /** The manifest's problems of the site (Manifest.problems). */
+  readonly problems: readonly ProblemRecord[]
   readonly pages: PageRecords
   /** Pages made by the templates this time (the others were reused). */
   readonly rendered: number
@@ -259,11 +264,15 @@ class DeckSiteWriter implements SiteWriter {
     await this.queue.settle()
     return {
       decks: this.decks.filter((d) => d !== undefined),
-      finish: (pdfs, extraProblems) => this.finish(pdfs, extraProblems),
+      finish: (pdfs, extraProblems, siteProblems) => this.finish(pdfs, extraProblems, siteProblems),
     }
   }
 
-  private async finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>): Promise<WrittenSite> {
+  private async finish(
+    pdfs: ReadonlyMap<string, string>,
+    extraProblems: ReadonlyMap<string, readonly Problem[]>,
+    siteProblems: readonly Problem[],
+  ): Promise<WrittenSite> {
     const { templates, generator, templatesKey, previousIndex, staging } = this.options
     const decks: ManifestDeck[] = []
     const summaries: DeckSummary[] = []
@@ -281,14 +290,16 @@ class DeckSiteWriter implements SiteWriter {
     const indexReused = key !== undefined && previousIndex?.key === key && (await staging.reuse('index.html', previousIndex.state))
     debug('cache')(indexReused ? 'reused the index page' : 'made the index page again')
     if (!indexReused) this.queue.write('index.html', await templates.indexPage(indexData))
-    this.queue.write('manifest.json', serializeManifest({ generator, decks }))
+    const slugOf = new Map(decks.map((d) => [d.source, d.slug]))
+    const problems = siteProblems.map((p) => problemRecord(slugOf.get(p.file) ?? '', p))
+    this.queue.write('manifest.json', serializeManifest({ generator, decks, problems }))
     await this.queue.settle()
     await this.recordPages()
     await this.recordPdfs(pdfs)
     const indexState = key === undefined ? undefined : await staging.stateOf('index.html')
     const index = key !== undefined && indexState !== undefined ? { key, state: indexState } : undefined
     const kept = this.entries.flatMap((e) => (e?.kept ? [e.manifest.source] : []))
-    return { decks, kept, pages: this.records, rendered: this.rendered, index }
+    return { decks, problems, kept, pages: this.records, rendered: this.rendered, index }
   }
 
   /** Printing failed: the deck's page must not link a PDF that does not exist. */
