@@ -80,6 +80,8 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       deckLinks: [],
       tooDeep: [],
       slideLines: [],
+      frontMatterLines: fm.lines,
+      commentBackgrounds: new Set(),
     },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }

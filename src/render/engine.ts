@@ -5,7 +5,7 @@ import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
-import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
+import { assetPlugin, backgroundDirectivePlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 
 export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
@@ -31,6 +31,7 @@ export interface EngineOptions {
 export function createEngine(options: EngineOptions): Engine {
   const marp = new Marp(marpOptions(options.marp))
   marp.use(assetPlugin as unknown as Parameters<Marp['use']>[0])
+  marp.use(backgroundDirectivePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])
