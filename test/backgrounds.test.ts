@@ -13,7 +13,7 @@ import { type DefaultTreeAdapterMap, parse } from 'parse5'
 import sirv from 'sirv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevBuildEvent } from '../src/dev/dev.js'
-import { launchBrowser, privateTmpdir } from './helpers/browser.js'
+import { launchBrowser, privateTmpdir, type TestBrowser } from './helpers/browser.js'
 import { readPdf } from './helpers/pdf.js'
 import { buildProject, exists, project, readOut } from './helpers/project.js'
 
@@ -181,32 +181,46 @@ async function expectBackgroundsInSite(root: string, pages: Record<string, Image
 }
 
 describe('local background images', () => {
+  // One HTML build of the fixture decks, read from disk and loaded in Chromium.
+  let root: string
+  let problems: readonly unknown[]
+  beforeAll(async () => {
+    root = await project(files())
+    problems = (await buildProject(root)).problems
+  })
+
   it('are copied into the site, and each slide background URL leads to its copy (directive and ![bg], inside and outside the slides dir)', async () => {
-    const root = await project(files())
-    const result = await buildProject(root)
-    expect(result.problems).toEqual([])
+    expect(problems).toEqual([])
     await expectBackgroundsInSite(root)
   })
 
-  it('load in a real browser from a 127.0.0.1 server: every slide background is requested, served and decoded', async () => {
-    const root = await project(files())
-    await buildProject(root)
+  describe('in a real browser', () => {
     const served = new Map<string, number>()
-    const serve = sirv(path.join(root, 'dist'), { dev: true })
-    const server = createServer((req, res) => {
-      res.on('finish', () => served.set(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname), res.statusCode))
-      serve(req, res, () => {
-        res.statusCode = 404
-        res.end()
+    let server: ReturnType<typeof createServer>
+    let chromium: TestBrowser
+    beforeAll(async () => {
+      const serve = sirv(path.join(root, 'dist'), { dev: true })
+      server = createServer((req, res) => {
+        res.on('finish', () => served.set(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname), res.statusCode))
+        serve(req, res, () => {
+          res.statusCode = 404
+          res.end()
+        })
       })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      chromium = await launchBrowser()
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const chromium = await launchBrowser()
-    try {
+    afterAll(async () => {
+      await chromium?.close()
+      server?.closeAllConnections()
+      await new Promise((resolve) => server?.close(resolve))
+    })
+
+    it('load from a 127.0.0.1 server: every slide background is requested, served and decoded', async () => {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-      for (const [slug, expected] of Object.entries(EXPECTED)) {
-        const page = await chromium.browser.newPage()
-        try {
+      const page = await chromium.browser.newPage()
+      try {
+        for (const [slug, expected] of Object.entries(EXPECTED)) {
           await page.goto(`${base}${slug}/index.html`, { waitUntil: 'load' })
           // The computed background of every section and figure of every slide, each image decoded.
           const shown = await page.evaluate(async () => {
@@ -239,15 +253,11 @@ describe('local background images', () => {
             expect(url.startsWith(base), url).toBe(true)
             expect(served.get(decodeURIComponent(new URL(url).pathname)), url).toBe(200)
           }
-        } finally {
-          await page.close()
         }
+      } finally {
+        await page.close()
       }
-    } finally {
-      await chromium.close()
-      server.closeAllConnections()
-      await new Promise((resolve) => server.close(resolve))
-    }
+    })
   })
 
   it('are reported as missing-asset once, at the line that names them, when the file is not there', async () => {
@@ -269,19 +279,21 @@ describe('local background images', () => {
         '# Three',
         '',
         '---',
-        '',
-        '<!-- backgroundImage: url("../lost/x.png") -->', // 18
+        '<!--',
+        'paginate: true',
+        'backgroundImage: url("../lost/x.png")', // 19
+        '-->',
         '# Four',
         '',
         '---',
         '',
         '# Five',
         '',
-        '![bg](../lost/y.png)', // 25
+        '![bg](../lost/y.png)', // 27
         '',
         '---',
         '',
-        '<!-- _backgroundImage: url(/etc/hostname) -->', // 29
+        '<!-- _backgroundImage: url(/etc/hostname) -->', // 31
         '# Six',
       ].join('\n'),
     })
@@ -290,9 +302,9 @@ describe('local background images', () => {
     expect(found).toEqual([
       { line: 2, rule: 'missing-asset', message: expect.stringContaining('../common/none.png (common/none.png) not found') },
       { line: 13, rule: 'missing-asset', message: expect.stringContaining('nowhere.png (slides/nowhere.png) not found') },
-      { line: 18, rule: 'missing-asset', message: expect.stringContaining('../lost/x.png (lost/x.png) not found') },
-      { line: 25, rule: 'missing-asset', message: expect.stringContaining('../lost/y.png (lost/y.png) not found') },
-      { line: 29, rule: 'unsafe-path', message: expect.stringContaining('/etc/hostname is an absolute path') },
+      { line: 19, rule: 'missing-asset', message: expect.stringContaining('../lost/x.png (lost/x.png) not found') },
+      { line: 27, rule: 'missing-asset', message: expect.stringContaining('../lost/y.png (lost/y.png) not found') },
+      { line: 31, rule: 'unsafe-path', message: expect.stringContaining('/etc/hostname is an absolute path') },
     ])
     for (const p of result.problems.filter((p) => p.rule === 'missing-asset')) expect(p.message).toMatch(/^background image /)
   })
