@@ -128,6 +128,22 @@ export async function loadDeck(tab: Tab, deck: TabDeck, base: string, mode: Load
     void document.body.getBoundingClientRect()
     await document.fonts.ready
     await Promise.all(Array.from(document.images).map((img) => (img.complete ? undefined : img.decode().catch(() => undefined))))
+    // Slide backgrounds are CSS, not in document.images, and the network idle below may come before
+    // their requests are seen (a deck swapped in has no load event to wait for them): each is awaited.
+    const backgrounds = new Set<string>()
+    for (const el of Array.from(document.querySelectorAll('svg[data-marpit-svg] section, svg[data-marpit-svg] figure'))) {
+      for (const m of getComputedStyle(el).backgroundImage.matchAll(/url\("([^"]+)"\)/g)) {
+        // The site's own files only: anything else is blocked, and reported from the page's own request.
+        if (m[1] && new URL(m[1], location.href).origin === location.origin) backgrounds.add(m[1])
+      }
+    }
+    await Promise.all(
+      Array.from(backgrounds, (src) => {
+        const img = new Image()
+        img.src = src
+        return img.decode().catch(() => undefined)
+      }),
+    )
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
   })
   // Backgrounds and fonts that layout asked for are in before any output is made.

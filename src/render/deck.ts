@@ -83,6 +83,8 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       tooDeep: [],
       transitions: [],
       slideLines: [],
+      frontMatterLines: fm.lines,
+      commentBackgrounds: new Set(),
     },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }

@@ -6,7 +6,7 @@ import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
 import { remoteBackgroundPlugin } from './external.js'
-import { assetPlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
+import { assetPlugin, backgroundDirectivePlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
 import type { EngineModule } from './engine-module.js'
 import type { Extension } from './extension.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
@@ -43,6 +43,7 @@ export function createEngine(options: EngineOptions): Engine {
   const base = new Marp(constructorOptions)
   const marp = options.extend ? options.extend(base, constructorOptions) : base
   marp.use(assetPlugin as unknown as Parameters<Marp['use']>[0])
+  marp.use(backgroundDirectivePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])

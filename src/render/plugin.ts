@@ -23,6 +23,10 @@ export interface RenderEnv {
     readonly transitions: TransitionDirective[]
     /** The line (1-based) where each slide's content starts (see slideLinesPlugin). */
     readonly slideLines: number[]
+    /** The line of each top-level front-matter key (`backgroundImage` is read from it). */
+    readonly frontMatterLines: Readonly<Record<string, number>>
+    /** `backgroundImage` values of directive comments, as rewritten (see backgroundDirectivePlugin). */
+    readonly commentBackgrounds: Set<string>
     firstHeading?: string
   }
 }
@@ -50,6 +54,7 @@ interface Token {
   type: string
   tag: string
   content: string
+  markup: string
   map: [number, number] | null
   children: Token[] | null
   meta: Record<string, unknown> | null
@@ -71,6 +76,32 @@ const HTML_MEDIA_TAG = /<(img|video|audio|source)\b[^>]*>/gi
 const FILE_URL_IN_TEXT = /\]\(\s*<?(file:[^\s)>]*)/gi
 const HTML_URL_ATTR = /(\s(?:src|poster)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi
 
+type Context = RenderEnv['marpSite']
+
+/** Records what a URL written in a deck points at, and gives the URL to write in its place. */
+function rewriteRef(ctx: Context, url: string, line: number, kind: RefKind): string {
+  const resolved = resolveRef(url, ctx.deckDir, ctx.slug)
+  if (resolved.kind === 'remote') {
+    if (/^(https?:)?\/\//i.test(url.trim())) ctx.external.push({ url, line, reason: 'is fetched from outside the site' })
+    return url
+  }
+  if (resolved.kind === 'unsafe') {
+    ctx.unsafe.push({ url, line, reason: resolved.reason })
+    return url
+  }
+  ctx.refs.push({ url, source: resolved.source, target: resolved.target, line, kind })
+  return resolved.url
+}
+
+/** The local files in a `backgroundImage` directive's value are background images; remote URLs are left as written. */
+function rewriteBackground(ctx: Context, value: string, line: number): string {
+  return value.replace(CSS_URL, (whole, quote: string, url: string) => {
+    if (resolveRef(url, ctx.deckDir, ctx.slug).kind === 'remote') return whole
+    const next = rewriteRef(ctx, url, line, 'background')
+    return next === url ? whole : `url(${quote}${next}${quote})`
+  })
+}
+
 /**
  * markdown-it plugin: finds every local file a deck refers to (images, backgrounds, media tags, CSS
  * `url()` in `<style>`), records it with its line and points the URL at the file's place in the site.
@@ -80,19 +111,7 @@ export function assetPlugin(md: MarkdownIt): void {
   md.core.ruler.after('inline', 'marp_site_assets', (state) => {
     const ctx = state.env.marpSite
     if (!ctx) return
-    const rewrite = (url: string, line: number, kind: RefKind): string => {
-      const resolved = resolveRef(url, ctx.deckDir, ctx.slug)
-      if (resolved.kind === 'remote') {
-        if (/^(https?:)?\/\//i.test(url.trim())) ctx.external.push({ url, line, reason: 'is fetched from outside the site' })
-        return url
-      }
-      if (resolved.kind === 'unsafe') {
-        ctx.unsafe.push({ url, line, reason: resolved.reason })
-        return url
-      }
-      ctx.refs.push({ url, source: resolved.source, target: resolved.target, line, kind })
-      return resolved.url
-    }
+    const rewrite = (url: string, line: number, kind: RefKind): string => rewriteRef(ctx, url, line, kind)
     const rewriteCss = (css: string, line: number) => {
       for (const match of css.matchAll(CSS_IMPORT_STRING)) {
         const url = match[2] ?? ''
@@ -103,6 +122,17 @@ export function assetPlugin(md: MarkdownIt): void {
         const next = rewrite(url, at, 'css')
         return next === url ? whole : `url(${quote}${next}${quote})`
       })
+    }
+    // Marpit reads the directives of comments after this rule: their `backgroundImage` is rewritten at the source.
+    const rewriteComment = (comment: Token, line: number) => {
+      const directives = comment.meta?.['marpitParsedDirectives'] as Record<string, unknown> | undefined
+      if (!directives) return
+      for (const key of BACKGROUND_KEYS) {
+        const value = directives[key]
+        if (typeof value !== 'string') continue
+        directives[key] = rewriteBackground(ctx, value, line + keyOffset(comment.markup, key))
+        ctx.commentBackgrounds.add(directives[key] as string)
+      }
     }
     const rewriteHtml = (html: string, line: number) =>
       html.replace(HTML_MEDIA_TAG, (tag, _name: string, offset: number) => {
@@ -123,6 +153,7 @@ export function assetPlugin(md: MarkdownIt): void {
       } else if (token.type === 'html_block') {
         token.content = rewriteHtml(token.content, line)
       } else if (token.type === 'marpit_comment') {
+        rewriteComment(token, line)
         const directives = token.meta?.['marpitParsedDirectives'] as Record<string, unknown> | undefined
         const theme = directives?.['theme']
         if (typeof theme === 'string') ctx.themeDirectives.push({ name: theme, line })
@@ -134,7 +165,13 @@ export function assetPlugin(md: MarkdownIt): void {
             const src = child.attrGet('src')
             const background = isBackground(child)
             if (src !== null && !background && altText(child) === '') ctx.missingAlt.push({ url: src, line: childLine })
-            if (src !== null) child.attrSet('src', rewrite(src, childLine, background ? 'background' : 'image'))
+            if (src !== null) {
+              const next = rewrite(src, childLine, background ? 'background' : 'image')
+              child.attrSet('src', next)
+              // Marpit copied the URL when it parsed the image, and makes backgrounds from that copy.
+              const image = child.meta?.['marpitImage'] as { url?: unknown } | undefined
+              if (image && typeof image.url === 'string') image.url = next
+            }
           } else if (child.type === 'link_open') {
             const href = child.attrGet('href')
             const link = href === null ? undefined : deckLink(href, ctx.deckDir)
@@ -142,6 +179,8 @@ export function assetPlugin(md: MarkdownIt): void {
               child.attrSet('href', `${DECK_LINK}${ctx.deckLinks.length}${link.suffix}`)
               ctx.deckLinks.push({ url: href, source: link.source, line: childLine })
             }
+          } else if (child.type === 'marpit_comment') {
+            rewriteComment(child, childLine)
           } else if (child.type === 'html_inline') {
             child.content = rewriteHtml(child.content, childLine)
           } else if (child.type === 'text') {
@@ -154,6 +193,45 @@ export function assetPlugin(md: MarkdownIt): void {
       if (ctx.firstHeading === undefined && token.type === 'inline' && state.tokens[index - 1]?.type === 'heading_open') {
         ctx.firstHeading = plainText(token)
       }
+    }
+  })
+}
+
+const BACKGROUND_KEYS = ['backgroundImage', '_backgroundImage'] as const
+
+/** Lines from the start of a comment to where it sets `key` (0 when not found). */
+function keyOffset(markup: string, key: string): number {
+  const at = markup.search(new RegExp(`(^|[\\s{,-])${key}\\s*:`))
+  return at === -1 ? 0 : countNewlines(markup, at + 1)
+}
+
+/**
+ * markdown-it plugin: a local file in the front-matter's `backgroundImage` (or `_backgroundImage`),
+ * after Marpit has given each slide its directives. Comments were rewritten before (assetPlugin); a
+ * slide whose background is none of theirs has it from the front-matter, and the file is recorded
+ * once, at the key's line, however many slides show it.
+ */
+export function backgroundDirectivePlugin(md: MarkdownIt): void {
+  md.core.ruler.after('marpit_directives_parse', 'marp_site_background_directive', (state) => {
+    const ctx = state.env.marpSite
+    if (!ctx) return
+    const done = new Map<string, string>()
+    let first = true
+    for (const token of state.tokens) {
+      if (token.meta?.['marpitSlideElement'] !== 1) continue
+      const directives = token.meta['marpitDirectives'] as Record<string, unknown> | undefined
+      const value = directives?.['backgroundImage']
+      if (directives && typeof value === 'string' && !ctx.commentBackgrounds.has(value)) {
+        const key = first && ctx.frontMatterLines['_backgroundImage'] !== undefined ? '_backgroundImage' : 'backgroundImage'
+        const line = ctx.frontMatterLines[key] ?? 1
+        let next = done.get(`${line} ${value}`)
+        if (next === undefined) {
+          next = rewriteBackground(ctx, value, line)
+          done.set(`${line} ${value}`, next)
+        }
+        directives['backgroundImage'] = next
+      }
+      first = false
     }
   })
 }
