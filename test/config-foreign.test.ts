@@ -128,18 +128,20 @@ describe('marp-cli config, mapped to ours', () => {
   })
 })
 
-describe('a public marp-cli project, as it is (test/fixtures/dropin-toniogela, see its SOURCE.md)', () => {
-  it('builds every deck with its configured theme and no error, from .marprc.yml and the VS Code settings', async () => {
-    const root = await project({}, 'dropin-toniogela')
+describe('a marp-cli project as it is (test/fixtures/dropin-marp-cli: decks given on marp-cli’s command line)', () => {
+  it('builds every deck with its configured theme and no problem, from .marprc.yml and the VS Code settings', async () => {
+    const root = await project({}, 'dropin-marp-cli')
     const { code, stderr } = await run(['build', root, '--no-pdf'], root)
     expect(code).toBe(0)
     expect(stderr).toContain('config read from .marprc.yml (marp-cli config), .vscode/settings.json (Marp for VS Code settings)')
     const manifest = await readManifest(root)
-    // slides.md is the deck (marp: true); README.md and SOURCE.md are not.
-    expect(manifest.decks.map((d) => [d.source, d.slides, d.problems.filter((p) => p.severity === 'error')])).toEqual([['slides.md', 11, []]])
-    // The theme's own highlight colour, and the 16:9 size it defines (1920×1080).
-    expect(await siteCss(root, 'slides')).toContain('#65737e')
-    expect(await readOut(root, 'slides/index.html')).toContain('viewBox="0 0 1920 1080"')
+    // talk.md is the deck (marp: true); README.md and notes.md are not.
+    expect(manifest.decks.map((d) => [d.source, d.slides, d.problems])).toEqual([['talk.md', 2, []]])
+    // The theme's own colour, the size it defines (1920×1080), and inline HTML (html: true).
+    expect(await siteCss(root, 'talk')).toContain('#f4a259')
+    const page = await readOut(root, 'talk/index.html')
+    expect(page).toContain('viewBox="0 0 1920 1080"')
+    expect(page).toContain('<span style="color: #8fd694">')
   })
 })
 
