@@ -19,8 +19,8 @@ const THEMES = {
 }
 
 const DECKS = {
-  'slides/plain.md': ['---', 'theme: bare', '---', '', 'Plain text', '', '<div style="font-size:2rem">Two rem</div>', '', '<!-- a note -->', '', '---', '', 'Plain text again'].join('\n'),
-  'slides/paged.md': ['---', 'theme: paged', 'paginate: true', '---', '', 'Page one', '', '---', '', 'Page two'].join('\n'),
+  'slides/plain.md': '---\ntheme: bare\n---\n\nPlain text\n\n<div style="font-size:2rem">Two rem</div>\n\n<!-- a note -->\n\n---\n\nPlain text again\n',
+  'slides/paged.md': '---\ntheme: paged\npaginate: true\n---\n\nPage one\n\n---\n\nPage two\n',
   'marp-site.config.json': JSON.stringify({ marp: { html: true } }),
 }
 
@@ -33,7 +33,7 @@ interface SlideStyle {
   pageNumber: string
 }
 
-/** The computed style of the first slide in `root` (a document or an element inside one). */
+/** Runs in the page: the computed style of the first slide under `selector`, its first paragraph, its rem-sized div and its ::after. */
 function slideStyle(selector: string): SlideStyle {
   const section = document.querySelector(`${selector} section`) as HTMLElement
   const p = section.querySelector('p') as HTMLElement
@@ -167,6 +167,10 @@ describe('a slide inherits nothing from the page around it', () => {
         const style = await styleIn(page)
         expect(style).toMatchObject({ ...defaults, pageNumber: '16px' })
         if (slug === 'plain') expect(style.twoRem).toBe('32px')
+        // Behind a slide with no background of its own: white paper, as Marpit's print CSS has it, not
+        // the page's dark canvas.
+        const behind = await page.evaluate(() => [document.documentElement, document.body].map((e) => getComputedStyle(e).backgroundColor))
+        expect(behind).toEqual(['rgb(255, 255, 255)', 'rgb(255, 255, 255)'])
       } finally {
         await page.close()
       }
