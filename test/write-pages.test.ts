@@ -4,6 +4,7 @@ import type { RenderedDeck } from '../src/render/deck.js'
 import { SITE_ROOT } from '../src/render/refs.js'
 import type { DeckSummary, SiteData } from '../src/template/data.js'
 import type { ManifestDeck } from '../src/write/manifest.js'
+import { SLIDE_ISOLATION } from '../src/write/isolation.js'
 import {
   deckPageData,
   deckPagePaths,
@@ -242,7 +243,8 @@ describe('the deck page', () => {
     })
     const derived = derive(d)
     expect(derived.slides()[0]?.html).toBe('<svg><image href="a.png"/><img src="../../_assets/twemoji/1f604.svg"></svg>')
-    expect(derived.css).toBe('@font-face { src: url(../katex/KaTeX_Main.woff2) }')
+    // The slides' isolation from the page comes last, so that the CSS's own @imports stay first.
+    expect(derived.css).toBe(`@font-face { src: url(../katex/KaTeX_Main.woff2) }\n${SLIDE_ISOLATION}\n`)
     expect(derived.cssPath).toMatch(/^_assets\/css\/[0-9a-f]{12}\.css$/)
     expect(derived.katex).toBe(true)
     expect(derived.emoji).toEqual(['_assets/twemoji/1f604.svg'])

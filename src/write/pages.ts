@@ -7,6 +7,7 @@ import { KATEX_FONT_DIR, TWEMOJI_DIR, WEB_FONT_DIR } from '../render/refs.js'
 import { settingFor, type RuleSetting } from '../rules.js'
 import type { DeckPageData, DeckSummary, IndexPageData, PageAssets, SiteData, SlideData, ThumbPageData } from '../template/data.js'
 import type { ManifestDeck } from './manifest.js'
+import { isolated } from './isolation.js'
 import { relativeUrl, relativize, rootedTargets, rootPrefix } from './relativize.js'
 
 /**
@@ -58,7 +59,7 @@ export function sharedPaths(script: string, runtime: { readonly js: string; read
 
 /** What the pages of a deck need from its render, worked out once per render (dev reuses renders). */
 export interface Derived {
-  /** The deck's CSS with site-relative URLs, and where it is written. */
+  /** The deck's CSS with site-relative URLs and the slides' isolation from the page, and where it is written. */
   readonly css: string
   readonly cssPath: string
   /** Its CSS uses KaTeX's fonts. */
@@ -77,7 +78,7 @@ const derivedOf = new WeakMap<RenderedDeck, Derived>()
 export function derive(deck: RenderedDeck): Derived {
   let derived = derivedOf.get(deck)
   if (derived) return derived
-  const css = relativize(deck.css, CSS_DIR)
+  const css = isolated(relativize(deck.css, CSS_DIR))
   const emoji = new Set<string>()
   for (const slide of deck.slides) for (const target of rootedTargets(slide)) if (target.startsWith(TWEMOJI_DIR)) emoji.add(target)
   let slides: SlideData[] | undefined
