@@ -83,13 +83,39 @@ async function buildCli(entry, { src, themes }) {
   return { page, exit: r.status }
 }
 
+/**
+ * What marp-cli's pages load from a CDN when online: KaTeX's fonts and Twemoji's images. Served from the same
+ * packages in node_modules (the versions marp-site serves from the site), so that this offline run compares
+ * the decks and not the network.
+ */
+const CDN = [
+  [/^https:\/\/cdn\.jsdelivr\.net\/npm\/katex@[^/]+\/dist\/([\w./-]+)$/, 'node_modules/katex/dist'],
+  [/^https:\/\/cdn\.jsdelivr\.net\/gh\/jdecked\/twemoji@[^/]+\/assets\/svg\/([\w-]+\.svg)$/, 'node_modules/twemoji-svg/dist'],
+]
+const TYPES = { woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf', svg: 'image/svg+xml', css: 'text/css' }
+
+async function answer(req) {
+  const url = req.url()
+  if (/^(file|data|blob):/.test(url)) return req.continue()
+  for (const [pattern, dir] of CDN) {
+    const m = pattern.exec(url)
+    const file = m && path.join(ROOT, dir, m[1])
+    if (file && !m[1].includes('..') && existsSync(file)) {
+      const type = TYPES[path.extname(file).slice(1)] ?? 'application/octet-stream'
+      return req.respond({ status: 200, contentType: type, headers: { 'Access-Control-Allow-Origin': '*' }, body: await readFile(file) })
+    }
+  }
+  // Nothing else leaves the machine: remote images, fonts and CSS fail the same way on both sides.
+  return req.abort()
+}
+
 /** Every slide of a page as a PNG at the slide's own size (its SVG's viewBox), in page order. */
 async function screenshots(browser, file) {
   const page = await browser.newPage()
   try {
     await page.setRequestInterception(true)
-    // Nothing leaves the machine: remote images, fonts and CSS fail the same way on both sides.
-    page.on('request', (req) => (/^(file|data|blob):/.test(req.url()) ? req.continue() : req.abort()))
+    // A request left unanswered would hold the page's load: a failed answer aborts it.
+    page.on('request', (req) => void answer(req).catch(() => req.abort().catch(() => undefined)))
     await page.setViewport({ width: 1280, height: 720, deviceScaleFactor: 1 })
     const url = pathToFileURL(file).href + (file.endsWith('__marp-cli.html') ? '' : '?view=measure')
     await page.goto(url, { waitUntil: 'load', timeout: 60_000 })

@@ -65,7 +65,9 @@ export function renderResults(decks, meta) {
   for (const { sum } of rows) {
     const worst = sum.worst === null ? '–' : `${pct(sum.worst.diff)} (slide ${sum.worst.slide})`
     const note = sum.error ? ` **${cell(sum.error)}**` : ''
-    out.push(`| ${sum.name} | ${sum.siteSlides ?? '–'} | ${sum.cliSlides ?? '–'} | ${sum.identical} | ${sum.within} | ${worst}${note} | ${cell(problemsCell(sum.problems))} |`)
+    out.push(
+      `| ${sum.name} | ${sum.siteSlides ?? '–'} | ${sum.cliSlides ?? '–'} | ${sum.identical} | ${sum.within} | ${worst}${note} | ${cell(problemsCell(sum.problems))} |`,
+    )
   }
   out.push('', '## Slides over 0.1 %', '')
   for (const { deck } of rows) {
