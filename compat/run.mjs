@@ -57,6 +57,8 @@ async function buildSite(entry, work, { src, themes }) {
     pdf: false,
     cacheDir: false,
     marp: { html: true },
+    // The machine may be busy: a deck given up by the render time limit would say nothing about compatibility.
+    renderTimeout: 300,
   }
   await writeFile(path.join(src, 'marp-site.config.json'), `${JSON.stringify(config, null, 2)}\n`)
   const r = await run([SITE_BIN, 'build', src, '--out', out, '--no-pdf', '--no-cache'], src)
@@ -64,7 +66,10 @@ async function buildSite(entry, work, { src, themes }) {
   if (!existsSync(manifestFile)) return { error: `marp-site build exited ${r.status}: ${r.output.split('\n').slice(-3).join(' ')}`, problems: {} }
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8'))
   const deck = manifest.decks.find((d) => d.source.endsWith(path.basename(entry.deck))) ?? manifest.decks[0]
-  if (!deck) return { error: `marp-site built no deck (exit ${r.status})`, problems: {} }
+  if (!deck) {
+    const why = r.output.split('\n').find((line) => /\berror\b/.test(line)) ?? r.output.split('\n').at(-1)
+    return { error: `marp-site built no deck (exit ${r.status}): ${why?.trim()}`, problems: {} }
+  }
   const problems = {}
   for (const p of deck.problems ?? []) problems[p.rule] = (problems[p.rule] ?? 0) + 1
   return { page: path.join(out, deck.html), problems, exit: r.status }
@@ -284,8 +289,20 @@ async function main() {
       versions: `marp-site ${version('.')} (${gitHead()}), marp-cli ${version('node_modules/@marp-team/marp-cli')}, marp-core ${version('node_modules/@marp-team/marp-core')}`,
       chromium,
       seconds: Math.round((Date.now() - started) / 1000),
+      notes: [
+        '## How to read this',
+        '',
+        '- Both pages load in one Chromium with no network: remote images, fonts and CSS fail alike on both sides. KaTeX fonts and Twemoji images,',
+        "  which marp-cli's pages take from a CDN, are served to it from the same packages in node_modules, as marp-site serves them from the site.",
+        '- Images a deck names but the corpus does not hold (missing upstream, or binaries over 80 KB) are placeholders of the same size (compat/sources.json).',
+        "- marp-site is run with `theme: default` (marp-cli's default; ours is `marp-site`) and `marp.html: true` (marp-cli's `--html`); all else is its default.",
+        '- Glyphs the machine has no font for (CJK here, unless a CJK font is installed) show as boxes on both sides: layout is compared, not glyphs.',
+        '- Screenshots and diff images of every slide over 0.1 % are in compat/out/<deck>/ after a run (not in git).',
+      ].join('\n'),
     }
-    const target = wanted.length ? path.join(OUT, 'RESULTS.md') : path.join(HERE, 'RESULTS.md')
+    // A run of some decks rewrites compat/RESULTS.md only when the results now cover the whole corpus.
+    const complete = sources.every((s) => results.some((r) => r.name === s.name))
+    const target = complete ? path.join(HERE, 'RESULTS.md') : path.join(OUT, 'RESULTS.md')
     await writeFile(target, renderResults(results, meta))
     console.log(`Wrote ${path.relative(ROOT, target)}; diff images in ${path.relative(ROOT, OUT)}/`)
   }
