@@ -237,10 +237,27 @@ async function shootAndCompare(browser, entry, { work, site, cli, buildMs }) {
   }
 }
 
+/** `--report`: RESULTS.md again from the last run's kept results, without building anything. */
+async function report(sources) {
+  const results = JSON.parse(await readFile(path.join(OUT, 'results.json'), 'utf8'))
+  const meta = JSON.parse(await readFile(path.join(OUT, 'meta.json'), 'utf8'))
+  await writeResults(sources, results, meta)
+}
+
+async function writeResults(sources, results, meta) {
+  await writeFile(path.join(OUT, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
+  // A run of some decks rewrites compat/RESULTS.md only when the results now cover the whole corpus.
+  const complete = sources.every((s) => results.some((r) => r.name === s.name))
+  const target = complete ? path.join(HERE, 'RESULTS.md') : path.join(OUT, 'RESULTS.md')
+  await writeFile(target, renderResults(results, meta))
+  console.log(`Wrote ${path.relative(ROOT, target)}; diff images in ${path.relative(ROOT, OUT)}/`)
+}
+
 async function main() {
   if (!existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run compile` first')
   if (!existsSync(DECKS)) throw new Error(`No corpus at ${DECKS}: see "Compatibility corpus" in CONTRIBUTING.md`)
   const sources = JSON.parse(await readFile(path.join(HERE, 'sources.json'), 'utf8'))
+  if (process.argv.includes('--report')) return report(sources)
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
   const unknown = wanted.filter((w) => !sources.some((s) => s.name === w))
   if (unknown.length) throw new Error(`Unknown deck(s): ${unknown.join(', ')}. Known: ${sources.map((s) => s.name).join(', ')}`)
@@ -300,11 +317,7 @@ async function main() {
         '- Screenshots and diff images of every slide over 0.1 % are in compat/out/<deck>/ after a run (not in git).',
       ].join('\n'),
     }
-    // A run of some decks rewrites compat/RESULTS.md only when the results now cover the whole corpus.
-    const complete = sources.every((s) => results.some((r) => r.name === s.name))
-    const target = complete ? path.join(HERE, 'RESULTS.md') : path.join(OUT, 'RESULTS.md')
-    await writeFile(target, renderResults(results, meta))
-    console.log(`Wrote ${path.relative(ROOT, target)}; diff images in ${path.relative(ROOT, OUT)}/`)
+    await writeResults(sources, results, meta)
   }
 }
 

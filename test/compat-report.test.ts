@@ -48,5 +48,6 @@ describe('compatibility report', () => {
   it('keeps a build error and a pipe in a message from breaking the table', () => {
     const md = renderResults([deck('bad', [], { site: { slides: null, error: 'exit 1: a | b' }, cli: { slides: null } })], META)
     expect(md).toContain('| bad | – | – | 0 | 0 | – **exit 1: a \\| b** | – |')
+    expect(md).toContain('- **bad**: not built by marp-site: exit 1: a \\| b')
   })
 })

@@ -71,6 +71,11 @@ export function renderResults(decks, meta) {
   }
   out.push('', '## Slides over 0.1 %', '')
   for (const { deck } of rows) {
+    const unbuilt = deck.site.slides === null ? 'marp-site' : deck.cli.slides === null ? 'marp-cli' : null
+    if (unbuilt) {
+      out.push(`- **${deck.name}**: not built by ${unbuilt}: ${cell(deck.site.error ?? deck.cli.error ?? 'no page')}`)
+      continue
+    }
     const over = deck.slides.filter((s) => s.diff === null || s.diff > TOLERANCE_PCT)
     if (over.length === 0) continue
     const list = over.map((s) => `${s.slide}: ${s.diff === null ? 'only one side' : pct(s.diff)}${s.note ? ` (${s.note})` : ''}`)
