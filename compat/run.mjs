@@ -67,7 +67,9 @@ async function buildSite(entry, work, { src, themes }) {
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8'))
   const deck = manifest.decks.find((d) => d.source.endsWith(path.basename(entry.deck))) ?? manifest.decks[0]
   if (!deck) {
-    const why = r.output.split('\n').find((line) => /\berror\b/.test(line)) ?? r.output.split('\n').at(-1)
+    const lines = r.output.split('\n')
+    // A problem line (`  deck.md:4  error  …  rule`) says why; the summary line only counts.
+    const why = lines.find((line) => /^\s*\S+:\d+\s+error\s/.test(line)) ?? lines.find((line) => /\berror\b/.test(line)) ?? lines.at(-1)
     return { error: `marp-site built no deck (exit ${r.status}): ${why?.trim()}`, problems: {} }
   }
   const problems = {}

@@ -52,7 +52,7 @@ export function renderResults(decks, meta) {
   const out = [
     '# Compatibility: marp-site against marp-cli',
     '',
-    `Written by \`npm run compat\` (compat/run.mjs) on ${meta.date}: ${meta.versions}. Chromium ${meta.chromium}. The last run took ${meta.seconds} s.`,
+    `Written by \`npm run compat\` (compat/run.mjs) on ${meta.date}: ${meta.versions}. Chromium ${meta.chromium}. The last full run took ${meta.seconds} s.`,
     'Each deck is built by both tools, every slide is screenshotted at its own size in the same headless Chromium, and the',
     `two are compared with pixelmatch (threshold 0.1). "within" counts slides that differ by at most ${TOLERANCE_PCT} % of their pixels.`,
     'Problems are those marp-site reported for the deck (its manifest.json), counted by rule. The corpus and its sources: compat/sources.json.',
