@@ -1,0 +1,86 @@
+// Pure parts of the compatibility comparison: per-slide pixel diffs summed up per deck, and RESULTS.md.
+
+/** Slides whose pixel difference is at most this many percent count as "within tolerance". */
+export const TOLERANCE_PCT = 0.1
+
+/** Share of differing pixels in percent, rounded to 3 decimals; a slide whose two sizes differ is 100. */
+export function diffPercent(mismatched, width, height) {
+  if (width <= 0 || height <= 0) return 100
+  return Math.round((mismatched / (width * height)) * 100 * 1000) / 1000
+}
+
+/**
+ * One deck's row: slides each side, identical, within tolerance, the worst slide, the problems by rule.
+ * `slides` holds one entry per slide index compared: `{ slide, diff }` (diff in %, or null when one side has no such slide).
+ */
+export function summarize(deck) {
+  const compared = deck.slides.filter((s) => s.diff !== null)
+  const worst = deck.slides.reduce((w, s) => (w === null || (s.diff ?? 100) > (w.diff ?? 100) ? s : w), null)
+  return {
+    name: deck.name,
+    siteSlides: deck.site.slides,
+    cliSlides: deck.cli.slides,
+    identical: compared.filter((s) => s.diff === 0).length,
+    within: compared.filter((s) => s.diff <= TOLERANCE_PCT).length,
+    worst: worst === null ? null : { slide: worst.slide, diff: worst.diff ?? 100 },
+    problems: deck.site.problems ?? {},
+    error: deck.site.error ?? deck.cli.error ?? null,
+  }
+}
+
+const pct = (n) => (n === null || n === undefined ? '–' : `${n.toFixed(n >= 10 ? 1 : 2)} %`)
+const cell = (text) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ')
+
+function problemsCell(problems) {
+  const entries = Object.entries(problems).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+  return entries.length === 0 ? '–' : entries.map(([rule, n]) => `${rule} ×${n}`).join(', ')
+}
+
+/** RESULTS.md from every deck's result, in name order. `meta`: { date, versions, seconds, chromium }. */
+export function renderResults(decks, meta) {
+  const rows = [...decks].sort((a, b) => a.name.localeCompare(b.name)).map((d) => ({ deck: d, sum: summarize(d) }))
+  const totals = rows.reduce(
+    (t, { sum }) => ({
+      decks: t.decks + 1,
+      slides: t.slides + Math.max(sum.siteSlides ?? 0, sum.cliSlides ?? 0),
+      identical: t.identical + sum.identical,
+      within: t.within + sum.within,
+      countMismatch: t.countMismatch + (sum.siteSlides === sum.cliSlides ? 0 : 1),
+    }),
+    { decks: 0, slides: 0, identical: 0, within: 0, countMismatch: 0 },
+  )
+  const out = [
+    '# Compatibility: marp-site against marp-cli',
+    '',
+    `Written by \`npm run compat\` (compat/run.mjs) on ${meta.date}: ${meta.versions}. Chromium ${meta.chromium}. The last full run took ${meta.seconds} s.`,
+    'Each deck is built by both tools, every slide is screenshotted at its own size in the same headless Chromium, and the',
+    `two are compared with pixelmatch (threshold 0.1). "within" counts slides that differ by at most ${TOLERANCE_PCT} % of their pixels.`,
+    'Problems are those marp-site reported for the deck (its manifest.json), counted by rule. The corpus and its sources: compat/sources.json.',
+    '',
+    `**${totals.decks} decks, ${totals.slides} slides: ${totals.identical} identical, ${totals.within} within ${TOLERANCE_PCT} %; ${totals.countMismatch} decks with a different slide count.**`,
+    '',
+    '| deck | slides marp-site | slides marp-cli | identical | within 0.1 % | worst slide | marp-site problems |',
+    '|---|---:|---:|---:|---:|---|---|',
+  ]
+  for (const { sum } of rows) {
+    const worst = sum.worst === null ? '–' : `${pct(sum.worst.diff)} (slide ${sum.worst.slide})`
+    const note = sum.error ? ` **${cell(sum.error)}**` : ''
+    out.push(
+      `| ${sum.name} | ${sum.siteSlides ?? '–'} | ${sum.cliSlides ?? '–'} | ${sum.identical} | ${sum.within} | ${worst}${note} | ${cell(problemsCell(sum.problems))} |`,
+    )
+  }
+  out.push('', '## Slides over 0.1 %', '')
+  for (const { deck } of rows) {
+    const unbuilt = deck.site.slides === null ? 'marp-site' : deck.cli.slides === null ? 'marp-cli' : null
+    if (unbuilt) {
+      out.push(`- **${deck.name}**: not built by ${unbuilt}: ${cell(deck.site.error ?? deck.cli.error ?? 'no page')}`)
+      continue
+    }
+    const over = deck.slides.filter((s) => s.diff === null || s.diff > TOLERANCE_PCT)
+    if (over.length === 0) continue
+    const list = over.map((s) => `${s.slide}: ${s.diff === null ? 'only one side' : pct(s.diff)}${s.note ? ` (${s.note})` : ''}`)
+    out.push(`- **${deck.name}**: ${list.join('; ')}`)
+  }
+  if (meta.notes) out.push('', meta.notes)
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,329 @@
+// `npm run compat [-- deck-name ...]`: builds each deck of compat/decks/ with marp-site and with marp-cli,
+// screenshots every slide of both in one headless Chromium, pixel-diffs them, and writes compat/RESULTS.md
+// (diff images and the raw results go to the git-ignored compat/out/). Needs `npm run compile` first.
+import { execFile, spawnSync } from 'node:child_process'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import pixelmatch from 'pixelmatch'
+import { PNG } from 'pngjs'
+import puppeteer from 'puppeteer-core'
+import { writePlaceholders } from './lib/placeholder.mjs'
+import { diffPercent, renderResults, TOLERANCE_PCT } from './lib/report.mjs'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const HERE = path.join(ROOT, 'compat')
+const DECKS = process.env.COMPAT_DECKS ?? path.join(HERE, 'decks')
+const OUT = path.join(HERE, 'out')
+const SITE_BIN = path.join(ROOT, 'bin', 'marp-site.js')
+const MARP_BIN = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
+const STEP_TIMEOUT_MS = 120_000
+
+const version = (dir) => JSON.parse(readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')).version
+
+const gitHead = () => spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown'
+
+// marp-cli takes the page's lang from the locale; marp-site's default is "en". Both get English here.
+function run(args, cwd) {
+  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' }
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd, env, timeout: STEP_TIMEOUT_MS, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      resolve({ status: error ? (error.code ?? 1) : 0, output: `${stdout ?? ''}${stderr ?? ''}`.trim() })
+    })
+  })
+}
+
+/** The deck's temp copy: its files, placeholders for the images left out, its themes in one folder. */
+async function prepare(entry, work) {
+  const src = path.join(work, 'src')
+  await cp(path.join(DECKS, entry.name), src, { recursive: true })
+  await writePlaceholders(src, entry.placeholders ?? [])
+  const themes = path.join(work, 'themes')
+  await mkdir(themes, { recursive: true })
+  for (const theme of entry.themes) await cp(path.join(src, theme), path.join(themes, path.basename(theme)))
+  return { src, themes }
+}
+
+/** marp-site: the CLI, a config that registers the deck's themes, marp-cli's defaults where ours differ on purpose. */
+async function buildSite(entry, work, { src, themes }) {
+  const out = path.join(work, 'site')
+  const config = {
+    slidesDir: path.dirname(entry.deck) || '.',
+    themesDir: path.relative(src, themes),
+    theme: 'default',
+    pdf: false,
+    cacheDir: false,
+    marp: { html: true },
+    // The machine may be busy: a deck given up by the render time limit would say nothing about compatibility.
+    renderTimeout: 300,
+  }
+  await writeFile(path.join(src, 'marp-site.config.json'), `${JSON.stringify(config, null, 2)}\n`)
+  const r = await run([SITE_BIN, 'build', src, '--out', out, '--no-pdf', '--no-cache'], src)
+  const manifestFile = path.join(out, 'manifest.json')
+  if (!existsSync(manifestFile)) return { error: `marp-site build exited ${r.status}: ${r.output.split('\n').slice(-3).join(' ')}`, problems: {} }
+  const manifest = JSON.parse(await readFile(manifestFile, 'utf8'))
+  const deck = manifest.decks.find((d) => d.source.endsWith(path.basename(entry.deck))) ?? manifest.decks[0]
+  if (!deck) {
+    const lines = r.output.split('\n')
+    // A problem line (`  deck.md:4  error  …  rule`) says why; the summary line only counts.
+    const why = lines.find((line) => /^\s*\S+:\d+\s+error\s/.test(line)) ?? lines.find((line) => /\berror\b/.test(line)) ?? lines.at(-1)
+    return { error: `marp-site built no deck (exit ${r.status}): ${why?.trim()}`, problems: {} }
+  }
+  const problems = {}
+  for (const p of deck.problems ?? []) problems[p.rule] = (problems[p.rule] ?? 0) + 1
+  return { page: path.join(out, deck.html), problems, exit: r.status }
+}
+
+/** marp-cli: the bare template, written beside the deck so that its relative URLs mean what they meant. */
+async function buildCli(entry, { src, themes }) {
+  const deck = path.join(src, entry.deck)
+  const page = path.join(path.dirname(deck), '__marp-cli.html')
+  const themeArgs = entry.themes.length ? ['--theme-set', ...entry.themes.map((t) => path.join(themes, path.basename(t)))] : []
+  const r = await run(
+    [MARP_BIN, '--no-config-file', '--no-stdin', '--html', '--allow-local-files', '--template', 'bare', ...themeArgs, '-o', page, '--', deck],
+    src,
+  )
+  if (!existsSync(page)) return { error: `marp-cli exited ${r.status}: ${r.output.split('\n').slice(-2).join(' ')}` }
+  return { page, exit: r.status }
+}
+
+/**
+ * What marp-cli's pages load from a CDN when online: KaTeX's fonts and Twemoji's images. Served from the same
+ * packages in node_modules (the versions marp-site serves from the site), so that this offline run compares
+ * the decks and not the network.
+ */
+const CDN = [
+  [/^https:\/\/cdn\.jsdelivr\.net\/npm\/katex@[^/]+\/dist\/([\w./-]+)$/, 'node_modules/katex/dist'],
+  [/^https:\/\/cdn\.jsdelivr\.net\/gh\/jdecked\/twemoji@[^/]+\/assets\/svg\/([\w-]+\.svg)$/, 'node_modules/twemoji-svg/dist'],
+]
+const TYPES = { woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf', svg: 'image/svg+xml', css: 'text/css' }
+
+async function answer(req) {
+  const url = req.url()
+  if (/^(file|data|blob):/.test(url)) return req.continue()
+  for (const [pattern, dir] of CDN) {
+    const m = pattern.exec(url)
+    const file = m && path.join(ROOT, dir, m[1])
+    if (file && !m[1].includes('..') && existsSync(file)) {
+      const type = TYPES[path.extname(file).slice(1)] ?? 'application/octet-stream'
+      return req.respond({ status: 200, contentType: type, headers: { 'Access-Control-Allow-Origin': '*' }, body: await readFile(file) })
+    }
+  }
+  // Nothing else leaves the machine: remote images, fonts and CSS fail the same way on both sides.
+  return req.abort()
+}
+
+/** Every slide of a page as a PNG at the slide's own size (its SVG's viewBox), in page order. */
+async function screenshots(browser, file) {
+  const page = await browser.newPage()
+  try {
+    await page.setRequestInterception(true)
+    // A request left unanswered would hold the page's load: a failed answer aborts it.
+    page.on('request', (req) => void answer(req).catch(() => req.abort().catch(() => undefined)))
+    await page.setViewport({ width: 1280, height: 720, deviceScaleFactor: 1 })
+    const url = pathToFileURL(file).href + (file.endsWith('__marp-cli.html') ? '' : '?view=measure')
+    await page.goto(url, { waitUntil: 'load', timeout: 60_000 })
+    const sizes = await page.evaluate(async () => {
+      await document.fonts.ready
+      const svgs = Array.from(document.querySelectorAll('svg[data-marpit-svg]'))
+      // marp-site's page bar is chrome, not slide: it is sticky, so it would cover the top of each slide.
+      for (const bar of document.querySelectorAll('.ms-bar')) bar.style.setProperty('display', 'none', 'important')
+      for (const el of [document.documentElement, document.body]) {
+        el.style.setProperty('margin', '0', 'important')
+        el.style.setProperty('scroll-snap-type', 'none', 'important')
+      }
+      for (const svg of svgs) {
+        const { width, height } = svg.viewBox.baseVal
+        for (const [k, v] of [
+          ['display', 'block'],
+          ['width', `${width}px`],
+          ['height', `${height}px`],
+          ['margin', '0'],
+          ['box-shadow', 'none'],
+          ['outline', 'none'],
+        ])
+          svg.style.setProperty(k, v, 'important')
+      }
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+      // Theme sizes need not be whole pixels (`210mm`): screenshots are of whole pixels.
+      return svgs.map((svg) => ({ width: Math.max(1, Math.round(svg.viewBox.baseVal.width)), height: Math.max(1, Math.round(svg.viewBox.baseVal.height)) }))
+    })
+    // marp-core's auto-scaling (fit headings, wide code and math) settles after a frame or two more.
+    await new Promise((r) => setTimeout(r, 300))
+    const shots = []
+    const handles = await page.$$('svg[data-marpit-svg]')
+    let viewport = { width: 1280, height: 720 }
+    for (const [i, handle] of handles.entries()) {
+      const { width, height } = sizes[i]
+      if (width !== viewport.width || height !== viewport.height) {
+        viewport = { width, height }
+        await page.setViewport({ ...viewport, deviceScaleFactor: 1 })
+      }
+      // Scrolled to the top of the window: the page's own scroll container (marp-cli's body) scrolls too.
+      const { x, y } = await handle.evaluate((el) => {
+        el.scrollIntoView({ block: 'start', inline: 'start' })
+        const r = el.getBoundingClientRect()
+        // A clip is in document coordinates.
+        return { x: r.left + window.scrollX, y: r.top + window.scrollY }
+      })
+      const buffer = await page.screenshot({ clip: { x, y, width, height }, type: 'png', optimizeForSpeed: true })
+      shots.push(PNG.sync.read(Buffer.from(buffer)))
+    }
+    return shots
+  } finally {
+    await page.close()
+  }
+}
+
+async function compare(siteShots, cliShots, outDir) {
+  const slides = []
+  for (let i = 0; i < Math.max(siteShots.length, cliShots.length); i += 1) {
+    const a = siteShots[i]
+    const b = cliShots[i]
+    if (!a || !b) {
+      slides.push({ slide: i + 1, diff: null })
+      continue
+    }
+    if (a.width !== b.width || a.height !== b.height) {
+      slides.push({ slide: i + 1, diff: 100, note: `size ${a.width}×${a.height} against ${b.width}×${b.height}` })
+      continue
+    }
+    const diff = new PNG({ width: a.width, height: a.height })
+    const mismatched = pixelmatch(a.data, b.data, diff.data, a.width, a.height, { threshold: 0.1 })
+    const pct = diffPercent(mismatched, a.width, a.height)
+    slides.push({ slide: i + 1, diff: pct })
+    if (pct > TOLERANCE_PCT) {
+      await mkdir(outDir, { recursive: true })
+      const n = String(i + 1).padStart(2, '0')
+      await writeFile(path.join(outDir, `${n}-marp-site.png`), PNG.sync.write(a))
+      await writeFile(path.join(outDir, `${n}-marp-cli.png`), PNG.sync.write(b))
+      await writeFile(path.join(outDir, `${n}-diff.png`), PNG.sync.write(diff))
+    }
+  }
+  return slides
+}
+
+/** Both builds of a deck, in a temp folder the caller removes. */
+async function buildBoth(entry) {
+  const work = await mkdtemp(path.join(tmpdir(), `compat-${entry.name}-`))
+  const started = Date.now()
+  try {
+    const dirs = await prepare(entry, work)
+    const [site, cli] = await Promise.all([buildSite(entry, work, dirs), buildCli(entry, dirs)])
+    return { work, site, cli, buildMs: Date.now() - started }
+  } catch (error) {
+    await rm(work, { recursive: true, force: true })
+    throw error
+  }
+}
+
+async function shootAndCompare(browser, entry, { work, site, cli, buildMs }) {
+  const started = Date.now()
+  try {
+    const [siteShots, cliShots] = await Promise.all([site.page ? screenshots(browser, site.page) : [], cli.page ? screenshots(browser, cli.page) : []])
+    const outDir = path.join(OUT, entry.name)
+    await rm(outDir, { recursive: true, force: true })
+    const slides = await compare(siteShots, cliShots, outDir)
+    return {
+      name: entry.name,
+      site: { slides: site.page ? siteShots.length : null, problems: site.problems, error: site.error },
+      cli: { slides: cli.page ? cliShots.length : null, error: cli.error },
+      slides,
+      seconds: { build: Math.round(buildMs / 100) / 10, compare: Math.round((Date.now() - started) / 100) / 10 },
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+/** `--report`: RESULTS.md again from the last run's kept results, without building anything. */
+async function report(sources) {
+  const results = JSON.parse(await readFile(path.join(OUT, 'results.json'), 'utf8'))
+  const meta = JSON.parse(await readFile(path.join(OUT, 'meta.json'), 'utf8'))
+  await writeResults(sources, results, meta)
+}
+
+async function writeResults(sources, results, meta) {
+  await writeFile(path.join(OUT, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
+  // A run of some decks rewrites compat/RESULTS.md only when the results now cover the whole corpus.
+  const complete = sources.every((s) => results.some((r) => r.name === s.name))
+  const target = complete ? path.join(HERE, 'RESULTS.md') : path.join(OUT, 'RESULTS.md')
+  await writeFile(target, renderResults(results, meta))
+  console.log(`Wrote ${path.relative(ROOT, target)}; diff images in ${path.relative(ROOT, OUT)}/`)
+}
+
+async function main() {
+  if (!existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run compile` first')
+  if (!existsSync(DECKS)) throw new Error(`No corpus at ${DECKS}: see "Compatibility corpus" in CONTRIBUTING.md`)
+  const sources = JSON.parse(await readFile(path.join(HERE, 'sources.json'), 'utf8'))
+  if (process.argv.includes('--report')) return report(sources)
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+  const unknown = wanted.filter((w) => !sources.some((s) => s.name === w))
+  if (unknown.length) throw new Error(`Unknown deck(s): ${unknown.join(', ')}. Known: ${sources.map((s) => s.name).join(', ')}`)
+  const entries = sources.filter((s) => (wanted.length ? wanted.includes(s.name) : true) && existsSync(path.join(DECKS, s.name)))
+  await mkdir(OUT, { recursive: true })
+  const resultsFile = path.join(OUT, 'results.json')
+  const previous = wanted.length && existsSync(resultsFile) ? JSON.parse(await readFile(resultsFile, 'utf8')) : []
+  const profile = await mkdtemp(path.join(tmpdir(), 'compat-chromium-'))
+  const browser = await puppeteer.launch({
+    executablePath: CHROME,
+    headless: true,
+    userDataDir: profile,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--allow-file-access-from-files',
+      '--font-render-hinting=none',
+    ],
+  })
+  const started = Date.now()
+  const results = previous.filter((r) => !entries.some((e) => e.name === r.name))
+  try {
+    // The next deck builds while this one is screenshotted.
+    let next = entries.length ? buildBoth(entries[0]) : null
+    for (const [i, entry] of entries.entries()) {
+      const built = await next
+      next = i + 1 < entries.length ? buildBoth(entries[i + 1]) : null
+      next?.catch(() => undefined)
+      const result = await shootAndCompare(browser, entry, built)
+      results.push(result)
+      const worst = Math.max(0, ...result.slides.map((s) => s.diff ?? 100))
+      console.log(
+        `${entry.name}: ${result.site.slides ?? '–'} / ${result.cli.slides ?? '–'} slides, worst ${worst} %, build ${result.seconds.build} s, compare ${result.seconds.compare} s${result.site.error || result.cli.error ? ` (${result.site.error ?? result.cli.error})` : ''}`,
+      )
+    }
+  } finally {
+    const chromium = await browser.version().catch(() => 'unknown')
+    await browser.close().catch(() => undefined)
+    await rm(profile, { recursive: true, force: true })
+    await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
+    const meta = {
+      date: new Date().toISOString().slice(0, 10),
+      versions: `marp-site ${version('.')} (${gitHead()}), marp-cli ${version('node_modules/@marp-team/marp-cli')}, marp-core ${version('node_modules/@marp-team/marp-core')}`,
+      chromium,
+      seconds: Math.round((Date.now() - started) / 1000),
+      notes: [
+        '## How to read this',
+        '',
+        '- Both pages load in one Chromium with no network: remote images, fonts and CSS fail alike on both sides. KaTeX fonts and Twemoji images,',
+        "  which marp-cli's pages take from a CDN, are served to it from the same packages in node_modules, as marp-site serves them from the site.",
+        '- Images a deck names but the corpus does not hold (missing upstream, or binaries over 80 KB) are placeholders of the same size (compat/sources.json).',
+        "- marp-site is run with `theme: default` (marp-cli's default; ours is `marp-site`) and `marp.html: true` (marp-cli's `--html`); all else is its default.",
+        '- Glyphs the machine has no font for (CJK here, unless a CJK font is installed) show as boxes on both sides: layout is compared, not glyphs.',
+        '- Screenshots and diff images of every slide over 0.1 % are in compat/out/<deck>/ after a run (not in git).',
+      ].join('\n'),
+    }
+    await writeResults(sources, results, meta)
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exitCode = 1
+})
