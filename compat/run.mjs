@@ -15,7 +15,10 @@ import { diffPercent, renderResults, TOLERANCE_PCT } from './lib/report.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const HERE = path.join(ROOT, 'compat')
-const DECKS = process.env.COMPAT_DECKS ?? path.join(HERE, 'decks')
+// The decks are other people's work, kept outside the repository: compat/decks/ (git-ignored), else the
+// workplace's shared folder beside the repository (../shared/compat/decks), else COMPAT_DECKS.
+const SHARED_DECKS = path.join(ROOT, '..', 'shared', 'compat', 'decks')
+const DECKS = process.env.COMPAT_DECKS ?? (existsSync(path.join(HERE, 'decks')) || !existsSync(SHARED_DECKS) ? path.join(HERE, 'decks') : SHARED_DECKS)
 const OUT = path.join(HERE, 'out')
 const SITE_BIN = path.join(ROOT, 'bin', 'marp-site.js')
 const MARP_BIN = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')
