@@ -18,7 +18,7 @@ export function privatePath(source: string): string | undefined {
 }
 
 /** How a deck refers to a file: an image, a background image, an HTML media tag, or a CSS url(). */
-export type RefKind = 'image' | 'background' | 'html' | 'css'
+export type RefKind = 'image' | 'background' | 'html' | 'css' | 'theme'
 
 /** A local file a deck refers to, as the renderer found it (see render/plugin.ts). */
 export interface AssetRef {
@@ -85,7 +85,14 @@ export function createAssetChecker(root: string) {
       if (result.ok) {
         copies.set(ref.target, { from: result.real, target: ref.target })
       } else {
-        const what = ref.kind === 'background' ? 'background image' : ref.kind === 'css' ? 'CSS url()' : 'image'
+        const what =
+          ref.kind === 'background'
+            ? 'background image'
+            : ref.kind === 'css'
+              ? 'CSS url()'
+              : ref.kind === 'theme'
+                ? 'the theme’s url() (resolved next to the deck, as in marp-cli)'
+                : 'image'
         problems.push(problem(result.rule, { file: deckSource, line: ref.line }, `${what} ${ref.url} (${ref.source}) ${result.message}`))
       }
     }

@@ -5,6 +5,7 @@ import { localWebFonts, remoteBackgrounds, remoteUrlsInCss } from './external.js
 import { type FrontMatter, parseFrontMatter } from './frontmatter.js'
 import { parseRuleSettings, problem, type RuleSettings } from '../rules.js'
 import type { AssetRef, DeckLink, RenderEnv, UnsafeRef } from './plugin.js'
+import { themeFiles } from './theme-files.js'
 import { parseTransition, resolveTransitions, type TransitionDirective } from './transition.js'
 
 export interface DeckInput {
@@ -102,7 +103,10 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   const problems: Problem[] = []
   const transitions = resolveTransitions(stable.slides, stable.css)
   const slides = transitions.slides
-  rendered = { ...rendered, css: localWebFonts(stable.css) }
+  // The theme's own files (`url(logo.png)`), resolved next to the deck as marp-cli does.
+  const theme = themeFiles(localWebFonts(stable.css), ctx.deckDir, input.slug, fm.lines['theme'] ?? 1)
+  rendered = { ...rendered, css: theme.css }
+  for (const ref of theme.refs) if (!ctx.refs.some((r) => r.source === ref.source)) ctx.refs.push(ref)
   problems.push(...transitionProblems(source, fm, ctx.transitions, transitions.unknown))
 
   for (const ref of ctx.unsafe) {
