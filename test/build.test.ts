@@ -428,7 +428,9 @@ async function onePool(timeoutMs: number) {
   const { createRenderPool } = await import('../src/render/pool.js')
   const { discoverThemes } = await import('../src/discover/themes.js')
   const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
-  const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
+  // KaTeX, which the warm-up has run: these tests time decks against tight limits, and MathJax (the
+  // default) loads on a worker's first formula (lazy-mathjax.ts) and typesets about 3× slower.
+  const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: { math: 'katex' as const } } }
   return { keyed, pool: createRenderPool(keyed, { timeoutMs, threads: 1 }) }
 }
 
