@@ -73,7 +73,8 @@ describe('our own decks in a real browser', () => {
   )
 
   it('typesets math with MathJax (the default, as marp-core) as inline SVG that needs no font', async () => {
-    const { page, outside } = await visit(outDir, 'theme-guide/index.html')
+    // Without JavaScript every slide shows, one under the other, the math slide too.
+    const { page, outside } = await visit(outDir, 'theme-guide/index.html', { javascript: false })
     try {
       const formulas = await page.$$eval('mjx-container > svg', (svgs) => svgs.map((svg) => Math.round(svg.getBoundingClientRect().width)))
       expect(formulas.length).toBeGreaterThanOrEqual(2)
