@@ -338,9 +338,7 @@ describe('bad input: each problem names the file, the other decks still build', 
     expect(await readOut(root, 'talk/index.html')).toContain('Talk v1')
     expect(await readOut(root, 'good/index.html')).toContain('Good deck v2')
     const manifest = await readManifest(root)
-    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([
-      expect.objectContaining({ deck: 'talk', rule: 'encoding', severity: 'error' }),
-    ])
+    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([expect.objectContaining({ deck: 'talk', rule: 'encoding', severity: 'error' })])
     expect(await readOut(root, 'index.html')).toContain('talk/index.html')
   })
 })

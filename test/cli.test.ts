@@ -78,7 +78,9 @@ describe('the marp-site command', () => {
     const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(EXIT_CODES.PROBLEMS)
     // The good deck comes from the cache: the broken one fails as it is read, before anything renders.
-    expect(result.stdout).toMatch(/^Built 1 deck \(0 rendered, 1 from the cache\), 1 slide, 1 deck that failed keeps its page from the previous build → .* \(1 error, 0 warnings\)/)
+    expect(result.stdout).toMatch(
+      /^Built 1 deck \(0 rendered, 1 from the cache\), 1 slide, 1 deck that failed keeps its page from the previous build → .* \(1 error, 0 warnings\)/,
+    )
   })
 
   it("lists in each command's help only the flags that apply to it, and still accepts the others", async () => {
