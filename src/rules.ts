@@ -13,7 +13,8 @@ export interface RuleInfo {
  * Every rule a problem can be raised under: its default severity, whether a project or a deck may
  * switch it, and what it finds. Each place that raises a problem takes its severity from here (see
  * `problem`). A problem that keeps a deck (or a theme) out of the site is an error whatever the
- * table says: `front-matter` and `slug-conflict` are warnings when the deck is still built.
+ * table says: `slug-conflict` is a warning when the deck is still built. (`front-matter` never keeps
+ * one out: Marp renders a deck whatever its front-matter.)
  * The rules that cannot be switched mean a deck is missing or wrong in the site.
  */
 export const RULES = {

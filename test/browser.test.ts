@@ -72,11 +72,15 @@ describe('our own decks in a real browser', () => {
     },
   )
 
-  it('typesets math with KaTeX fonts loaded from the site', async () => {
-    const { page } = await visit(outDir, 'theme-guide/index.html')
+  it('typesets math with MathJax (the default, as marp-core) as inline SVG that needs no font', async () => {
+    // Without JavaScript every slide shows, one under the other, the math slide too.
+    const { page, outside } = await visit(outDir, 'theme-guide/index.html', { javascript: false })
     try {
-      const loaded = await page.evaluate(() => [...document.fonts].filter((f) => f.family.includes('KaTeX') && f.status === 'loaded').map((f) => f.family))
-      expect(loaded).toContain('KaTeX_Main')
+      const formulas = await page.$$eval('mjx-container > svg', (svgs) => svgs.map((svg) => Math.round(svg.getBoundingClientRect().width)))
+      expect(formulas.length).toBeGreaterThanOrEqual(2)
+      for (const width of formulas) expect(width).toBeGreaterThan(0)
+      expect(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('KaTeX')))).toBe(false)
+      expect(outside).toEqual([])
     } finally {
       await page.close()
     }
@@ -222,7 +226,7 @@ describe('--single-file', () => {
   it('makes a deck page that works alone: copied anywhere, it shows its styles, images, math, emoji and runs', async () => {
     const root = await project({
       'slides/mail.md': [
-        '---\ntitle: By mail\n---\n\n<style>\nimg[alt~="center"] { display: block; margin: 0 auto; }\n</style>\n\n# Sent by mail :smile:\n\n![center a red box](pic.svg)',
+        '---\ntitle: By mail\nmath: katex\n---\n\n<style>\nimg[alt~="center"] { display: block; margin: 0 auto; }\n</style>\n\n# Sent by mail :smile:\n\n![center a red box](pic.svg)',
         '![bg](bg.svg)\n\n## Math $\\sqrt{x^2}$',
       ].join('\n\n---\n\n'),
       'slides/pic.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#c33"/></svg>',

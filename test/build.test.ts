@@ -3,7 +3,9 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { build, workersFor } from '../src/build/index.js'
 import { resolveConfig } from '../src/config/resolve.js'
-import { buildProject, exists, project, readManifest, readOut, REPO, slideCount, SLOW_DECK } from './helpers/project.js'
+import { buildProject, exists, project, readManifest, readOut, REPO, slideCount, SLOW_DECK, unbuildable } from './helpers/project.js'
+
+const MATH_DECK = '# Math\n\n$x^2 + y^2$\n\n$$\n\\frac{a}{b}\n$$'
 
 /** Every local URL (src, href, url()) in the built HTML and CSS, resolved against its file. */
 async function localLinks(outDir: string): Promise<{ from: string; url: string; file: string }[]> {
@@ -107,14 +109,14 @@ describe('building the fixture site', () => {
   })
 
   it('serves KaTeX fonts and emoji from the site itself', async () => {
-    const root = await project({}, 'site')
+    const root = await project({ 'slides/katex.md': `---\nmath: katex\n---\n${MATH_DECK}` }, 'site')
     await buildProject(root)
     const out = path.join(root, 'dist')
     expect(await exists(path.join(out, '_assets/katex/KaTeX_Main-Regular.woff2'))).toBe(true)
     expect(await exists(path.join(out, '_assets/twemoji/svg/1f389.svg'))).toBe(true)
     const page = await readOut(root, 'nested/deep-talk/index.html')
     expect(page).toContain('src="../../_assets/twemoji/svg/1f389.svg"')
-    for (const file of ['index.html', 'intro/index.html', 'undated/index.html', 'nested/deep-talk/index.html']) {
+    for (const file of ['index.html', 'intro/index.html', 'undated/index.html', 'nested/deep-talk/index.html', 'katex/index.html']) {
       const html = await readOut(root, file)
       expect(html).not.toMatch(/cdn\.jsdelivr|unpkg\.com|fonts\.googleapis/)
     }
@@ -183,11 +185,24 @@ describe('building the fixture site', () => {
 describe('bad input: each problem names the file, the other decks still build', () => {
   const good = '---\ntitle: Good\n---\n# Good deck'
 
-  it('reports invalid YAML front-matter with its line and skips that deck', async () => {
-    const root = await project({ 'slides/good.md': good, 'slides/bad.md': '---\ntitle: ok\ntags: [a, b\n---\n# Bad' })
+  it('builds a deck whose front-matter is not YAML, as marp-core renders it, with a warning at the line', async () => {
+    const root = await project({ 'slides/good.md': good, 'slides/bad.md': '---\ntitle: [unclosed\nfooter: f\n---\n# Bad\n\n---\n\n# Still here' })
     const result = await buildProject(root)
-    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/bad.md', line: 3, rule: 'front-matter', severity: 'error' })])
-    expect((await readManifest(root)).decks.map((d) => d.slug)).toEqual(['good'])
+    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/bad.md', line: 2, rule: 'front-matter', severity: 'warning' })])
+    const manifest = await readManifest(root)
+    expect(manifest.decks.map((d) => d.slug)).toEqual(['bad', 'good'])
+    expect(manifest.decks[0]).toMatchObject({ title: 'Bad', slides: 2, html: 'bad/index.html' })
+    expect(manifest.decks[0]?.problems).toEqual([expect.objectContaining({ deck: 'bad', line: 2, rule: 'front-matter', severity: 'warning' })])
+    expect(slideCount(await readOut(root, 'bad/index.html'))).toBe(2)
+    expect(await readOut(root, 'index.html')).toContain('bad/index.html')
+  })
+
+  it('builds a deck with `footer: @someone` (a value YAML reserves, which Marp reads loosely)', async () => {
+    const root = await project({ 'slides/at.md': '---\ntitle: @someone talks\nfooter: @someone\n---\n# At' })
+    const result = await buildProject(root)
+    expect(result.problems).toEqual([])
+    expect((await readManifest(root)).decks).toEqual([expect.objectContaining({ slug: 'at', title: '@someone talks', slides: 1 })])
+    expect(await readOut(root, 'at/index.html')).toContain('<footer>@someone</footer>')
   })
 
   it('reports an unknown theme with file and line, and renders with the default theme', async () => {
@@ -316,16 +331,14 @@ describe('bad input: each problem names the file, the other decks still build', 
   it('keeps the last good page of a deck that breaks, and reports it', async () => {
     const root = await project({ 'slides/good.md': good, 'slides/talk.md': '---\ntitle: Talk\n---\n# Talk v1' })
     await buildProject(root)
-    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [broken\n---\n# Talk v2')
+    await writeFile(path.join(root, 'slides/talk.md'), unbuildable('---\ntitle: Talk\n---\n# Talk v2'))
     await writeFile(path.join(root, 'slides/good.md'), '---\ntitle: Good\n---\n# Good deck v2')
     const result = await buildProject(root)
     expect(result.kept).toEqual(['slides/talk.md'])
     expect(await readOut(root, 'talk/index.html')).toContain('Talk v1')
     expect(await readOut(root, 'good/index.html')).toContain('Good deck v2')
     const manifest = await readManifest(root)
-    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([
-      expect.objectContaining({ deck: 'talk', rule: 'front-matter', severity: 'error' }),
-    ])
+    expect(manifest.decks.find((d) => d.slug === 'talk')?.problems).toEqual([expect.objectContaining({ deck: 'talk', rule: 'encoding', severity: 'error' })])
     expect(await readOut(root, 'index.html')).toContain('talk/index.html')
   })
 })
@@ -413,7 +426,9 @@ async function onePool(timeoutMs: number) {
   const { createRenderPool } = await import('../src/render/pool.js')
   const { discoverThemes } = await import('../src/discover/themes.js')
   const { themes } = await discoverThemes(REPO, path.join(REPO, 'themes'), path.join(REPO, 'themes'))
-  const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: {} } }
+  // KaTeX, which the warm-up has run: these tests time decks against tight limits, and MathJax (the
+  // default) loads on a worker's first formula (lazy-mathjax.ts) and typesets about 3× slower.
+  const keyed = { key: 'site themes', setup: { themes, defaultTheme: 'marp-site', marp: { math: 'katex' as const } } }
   return { keyed, pool: createRenderPool(keyed, { timeoutMs, threads: 1 }) }
 }
 
@@ -482,8 +497,8 @@ describe('which page a deck with errors gets', () => {
     await buildProject(root)
     // A missing image: built as it is now (the new heading shows), the error listed.
     await writeFile(path.join(root, 'slides/img.md'), '# After\n\n![a dot](gone.svg)')
-    // Broken front-matter: not built, its last good page kept.
-    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [broken\n---\n# Talk v2')
+    // Not UTF-8: not built, its last good page kept.
+    await writeFile(path.join(root, 'slides/talk.md'), unbuildable('# Talk v2'))
     const result = await buildProject(root)
     expect(await readOut(root, 'img/index.html')).toContain('After')
     expect(result.problems).toContainEqual(expect.objectContaining({ file: 'slides/img.md', rule: 'missing-asset', severity: 'error' }))
@@ -496,7 +511,7 @@ describe('a kept page keeps its look', () => {
   it('carries over the shared CSS and fonts the kept page links, even when no other deck uses them', async () => {
     const root = await project({ 'slides/talk.md': '---\ntitle: Talk\n---\n# Talk\n\n$x^2$', 'slides/other.md': '# Other' })
     await buildProject(root)
-    await writeFile(path.join(root, 'slides/talk.md'), '---\ntitle: [broken\n---\n# Talk')
+    await writeFile(path.join(root, 'slides/talk.md'), unbuildable('# Talk'))
     await writeFile(path.join(root, 'slides/other.md'), '---\ntheme: gaia\n---\n# Other, now in another theme')
     const result = await buildProject(root)
     expect(result.kept).toEqual(['slides/talk.md'])
@@ -514,7 +529,7 @@ describe('a deck with decks nested in its folder', () => {
     const root = await project({ 'slides/talks.md': '# Talks', 'slides/talks/intro.md': '# Intro', 'slides/talks/outro.md': '# Outro' })
     await buildProject(root)
     expect(await exists(path.join(root, 'dist/talks/intro/index.html'))).toBe(true)
-    await writeFile(path.join(root, 'slides/talks.md'), '---\ntitle: [broken\n---\n# Talks')
+    await writeFile(path.join(root, 'slides/talks.md'), unbuildable('# Talks'))
     await rm(path.join(root, 'slides/talks/intro.md'))
     const result = await buildProject(root)
     expect(result.kept).toEqual(['slides/talks.md'])
@@ -532,18 +547,33 @@ describe('render workers', () => {
     expect([workersFor(50, 1), workersFor(500, 1)]).toEqual([1, 1])
   })
 
-  it('render MathJax when the config asks for it (its modules load on first use), and KaTeX by default', async () => {
-    const deck = '# Math\n\n$x^2 + y^2$\n\n$$\n\\frac{a}{b}\n$$'
-    const mathjax = await project({ 'slides/m.md': deck, 'marp-site.config.json': '{ "marp": { "math": "mathjax" } }' })
-    expect((await buildProject(mathjax)).problems).toEqual([])
-    const page = await readOut(mathjax, 'm/index.html')
+  it('typesets math with MathJax by default, as marp-core does: inline SVG, no KaTeX fonts in the site', async () => {
+    const root = await project({ 'slides/m.md': MATH_DECK })
+    expect((await buildProject(root)).problems).toEqual([])
+    const page = await readOut(root, 'm/index.html')
     expect(page).toMatch(/<mjx-container[^>]*>\s*<svg/)
     expect(page).not.toContain('class="katex"')
+    expect(await exists(path.join(root, 'dist/_assets/katex/KaTeX_Main-Regular.woff2'))).toBe(false)
+  })
 
-    const katex = await project({ 'slides/k.md': deck })
-    await buildProject(katex)
-    const katexPage = await readOut(katex, 'k/index.html')
-    expect(katexPage).toContain('class="katex"')
-    expect(katexPage).not.toContain('<mjx-container')
+  it('typesets math with KaTeX, its fonts served from the site, for a deck with the `math: katex` directive', async () => {
+    const root = await project({ 'slides/k.md': `---\nmath: katex\n---\n${MATH_DECK}`, 'slides/m.md': MATH_DECK })
+    expect((await buildProject(root)).problems).toEqual([])
+    const katex = await readOut(root, 'k/index.html')
+    expect(katex).toContain('class="katex"')
+    expect(katex).not.toContain('<mjx-container')
+    expect(katex).not.toMatch(/cdn\.jsdelivr/)
+    expect(await readOut(root, 'm/index.html')).toContain('<mjx-container')
+    expect(await exists(path.join(root, 'dist/_assets/katex/KaTeX_Main-Regular.woff2'))).toBe(true)
+  })
+
+  it('typesets math with KaTeX when the config says `math: "katex"`, and MathJax with `"mathjax"`', async () => {
+    const katex = await project({ 'slides/k.md': MATH_DECK, 'marp-site.config.json': '{ "marp": { "math": "katex" } }' })
+    expect((await buildProject(katex)).problems).toEqual([])
+    expect(await readOut(katex, 'k/index.html')).toContain('class="katex"')
+    expect(await exists(path.join(katex, 'dist/_assets/katex/KaTeX_Main-Regular.woff2'))).toBe(true)
+    const mathjax = await project({ 'slides/m.md': MATH_DECK, 'marp-site.config.json': '{ "marp": { "math": "mathjax" } }' })
+    await buildProject(mathjax)
+    expect(await readOut(mathjax, 'm/index.html')).toContain('<mjx-container')
   })
 })

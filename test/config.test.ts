@@ -22,6 +22,14 @@ describe('config files', () => {
     expect(Object.isFrozen(config)).toBe(true)
   })
 
+  it("names marp-core's default math engine, MathJax, when the config names none: renders cached under another default are not reused", async () => {
+    const root = await project({ 'slides/a.md': '# a' })
+    // The render cache key digests these options, so the engine that renders is part of it.
+    expect((await resolveConfig({ root })).marp).toEqual({ math: 'mathjax' })
+    const katex = await project({ 'marp-site.config.json': '{ "marp": { "math": "katex", "minifyCSS": false } }' })
+    expect((await resolveConfig({ root: katex })).marp).toEqual({ math: 'katex', minifyCSS: false })
+  })
+
   it.each([
     ['marp-site.config.json', '{ "title": "From JSON", "lang": "fr" }'],
     ['marp-site.config.mjs', 'export default { title: "From MJS", lang: "fr" }'],

@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevSession } from '../src/dev/dev.js'
 import { launchBrowser, type TestBrowser } from './helpers/browser.js'
-import { project } from './helpers/project.js'
+import { project, unbuildable } from './helpers/project.js'
 
 /** Polls the page until `check(arg)` is true; survives the page reloading in between. */
 async function until<A>(page: Page, check: (arg: A) => boolean, arg: A, timeout = 20_000): Promise<void> {
@@ -77,7 +77,7 @@ describe('dev with many decks and many tabs', { timeout: 180_000 }, () => {
   it("shows one deck's error once on the index (a badge on its card, one overlay), never inside the thumbnails", async () => {
     const index = await open(dev.url)
     await dev.settled()
-    await writeFile(path.join(root, 'slides', `${slug(7)}.md`), '---\ntitle: [broken\n---\n# Broken\n')
+    await writeFile(path.join(root, 'slides', `${slug(7)}.md`), unbuildable('# Broken\n'))
     await until(index, () => document.querySelector('[data-slug="deck-07"] .marp-site-dev-badge')?.textContent === '1 error', undefined)
     await until(index, () => document.querySelectorAll('#marp-site-dev-overlay').length === 1, undefined)
     const inFrames = await index.evaluate(

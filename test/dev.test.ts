@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDev, type DevBuildEvent, type DevSession } from '../src/dev/dev.js'
 import { checkPath, hostAllowed, originAllowed } from '../src/dev/guard.js'
 import { launchBrowser, type TestBrowser } from './helpers/browser.js'
-import { project, SLOW_DECK } from './helpers/project.js'
+import { project, SLOW_DECK, unbuildable } from './helpers/project.js'
 
 /** Sends a raw HTTP request (so the target reaches the server exactly as written) and returns the status and body. */
 function raw(port: number, request: string): Promise<{ status: number; body: string }> {
@@ -270,7 +270,7 @@ describe('live reload', () => {
       await page.goto(`${dev.url}live/index.html`, { waitUntil: 'load' })
       await page.waitForSelector('svg.ms-active')
       await dev.settled()
-      await writeFile(path.join(root, 'slides/live.md'), '---\ntitle: [broken\n---\n# First slide\n')
+      await writeFile(path.join(root, 'slides/live.md'), unbuildable('# First slide\n'))
       await until(page, () => document.getElementById('marp-site-dev-overlay') !== null && document.querySelector('svg.ms-active h1') !== null)
       expect(await page.$eval('#marp-site-dev-overlay', (e) => e.textContent)).toContain('slides/live.md:2')
       expect(await page.$eval('svg.ms-active h1', (h) => h.textContent)).toBe('First slide')
@@ -404,7 +404,7 @@ describe('a failing deck with a deck nested in its folder', () => {
     await new Promise((r) => setTimeout(r, 200))
     await dev.settled()
     expect((await get(port, '/talks/intro/index.html')).body).toContain('Intro')
-    await writeFile(path.join(root, 'slides/talks.md'), '---\ntitle: [broken\n---\n# Talks')
+    await writeFile(path.join(root, 'slides/talks.md'), unbuildable('# Talks'))
     await rm(path.join(root, 'slides/talks/intro.md'))
     await new Promise((r) => setTimeout(r, 200))
     await dev.settled()

@@ -87,8 +87,9 @@ describe('marp-core and Marpit internals the renderer relies on', () => {
 })
 
 describe('the render worker', () => {
-  it('loads no MathJax module until a deck uses MathJax, and then renders it (lazy-mathjax.ts)', async () => {
-    // A fresh process, as a worker thread starts: the bundled worker (lib/render), a KaTeX deck, then a MathJax deck.
+  it('loads no MathJax module until a deck uses MathJax, not even in the warm-up, and then renders it (lazy-mathjax.ts)', async () => {
+    // A fresh process, as a worker thread starts: the bundled worker (lib/render) with MathJax as the default,
+    // its warm-up, a deck without math, a KaTeX deck, then a deck with math under the default.
     const probe = `
       import { createRequire } from 'node:module'
       import { readFileSync } from 'node:fs'
@@ -97,18 +98,20 @@ describe('the render worker', () => {
       const mathjax = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('mathjax-full')).length
       const run = loadBundle(dir).exports.default
       const css = readFileSync('themes/marp-site.css', 'utf8')
-      const setup = (math) => ({ key: math, setup: { themes: [{ file: 'themes/marp-site.css', display: 'themes/marp-site.css', css }], defaultTheme: 'marp-site', marp: { math } } })
-      const deck = { markdown: '# a\\n\\n$x^2$', source: 'a.md', slug: 'a' }
+      const setup = { key: 'default', setup: { themes: [{ file: 'themes/marp-site.css', display: 'themes/marp-site.css', css }], defaultTheme: 'marp-site', marp: {} } }
+      const deck = (markdown) => ({ markdown, source: 'a.md', slug: 'a' })
       const out = { atStart: mathjax() }
-      run({ render: deck, with: setup('katex') })
-      out.afterKatex = mathjax()
-      out.mathjaxSvg = run({ render: deck, with: setup('mathjax') }).deck.slides[0].includes('<mjx-container')
+      run({ warmUp: setup })
+      run({ render: deck('# no math'), with: setup })
+      run({ render: deck('---\\nmath: katex\\n---\\n# a\\n\\n$x^2$'), with: setup })
+      out.beforeMath = mathjax()
+      out.mathjaxSvg = run({ render: deck('# a\\n\\n$x^2$'), with: setup }).deck.slides[0].includes('<mjx-container')
       out.afterMathjax = mathjax()
       console.log(JSON.stringify(out))
     `
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe, path.join(REPO, 'lib', 'render')], { cwd: REPO })
-    const seen = JSON.parse(stdout) as { atStart: number; afterKatex: number; mathjaxSvg: boolean; afterMathjax: number }
-    expect(seen).toMatchObject({ atStart: 0, afterKatex: 0, mathjaxSvg: true })
+    const seen = JSON.parse(stdout) as { atStart: number; beforeMath: number; mathjaxSvg: boolean; afterMathjax: number }
+    expect(seen).toMatchObject({ atStart: 0, beforeMath: 0, mathjaxSvg: true })
     expect(seen.afterMathjax).toBeGreaterThan(0)
   })
 })
@@ -116,7 +119,7 @@ describe('the render worker', () => {
 describe('self-contained pages over marp-core output (inline.ts)', () => {
   it('inlines a background from marp-core’s style attribute, and only the WOFF2 files of KaTeX’s fonts', async () => {
     const root = await project({
-      'slides/mail.md': '# Math $x^2$\n\n---\n\n![bg](bg.svg)\n\n## Background',
+      'slides/mail.md': '---\nmath: katex\n---\n\n# Math $x^2$\n\n---\n\n![bg](bg.svg)\n\n## Background',
       'slides/bg.svg': '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="9"><rect width="16" height="9" fill="#36c"/></svg>',
     })
     expect((await buildProject(root, { singleFile: true })).problems).toEqual([])

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { discoverThemes } from '../src/discover/themes.js'
+import { Marp } from '@marp-team/marp-core'
 import { renderDeck, type RenderedDeck } from '../src/render/deck.js'
+import { MARPIT_DIRECTIVES } from '../src/render/directives.js'
 import { createEngine, type Engine } from '../src/render/engine.js'
 import { SITE_ROOT } from '../src/render/refs.js'
 import type { MarpOptionsConfig } from '../src/config/schema.js'
@@ -158,16 +161,31 @@ describe('Markdown features', () => {
     expect(deck.slides[2]).toMatch(/--marpit-advanced-background-split:40%/)
   })
 
-  it('typesets KaTeX math with fonts from the site, not a CDN', () => {
-    const deck = render('# a\n\n$x^2$\n\n$$\n\\int_0^1 x\\,dx\n$$')
+  it('typesets math with MathJax by default, as marp-core does: inline SVG, nothing fetched', () => {
+    const markdown = '# a\n\n$x^2$\n\n$$\n\\int_0^1 x\\,dx\n$$'
+    const deck = render(markdown)
+    expect(text(deck)).toMatch(/<mjx-container[^>]*>\s*<svg/)
+    expect(text(deck)).not.toMatch(/class="katex"/)
+    expect(deck.css).not.toMatch(/KaTeX|cdn\.jsdelivr|https?:\/\//)
+    // marp-core's own default gives the same formulas.
+    const formulas = (html: string) => html.match(/<mjx-container[\s\S]*?<\/mjx-container>/g)
+    expect(formulas(text(deck))).toEqual(formulas(new Marp().render(markdown).html))
+  })
+
+  it.each([
+    ['the `math: katex` directive', '---\nmath: katex\n---\n', {}],
+    ['the config', '', { math: 'katex' }],
+  ] as const)('typesets math with KaTeX, fonts from the site and not a CDN, by %s', (_, frontMatter, marp) => {
+    const deck = render(`${frontMatter}# a\n\n$x^2$\n\n$$\n\\int_0^1 x\\,dx\n$$`, engine(marp))
     expect(text(deck)).toMatch(/class="katex"/)
+    expect(text(deck)).not.toMatch(/<mjx-container/)
     expect(deck.css).toContain(`${SITE_ROOT}_assets/katex/KaTeX_Main-Regular.woff2`)
     expect(deck.css).not.toMatch(/cdn\.jsdelivr|https?:\/\//)
   })
 
-  it('can use MathJax instead', () => {
-    const deck = render('$x^2$', engine({ math: 'mathjax' }))
-    expect(text(deck)).toMatch(/<mjx-container/)
+  it('typesets math with MathJax when the config or a deck asks for it over KaTeX', () => {
+    expect(text(render('$x^2$', engine({ math: 'mathjax' })))).toMatch(/<mjx-container/)
+    expect(text(render('---\nmath: mathjax\n---\n$x^2$', engine({ math: 'katex' })))).toMatch(/<mjx-container/)
   })
 
   it('turns emoji into Twemoji images served by the site', () => {
@@ -232,15 +250,68 @@ describe('front-matter', () => {
     expect(deck.slides[0]).toContain('<footer>Part 1: the start</footer>')
   })
 
+  // What a slide shows of the front-matter's directives: header, footer, page number.
+  const chrome = (html: string) => html.match(/<(header|footer)>[\s\S]*?<\/\1>|data-marpit-pagination="\d+"/g)
+
   it.each([
-    ['an unclosed quote', '---\ntitle: "oops\ntheme: gaia\n---\n# a', 2],
-    ['tab indentation', '---\ntitle: a\nlist:\n\t- x\n---\n# a', 4],
-    ['a bad flow sequence', '---\ntitle: ok\ntags: [a, b\n---\n# a', 3],
-  ])('reports invalid YAML (%s) with its line and does not build the deck', (_, markdown, line) => {
+    ['an @ at the start', 'footer: @someone'],
+    ['a backtick at the start', 'header: `code`'],
+    ['a colon inside', 'footer: Part 1: the start'],
+    ['double quotes inside', 'footer: say "hi" twice'],
+    ['a # at the start, which YAML takes for a comment', 'footer: #1 in the series'],
+    ['a spot directive', '_footer: @here'],
+  ])('reads a value YAML would refuse or misread (%s) as marp-core does, header and footer alike', (_, line) => {
+    const markdown = `---\n${line}\npaginate: true\n---\n# a\n\n---\n\n# b`
+    const ours = render(markdown)
+    const marpCore = new Marp().render(markdown, { htmlAsArray: true } as never).html as unknown as string[]
+    expect(ours.problems).toEqual([])
+    expect(ours.slides.map(chrome)).toEqual(marpCore.map(chrome))
+    expect(ours.slides[0]?.match(/<(header|footer)>/)).not.toBeNull()
+  })
+
+  it('shows `footer: @someone` as the text "@someone", as marp-cli does', () => {
+    const deck = render('---\nfooter: @someone\n---\n# a')
+    expect(chrome(deck.slides[0] ?? '')).toEqual(['<footer>@someone</footer>'])
+  })
+
+  it('takes a loose title as marp-cli does, and keeps the other directives', () => {
+    // marp-core alone does not read `title` loosely, so there `@` would make the whole front-matter unreadable.
+    const deck = render('---\ntitle: @someone on Marp\ndescription: `code` talk\nauthor: @me\ntheme: gaia\nfooter: f\n---\n# Heading')
+    expect(deck.problems).toEqual([])
+    expect(deck.meta).toMatchObject({ title: '@someone on Marp', description: '`code` talk', author: '@me', theme: 'gaia' })
+    expect(chrome(deck.slides[0] ?? '')).toEqual(['<footer>f</footer>'])
+  })
+
+  it('takes the title from a `<!-- title: … -->` directive, which is then not a speaker note, as under marp-cli', () => {
+    const deck = render('<!-- title: From a comment -->\n\n# Heading\n\n<!-- a real note -->')
+    expect(deck.meta.title).toBe('From a comment')
+    expect(deck.notes).toEqual(['a real note'])
+  })
+
+  it("reads as loose the keys Marpit reads as loose: its own directives (this list is Marpit's)", () => {
+    const marpit = createRequire(import.meta.url)('@marp-team/marpit/lib/markdown/directives/directives.js') as { default: string[] }
+    expect([...MARPIT_DIRECTIVES]).toEqual(marpit.default)
+    // marp-core defines `math` and `size` as non-enumerable, so Marpit does not read them loosely either.
+    expect(engine().looseKeys).toEqual([...marpit.default, 'title', 'description', 'author', 'keywords', 'url', 'image', 'transition'])
+  })
+
+  it.each([
+    ['an unclosed flow sequence', '---\ntitle: [unclosed\ntheme: gaia\nfooter: hi\n---\n# Heading', 2],
+    ['an unclosed quote', '---\ntitle: "oops\ntheme: gaia\n---\n# Heading', 2],
+    ['tab indentation', '---\ntitle: a\nlist:\n\t- x\n---\n# Heading', 4],
+    ['a bad flow sequence', '---\ntitle: ok\ntags: [a, b\n---\n# Heading', 3],
+    ['a colon in a key Marp does not read loosely', '---\ntitle: ok\ntags: a: b\nfooter: hi\n---\n# Heading', 3],
+  ])('warns about invalid YAML (%s) at its line, and renders the deck as marp-core does: without the front-matter', (_, markdown, line) => {
     const result = renderDeck(engine(), { markdown, source: 'slides/bad.md', slug: 'bad' })
-    expect(result.ok).toBe(false)
-    if (result.ok) return
-    expect(result.problems).toEqual([expect.objectContaining({ file: 'slides/bad.md', rule: 'front-matter', severity: 'error', line })])
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    const { deck } = result
+    expect(deck.problems).toEqual([expect.objectContaining({ file: 'slides/bad.md', rule: 'front-matter', severity: 'warning', line })])
+    expect(deck.problems[0]?.message).toMatch(/^invalid YAML front-matter: .*; the whole front-matter is ignored/)
+    expect(deck.slides).toHaveLength(1)
+    expect(deck.meta).toMatchObject({ title: 'Heading', theme: 'marp-site', tags: [] })
+    const marpCore = new Marp().render(markdown, { htmlAsArray: true } as never).html as unknown as string[]
+    expect(deck.slides.map(chrome)).toEqual(marpCore.map(chrome))
   })
 
   it('renders CRLF line endings like LF', () => {

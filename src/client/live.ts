@@ -11,22 +11,10 @@ type LiveProblem = ProblemRecord
 const OVERLAY_ID = 'marp-site-dev-overlay'
 /**
  * Rules (and the codes of errors that stop a whole build) whose error leaves the last good page in
- * place: the deck could not be read, parsed or rendered, or nothing was built.
+ * place: the deck could not be read or rendered, or nothing was built. (Front-matter that is not YAML
+ * is a warning: the deck is built without it, as Marp renders it.)
  */
-const KEEPS_LAST_GOOD = new Set([
-  'front-matter',
-  'read-error',
-  'encoding',
-  'too-large',
-  'render-error',
-  'usage',
-  'config',
-  'template',
-  'input',
-  'io',
-  'browser',
-  'internal',
-])
+const KEEPS_LAST_GOOD = new Set(['read-error', 'encoding', 'too-large', 'render-error', 'usage', 'config', 'template', 'input', 'io', 'browser', 'internal'])
 /** Quiet time after an update before the page measures itself for overflow. */
 const MEASURE_DELAY_MS = 300
 

@@ -62,7 +62,8 @@ export function mergeConfig(
     cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDirFor(root, user.cacheDir),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
     renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,
-    marp: Object.freeze({ ...user.marp }),
+    // marp-core's default math engine, named so that the render cache key says which one renders.
+    marp: Object.freeze({ ...user.marp, math: user.marp?.math ?? 'mathjax' }),
     engine: user.engine,
     rules: Object.freeze(Object.fromEntries(Object.entries(user.rules ?? {}).map(([rule, setting]) => [rule, setting === false ? 'off' : setting]))),
     builtin: Object.freeze({

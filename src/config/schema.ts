@@ -9,7 +9,7 @@ const marpOptions = z.strictObject({
    * false: no HTML at all; true: any HTML, scripts included (only for decks you trust); an object: your allowlist.
    */
   html: z.union([z.boolean(), htmlAllowlist]).optional(),
-  /** Math typesetting: KaTeX (fonts served from the site), MathJax (inline SVG), or off. */
+  /** Math typesetting: MathJax (inline SVG; the default, as in marp-core), KaTeX (fonts served from the site), or off. */
   math: z.union([z.literal('katex'), z.literal('mathjax'), z.literal(false)]).optional(),
   emoji: z
     .strictObject({

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Problem } from '../problems.js'
+import { directiveMeta } from './directives.js'
 import type { Engine } from './engine.js'
 import { localWebFonts, remoteBackgrounds, remoteUrlsInCss } from './external.js'
 import { type FrontMatter, parseFrontMatter } from './frontmatter.js'
@@ -58,18 +59,13 @@ export type RenderResult = { readonly ok: true; readonly deck: RenderedDeck } | 
 
 /**
  * Renders one deck with the build's engine. Pure with respect to the outside world: no filesystem,
- * no console. Problems that leave the deck usable (an unknown theme, an unsafe image path) come back
- * with the deck; problems that make it unusable (broken front-matter) come back instead of it.
+ * no console. Whatever marp-core renders is rendered: problems (an unknown theme, an unsafe image path,
+ * front-matter that is not YAML) come back with the deck; only a failure of marp-core itself comes
+ * back instead of it.
  */
 export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   const { source } = input
-  const fm = parseFrontMatter(input.markdown)
-  if (fm.error) {
-    return {
-      ok: false,
-      problems: [problem('front-matter', { file: source, line: fm.error.line }, `${fm.error.message}; deck not built`, { blocking: true })],
-    }
-  }
+  const fm = parseFrontMatter(input.markdown, engine.looseKeys)
 
   const env: RenderEnv = {
     marpSite: {
@@ -108,6 +104,11 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   rendered = { ...rendered, css: theme.css }
   for (const ref of theme.refs) if (!ctx.refs.some((r) => r.source === ref.source)) ctx.refs.push(ref)
   problems.push(...transitionProblems(source, fm, ctx.transitions, transitions.unknown))
+  if (fm.error) {
+    // Marpit ignores a front-matter it cannot read, directives and all, and renders the deck; so do we.
+    const message = `${fm.error.message}; the whole front-matter is ignored (its directives too, as Marp ignores them)`
+    problems.push(problem('front-matter', { file: source, line: fm.error.line }, message))
+  }
 
   for (const ref of ctx.unsafe) {
     problems.push(problem('unsafe-path', { file: source, line: ref.line }, `${ref.url} ${ref.reason}; not copied`))
@@ -171,10 +172,13 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   // Marpit keeps the last render's global directives on a protected field; lang and theme are read from it.
   const globals = (engine.marp as unknown as { lastGlobalDirectives: Record<string, unknown> }).lastGlobalDirectives
   const [width, height] = viewBox(slides[0])
+  // title, description and author are directives, as under marp-cli: the last one set, in the
+  // front-matter or a `<!-- title: … -->` comment, wins.
+  const directed = directiveMeta(globals)
   const meta: DeckMeta = {
-    title: str(fm.data['title']) ?? ctx.firstHeading ?? path.posix.basename(source).replace(/\.(md|markdown)$/i, ''),
-    description: str(fm.data['description']) ?? '',
-    author: str(fm.data['author']),
+    title: directed.title ?? ctx.firstHeading ?? path.posix.basename(source).replace(/\.(md|markdown)$/i, ''),
+    description: directed.description ?? '',
+    author: directed.author,
     date: dateString(fm.data['date']),
     tags: tags(fm.data['tags']),
     draft: fm.data['draft'] === true || fm.data['draft'] === 'true',

@@ -5,6 +5,7 @@ import { MarpSiteError } from '../errors.js'
 import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
+import { looseKeys, useMarpCliDirectives } from './directives.js'
 import { remoteBackgroundPlugin } from './external.js'
 import { assetPlugin, backgroundDirectivePlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
 import type { EngineModule } from './engine-module.js'
@@ -19,6 +20,8 @@ export interface Engine {
   /** Registered theme names, built-ins included. */
   readonly themeNames: readonly string[]
   readonly defaultTheme: string
+  /** The front-matter keys Marpit reads as loose YAML (its directives and the custom ones). */
+  readonly looseKeys: readonly string[]
   /** Problems with theme files (syntax errors, missing `@theme`, bad `@import`). */
   readonly problems: readonly Problem[]
   /** The config's engine module, when it has one. */
@@ -47,6 +50,8 @@ export function createEngine(options: EngineOptions): Engine {
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])
+  // marp-cli's directives first; then `transition`, which the transition plugin makes a real one.
+  useMarpCliDirectives(marp)
   installTransitionDirective(marp)
   marp.use(remoteBackgroundPlugin as unknown as Parameters<Marp['use']>[0])
 
@@ -71,7 +76,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   for (const theme of registered) problems.push(...importProblems(theme, themeNames))
   if (options.reuseStyles !== false) reuseStyles(marp)
-  return { marp, themeNames, defaultTheme: defaultTheme.name, problems, module: options.engine }
+  return { marp, themeNames, defaultTheme: defaultTheme.name, looseKeys: looseKeys(marp), problems, module: options.engine }
 }
 
 /**
@@ -101,8 +106,10 @@ function reuseStyles(marp: Marp): void {
 }
 
 function marpOptions(config: Readonly<MarpOptionsConfig>): MarpOptions {
+  // MathJax by default, as marp-core: it typesets to inline SVG, so a page needs nothing from outside.
+  // KaTeX's fonts are served from the site, also for a deck that picks KaTeX with its `math` directive.
   const math: MarpOptions['math'] =
-    config.math === false ? false : config.math === 'mathjax' ? { lib: 'mathjax' } : { lib: 'katex', katexFontPath: `${SITE_ROOT}${KATEX_FONT_DIR}` }
+    config.math === false ? false : { lib: config.math === 'katex' ? 'katex' : 'mathjax', katexFontPath: `${SITE_ROOT}${KATEX_FONT_DIR}` }
   return {
     // Left unset, marp-core keeps its allowlist of safe tags (img, br, ...); false escapes all HTML.
     ...(config.html === undefined ? {} : { html: config.html }),

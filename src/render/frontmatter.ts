@@ -14,11 +14,14 @@ const OPEN = /^---[ \t]*$/
 const CLOSE = /^(---|\.\.\.)[ \t]*$/
 
 /**
- * Reads the YAML front-matter the way Marpit finds it (a `---` fence on the first line), with line
- * numbers. Marp's directive values are loose YAML (`footer: Part 1: intro` is accepted), so a block
- * that strict YAML rejects is read again as plain `key: value` lines before it counts as an error.
+ * Reads the YAML front-matter the way Marpit finds and reads it (a `---` fence on the first line), with
+ * line numbers. Marpit reads the values of directive keys as loose YAML: a value YAML would refuse
+ * (`footer: Part 1: intro`, `footer: @someone`, ``header: `code` ``) is quoted before parsing, exactly
+ * as Marpit quotes it, so the keys come out as marp-core applies them. `looseKeys` are the keys Marpit
+ * treats so (see render/directives.ts). A block that is still not YAML is ignored whole, as Marpit
+ * ignores it, and comes back as `error` with its line.
  */
-export function parseFrontMatter(markdown: string): FrontMatter {
+export function parseFrontMatter(markdown: string, looseKeys: readonly string[] = []): FrontMatter {
   const lines = markdown.split(/\r?\n/)
   if (lines.length < 2 || !OPEN.test(lines[0] ?? '')) return { data: {}, lines: {}, length: 0 }
   let end = -1
@@ -29,7 +32,8 @@ export function parseFrontMatter(markdown: string): FrontMatter {
     }
   }
   if (end === -1) return { data: {}, lines: {}, length: 0 } // not front-matter: Marpit treats it as a ruler
-  const body = lines.slice(1, end).join('\n')
+  const blockLines = lines.slice(1, end)
+  const body = quoteLoose(blockLines, looseKeys).join('\n')
   const length = end + 1
 
   const counter = new LineCounter()
@@ -58,15 +62,7 @@ export function parseFrontMatter(markdown: string): FrontMatter {
     return { data, lines: keyLines, length }
   }
 
-  const loose = parseLoose(lines.slice(1, end))
-  if (loose) return { ...loose, length }
-  let bodyLine = counter.linePos(first.pos[0]).line
-  if (first.code === 'MISSING_CHAR' && /quote/.test(first.message)) {
-    // YAML reports an unclosed quote where the text ends; the author needs the line that opened it.
-    const opened = lines.slice(1, end).findIndex((l) => /:\s*["']/.test(l) && !/:\s*(["']).*\1\s*$/.test(l))
-    if (opened !== -1) bodyLine = opened + 1
-  }
-  const line = bodyLine + 1 // +1 for the opening fence
+  const line = errorLine(blockLines, first, counter.linePos(first.pos[0]).line) + 1 // +1 for the opening fence
   return {
     data: {},
     lines: {},
@@ -75,20 +71,45 @@ export function parseFrontMatter(markdown: string): FrontMatter {
   }
 }
 
-const LOOSE_LINE = /^([A-Za-z_$][\w$-]*)[ \t]*:(?:[ \t]+(.*))?$/
-
-/** Marpit-style loose YAML: unindented `key: value` lines with plain (unquoted, unbracketed) string values. */
-function parseLoose(lines: string[]): Pick<FrontMatter, 'data' | 'lines'> | undefined {
-  const data: Record<string, unknown> = {}
-  const keyLines: Record<string, number> = {}
-  for (const [i, raw] of lines.entries()) {
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue
-    const match = LOOSE_LINE.exec(raw)
-    if (!match) return undefined
-    const value = (match[2] ?? '').trim()
-    if (/^["'[{|>&*!%@`]/.test(value)) return undefined
-    data[match[1] as string] = value
-    keyLines[match[1] as string] = i + 2
+/**
+ * The line (1-based, in the block) to show for a YAML error. YAML reports an unclosed quote where the
+ * text ends, and an unclosed `[` or `{` where the next key starts; the author needs the line that
+ * opened it.
+ */
+function errorLine(lines: readonly string[], error: { code: string; message: string }, reported: number): number {
+  if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) {
+    const opened = lines.findIndex((l) => /:\s*["']/.test(l) && !/:\s*(["']).*\1\s*$/.test(l))
+    if (opened !== -1) return opened + 1
   }
-  return { data, lines: keyLines }
+  if (/end with an? [\]}]/.test(error.message)) {
+    for (let i = Math.min(reported, lines.length) - 1; i >= 0; i -= 1) {
+      const bare = (lines[i] ?? '').replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '')
+      const depth = (bare.match(/[[{]/g) ?? []).length - (bare.match(/[\]}]/g) ?? []).length
+      if (depth > 0) return i + 1
+    }
+  }
+  return reported
+}
+
+/** What Marpit leaves unquoted: a value that already starts YAML's quoting, flow, block, anchor, alias or null. */
+const YAML_START = `["'{|>~&*`
+
+/**
+ * Marpit's loose YAML: on an unindented line of a loose key (also `_key`, `"key"`, `'key'`), a
+ * value that does not start with one of YAML_START is wrapped in double quotes, its own `"`
+ * escaped and nothing else (a backslash stays an escape, as under Marpit). Lines keep their places.
+ */
+function quoteLoose(lines: readonly string[], keys: readonly string[]): string[] {
+  if (keys.length === 0) return [...lines]
+  const names = keys.map((k) => `_?${k.replace(/[.*+?^=!:${}()|[\]\\/]/g, '\\$&')}`)
+  const key = `(?:${names.flatMap((n) => [n, `"${n}"`, `'${n}'`]).join('|')})`
+  const matcher = new RegExp(`^(${key}\\s*:)(.+)$`)
+  return lines.map((line) =>
+    line.replace(matcher, (whole, prop: string, value: string) => {
+      const trimmed = value.trim()
+      if (trimmed === '' || YAML_START.includes(trimmed[0] as string)) return whole
+      const spaces = value.slice(0, value.length - value.trimStart().length)
+      return `${prop}${spaces}"${trimmed.split('"').join('\\"')}"`
+    }),
+  )
 }

@@ -1,7 +1,7 @@
 /**
  * marp-core requires six MathJax modules when it loads, whichever math library a deck uses; loading
- * them is about a third of the time a render worker takes to start (~150 ms here), and sites that
- * use KaTeX (the default) never call them. Imported first by the render worker, this hands
+ * them is about a third of the time a render worker takes to start (~150 ms here), and decks without
+ * math (most) or with KaTeX never call them. Imported first by the render worker, this hands
  * marp-core a stand-in for each of those modules that loads the real one the first time anything
  * on it is touched, so MathJax still works, just loaded when first used.
  *

@@ -55,9 +55,12 @@ function engineFor({ key, setup }: KeyedSetup): Engine | Error {
 // loads what marp-core loads lazily (highlight.js's languages, KaTeX) and packs the default theme,
 // about half a second that would otherwise fall on the first deck (and count against its time limit).
 // Also run when lib/ is compiled, so that the code cache made then holds the code a render runs.
+// Its math is KaTeX's, which marp-core has loaded anyway: MathJax (the default) costs ~150 ms to load,
+// which a site without math should not pay; the first deck with math loads it (lazy-mathjax.ts).
 const WARM_UP_DECK = [
   '---',
   'paginate: true',
+  'math: katex',
   '---',
   '<!-- _class: lead -->',
   '# Warm-up',

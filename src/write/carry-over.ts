@@ -22,8 +22,12 @@ export async function carryInto(outDir: string, stagingDir: string, sitePath: st
   const info = await statIfAny(from, `looking for ${from} in the previous site`)
   if (!info?.isDirectory()) return false
   const left = except.map((e) => fileIn(outDir, e))
+  const to = fileIn(stagingDir, sitePath)
   try {
-    await cp(from, fileIn(stagingDir, sitePath), {
+    // Made first: a deck nested in this folder may be writing its page into it at the same moment, and
+    // cp makes a missing destination folder with a plain mkdir, which fails when the other made it first.
+    await mkdir(to, { recursive: true })
+    await cp(from, to, {
       recursive: true,
       force: false,
       errorOnExist: false,

@@ -76,6 +76,14 @@ export function slideCount(html: string): number {
  */
 export const SLOW_DECK = `</${'<!--'.repeat(1600)}`
 
+/**
+ * A deck that cannot be built: `text` followed by a line with a byte that is not UTF-8 (an
+ * `encoding` error at that line). Whatever marp-core renders is built, so this is how a test breaks one.
+ */
+export function unbuildable(text: string): Buffer {
+  return Buffer.concat([Buffer.from(text.endsWith('\n') ? text : `${text}\n`), Buffer.from([0xff, 0x0a])])
+}
+
 /** A port that was free a moment ago on 127.0.0.1 (for a server a test starts as a separate process). */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net')
