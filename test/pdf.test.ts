@@ -29,6 +29,8 @@ const DECK = [
   'author: Ada Lovelace',
   'description: A deck to print',
   'tags: [pdf, test]',
+  // KaTeX: its formulas print as text in its own fonts, which the test reads back.
+  'math: katex',
   '---',
   '',
   '# First heading',
