@@ -104,9 +104,28 @@ const CDN = [
 ]
 const TYPES = { woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf', svg: 'image/svg+xml', css: 'text/css' }
 
+/**
+ * gaia's font CDN (fonts.bunny.net), which marp-cli's pages ask: answered with the same fonts marp-site
+ * serves from the site (the @fontsource packages, see src/write/web-fonts.ts), so both sides show Lato and
+ * Roboto Mono as they would online.
+ */
+const BUNNY = 'https://fonts.bunny.net/'
+let gaiaFonts
+async function bunny(url) {
+  gaiaFonts ??= (await import(pathToFileURL(path.join(ROOT, 'lib/write/web-fonts.js')).href)).webFontSheet('_assets/fonts/gaia.css')
+  const sheet = await gaiaFonts
+  if (url.startsWith(`${BUNNY}css`)) return { type: 'text/css', body: sheet.css }
+  const file = sheet.files.find((f) => url === `${BUNNY}${path.posix.basename(f.target)}`)
+  return file && { type: 'font/woff2', body: await readFile(file.from) }
+}
+
 async function answer(req) {
   const url = req.url()
   if (/^(file|data|blob):/.test(url)) return req.continue()
+  if (url.startsWith(BUNNY)) {
+    const found = await bunny(url)
+    if (found) return req.respond({ status: 200, contentType: found.type, headers: { 'Access-Control-Allow-Origin': '*' }, body: found.body })
+  }
   for (const [pattern, dir] of CDN) {
     const m = pattern.exec(url)
     const file = m && path.join(ROOT, dir, m[1])
@@ -315,7 +334,8 @@ async function main() {
         '## How to read this',
         '',
         '- Both pages load in one Chromium with no network: remote images, fonts and CSS fail alike on both sides. KaTeX fonts and Twemoji images,',
-        "  which marp-cli's pages take from a CDN, are served to it from the same packages in node_modules, as marp-site serves them from the site.",
+        "  which marp-cli's pages take from a CDN, are served to it from the same packages in node_modules, as marp-site serves them from the site;",
+        "  so are gaia's web fonts (fonts.bunny.net), from the @fontsource packages marp-site serves them from.",
         '- Images a deck names but the corpus does not hold (missing upstream, or binaries over 80 KB) are placeholders of the same size (compat/sources.json).',
         "- marp-site is run with `theme: default` (marp-cli's default; ours is `marp-site`) and `marp.html: true` (marp-cli's `--html`); all else is its default.",
         '- Glyphs the machine has no font for (CJK here, unless a CJK font is installed) show as boxes on both sides: layout is compared, not glyphs.',
