@@ -272,7 +272,7 @@ async function main() {
     '',
     `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${mb(totalmem())} RAM, Linux ${release()}`,
     `- Node.js ${process.version}; marp-site ${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}; ${marpVersion}; ${chromium}`,
-    '- Corpus (bench/corpus.mjs): N decks × 20 slides each with headings, lists, a table, a code block, speaker notes, a local SVG image with the centred-image idiom, lead slides, emoji and KaTeX math.',
+    "- Corpus (bench/corpus.mjs): N decks × 20 slides each with headings, lists, a table, a code block, speaker notes, a local SVG image with the centred-image idiom, lead slides, emoji and math (no `math:` line: MathJax, marp-core's default).",
     `- marp-cli runs: \`marp -I slides -o out\` (HTML) and \`marp --pdf --allow-local-files -I slides -o out\` (PDF), with the same browser as marp-site (${CHROME}${SHELL ? `; and ${SHELL} in the headless-shell row` : ''}).`,
     '',
     '| figure | marp-site | marp-cli | ratio and target |',
