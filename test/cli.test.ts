@@ -5,19 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { startThreadsEarly } from '../src/cli/early.js'
 import { main } from '../src/cli/main.js'
 import { EXIT_CODES } from '../src/errors.js'
-import { project, readManifest, REPO, unbuildable } from './helpers/project.js'
+import { project, readManifest, REPO, runCli, unbuildable } from './helpers/project.js'
 
-async function run(argv: string[], cwd = REPO) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd,
-    color: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = runCli
 
 describe('the marp-site command', () => {
   it('prints help and version', async () => {

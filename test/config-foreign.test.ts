@@ -1,24 +1,13 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../src/cli/main.js'
 import { mapMarpCliConfig } from '../src/config/marp-cli.js'
 import { resolveConfig } from '../src/config/resolve.js'
 import { readVsCodeSettings } from '../src/config/vscode.js'
-import { buildProject, project, readManifest, readOut } from './helpers/project.js'
+import { buildProject, project, readManifest, readOut, runCli } from './helpers/project.js'
 
 const CORPORATE = '/* @theme corporate */\n@import "default";\nsection { background: rgb(1, 35, 69); }\n'
 
-async function run(argv: string[], cwd: string) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd,
-    color: false,
-  })
-  return { code, stdout, stderr }
-}
+const run = runCli
 
 /** The CSS files the site's pages link, joined: where a theme's rules end up. */
 async function siteCss(root: string, slug: string, out = 'dist'): Promise<string> {

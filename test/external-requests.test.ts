@@ -3,11 +3,10 @@ import path from 'node:path'
 import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveDir } from '../src/browser/server.js'
-import { main } from '../src/cli/main.js'
 import { startDev, type DevBuildEvent } from '../src/dev/dev.js'
 import { launchBrowser, privateTmpdir, type TestBrowser } from './helpers/browser.js'
 import { readPdf } from './helpers/pdf.js'
-import { buildProject, exists, project, readManifest, REPO, unbuildable } from './helpers/project.js'
+import { buildProject, exists, project, readManifest, runCli, unbuildable } from './helpers/project.js'
 
 const TMP = privateTmpdir()
 
@@ -20,12 +19,7 @@ afterAll(async () => {
   await rm(TMP, { recursive: true, force: true })
 })
 
-async function run(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: REPO, color: false })
-  return { code, stdout, stderr }
-}
+const run = runCli
 
 /**
  * Opens `sitePath` of the built site `dir` from a real 127.0.0.1 server, with every request to any

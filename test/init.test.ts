@@ -4,12 +4,11 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { main } from '../src/cli/main.js'
 import { configKeysAt } from '../src/config/schema.js'
 import { configFile } from '../src/init/files.js'
 import { INIT_PATHS, nextSteps, packageName, planInit, type FolderState } from '../src/init/plan.js'
 import { ourBrowsers, privateTmpdir } from './helpers/browser.js'
-import { exists, REPO, tempDir } from './helpers/project.js'
+import { exists, REPO, runCli, tempDir } from './helpers/project.js'
 
 const TMP = privateTmpdir()
 
@@ -18,12 +17,7 @@ afterAll(async () => {
   await rm(TMP, { recursive: true, force: true })
 })
 
-async function run(argv: string[], cwd: string) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, color: false })
-  return { code, stdout, stderr }
-}
+const run = runCli
 
 const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8')
 

@@ -55,8 +55,10 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
   options.signal?.throwIfAborted()
   // A deck deleted or renamed between listing and reading (a checkout, an editor's save) is no longer
   // a deck: left out as if it had not been listed (its new name, if any, is the next build's).
-  // With `marpOnly`, a file whose front-matter does not say `marp: true` is not a deck (as in VS Code).
-  const here = read.map((r) => (r.ok ? !config.marpOnly || saysMarp(r.text) : !r.gone))
+  // With `marpOnly`, a file whose front-matter does not say `marp: true` is not a deck (as in VS Code);
+  // the front-matter is read as the render reads it (loaded only then).
+  const frontMatter = config.marpOnly ? (await import('../render/frontmatter.js')).parseFrontMatter : undefined
+  const here = read.map((r) => (r.ok ? !frontMatter || frontMatter(r.text).data['marp'] === true : !r.gone))
   const decks = { ...listed, decks: listed.decks.filter((_, i) => here[i]) }
   const reads = read.filter((_, i) => here[i])
   const inputs = decks.decks.map((source, i): DeckInput | undefined => {
@@ -79,10 +81,4 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
     env['SOURCE_DATE_EPOCH'] ?? null,
   )
   return { themes, decks, reads, inputs, browser, notices, setup, tool, setupKey, templatesKey, inputsKey }
-}
-
-/** The front-matter says `marp: true`, as Marp for VS Code requires of a deck. */
-export function saysMarp(markdown: string): boolean {
-  const front = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(markdown)
-  return front !== null && /^marp[ \t]*:[ \t]*true[ \t]*$/m.test(front[1] ?? '')
 }

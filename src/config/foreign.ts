@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { MarpSiteError, reason } from '../errors.js'
+import { MarpSiteError } from '../errors.js'
 import { displayPath } from '../paths.js'
-import { NOT_REGULAR, readRegularFile } from '../regular-file.js'
+import { readRegularFile } from '../regular-file.js'
 import { MARP_CLI_CONFIG_NAMES, mapMarpCliConfig } from './marp-cli.js'
 import type { UserConfig } from './schema.js'
 import { readVsCodeSettings } from './vscode.js'
+import { readConfigText } from './files.js'
 
 /**
  * Reading the configs of the tools a Marp project already uses: marp-cli's config file and the Marp
@@ -52,7 +53,7 @@ export async function loadMarpCliConfig(
     raw = await loadModule(file)
   } else {
     // `.marprc` is YAML or JSON (JSON is YAML); `.marprc.json` is JSON.
-    raw = await parseYaml(await readText(file, where), where)
+    raw = await parseYaml(await readConfigText(file, where), where)
   }
   const dir = path.dirname(file)
   const mapped = mapMarpCliConfig(raw, where)
@@ -83,7 +84,7 @@ export async function withVsCodeSettings(root: string, config: UserConfig): Prom
   const file = path.join(root, VSCODE_SETTINGS)
   if (!existsSync(file)) return undefined
   const where = displayPath(root, file)
-  const settings = readVsCodeSettings(await readText(file, where), where)
+  const settings = readVsCodeSettings(await readConfigText(file, where), where)
   if (!settings.any && settings.warnings.length === 0) return undefined
   const merged: UserConfig = { ...config }
   const marp = { ...config.marp }
@@ -113,15 +114,5 @@ async function themeName(file: string): Promise<string | undefined> {
   } catch {
     // Not there or not readable: the caller names the file.
     return undefined
-  }
-}
-
-async function readText(file: string, where: string): Promise<string> {
-  try {
-    const read = await readRegularFile(file)
-    if (!read.ok) throw new Error(NOT_REGULAR)
-    return read.bytes.toString('utf8')
-  } catch (error) {
-    throw new MarpSiteError('CONFIG', `Cannot read ${where}: ${reason(error)}`, { cause: error, file: where })
   }
 }

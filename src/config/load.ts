@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { NOT_REGULAR, readRegularFile } from '../regular-file.js'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { existsSync } from 'node:fs'
 import { MarpSiteError, reason } from '../errors.js'
@@ -9,6 +8,7 @@ import { Cache } from '../cache/store.js'
 import { digest } from '../hash.js'
 import { displayPath } from '../paths.js'
 import { suggest } from './suggest.js'
+import { isDirectory, isFile, readConfigText } from './files.js'
 import { findMarpCliConfig, isMarpCliConfig, loadMarpCliConfig, overForeign, withVsCodeSettings, type ForeignConfig } from './foreign.js'
 
 export const CONFIG_FILE_NAMES = ['marp-site.config.js', 'marp-site.config.mjs', 'marp-site.config.json'] as const
@@ -75,7 +75,7 @@ async function loadOwnOrMarpCli(root: string, explicit: string | undefined): Pro
 
   const pkgFile = path.join(root, 'package.json')
   if (await isFile(pkgFile)) {
-    const pkg = parseJson(await readText(pkgFile), 'package.json') as Record<string, unknown> | null
+    const pkg = parseJson(await readConfigText(pkgFile, 'package.json'), 'package.json') as Record<string, unknown> | null
     if (pkg && typeof pkg === 'object' && 'marpSite' in pkg) {
       return withExtends(root, pkgFile, pkg['marpSite'] as UserConfig, marpCli)
     }
@@ -122,7 +122,7 @@ async function parseYamlConfig(text: string, where: string): Promise<unknown> {
 
 async function loadFile(file: string): Promise<unknown> {
   const name = path.basename(file)
-  if (file.endsWith('.json')) return parseJson(await readText(file), name)
+  if (file.endsWith('.json')) return parseJson(await readConfigText(file, name), name)
   let mod: Record<string, unknown>
   try {
     // The query defeats the module cache so that `dev` sees edits to the config file.
@@ -140,17 +140,6 @@ async function loadFile(file: string): Promise<unknown> {
     }
   }
   return value
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    // Only a regular file: a FIFO put there after the stat would block the read for good.
-    const read = await readRegularFile(file)
-    if (!read.ok) throw new Error(NOT_REGULAR)
-    return read.bytes.toString('utf8')
-  } catch (error) {
-    throw new MarpSiteError('CONFIG', `Cannot read ${path.basename(file)}: ${reason(error)}`, { cause: error })
-  }
 }
 
 function parseJson(text: string, name: string): unknown {
@@ -254,22 +243,4 @@ function describeIssue(
     if (accepted.length > 0) return [{ depth: path.length, text: `"${at}": expected ${[...new Set(accepted)].join(' or ')}` }]
   }
   return [{ depth: path.length, text: `"${at}": ${issue.message}` }]
-}
-
-async function isFile(file: string): Promise<boolean> {
-  try {
-    return (await stat(file)).isFile()
-  } catch {
-    // Not there (or not reachable): the caller says what it expected to find.
-    return false
-  }
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory()
-  } catch {
-    // Not there: the caller falls back to another place.
-    return false
-  }
 }

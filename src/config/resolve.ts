@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MarpSiteError } from '../errors.js'
 import { isInside } from '../paths.js'
+import { isDirectory, isFile } from './files.js'
 import { cacheDirFor, loadUserConfig } from './load.js'
 import type { UserConfig } from './schema.js'
 import type { InlineConfig, PdfConfig, ResolvedConfig } from './types.js'
@@ -109,23 +109,5 @@ function checkOutDir(config: ResolvedConfig): void {
         `The out dir (${path.relative(config.root, out) || '.'}) overlaps the ${name} dir (${path.relative(config.root, dir) || '.'}); choose another --out`,
       )
     }
-  }
-}
-
-async function isFile(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isFile()
-  } catch {
-    // Not there (or not reachable): the caller says what it expected to find.
-    return false
-  }
-}
-
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory()
-  } catch {
-    // Not there (or not reachable): the caller says what it expected to find.
-    return false
   }
 }

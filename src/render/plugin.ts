@@ -1,5 +1,5 @@
 import type { AssetRef } from '../discover/assets.js'
-import { resolveRef, SITE_ROOT, type RefKind } from './refs.js'
+import { CSS_URL, resolveRef, SITE_ROOT, type RefKind } from './refs.js'
 import type { TransitionDirective } from './transition.js'
 
 /** What the plugin records while a deck is parsed; passed in markdown-it's `env`. */
@@ -70,7 +70,6 @@ interface MarkdownIt {
 }
 type TokenWithHidden = Token & { hidden?: boolean }
 
-const CSS_URL = /url\(\s*(['"]?)([^'")]*?)\1\s*\)/g
 const CSS_IMPORT_STRING = /@import\s+(['"])([^'"]+)\1/g
 const HTML_MEDIA_TAG = /<(img|video|audio|source)\b[^>]*>/gi
 const FILE_URL_IN_TEXT = /\]\(\s*<?(file:[^\s)>]*)/gi

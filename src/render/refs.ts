@@ -8,6 +8,9 @@ import { encodePath } from '../discover/slug.js'
  */
 export const SITE_ROOT = '/__marp-site-root__/'
 
+/** A CSS `url()`, quoted or not: the quote, then the URL. */
+export const CSS_URL = /url\(\s*(['"]?)([^'")]*?)\1\s*\)/g
+
 /** Where the site keeps KaTeX's fonts and the Twemoji images decks use. */
 export const KATEX_FONT_DIR = '_assets/katex/'
 export const TWEMOJI_DIR = '_assets/twemoji/'

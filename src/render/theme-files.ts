@@ -1,7 +1,5 @@
 import type { AssetRef } from './plugin.js'
-import { resolveRef, SITE_ROOT } from './refs.js'
-
-const CSS_URL = /url\(\s*(['"]?)([^'")]*?)\1\s*\)/g
+import { CSS_URL, resolveRef, SITE_ROOT } from './refs.js'
 
 /**
  * Local files a deck's theme names with `url()` (a logo, a background, a font). marp-cli and Marp for

@@ -187,9 +187,10 @@ class DeckSiteWriter implements SiteWriter {
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
     const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
     this.rewrite.set(deck.slug, renderPage)
-    const linked = withPdf || (await this.keepPdf(inputs, derived.css, outcome.copies))
-    const pdf = linked ? pdfPath(deck.slug) : null
-    const key = templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf })
+    // A build that prints no PDFs keeps a current one; the key of the page that links it comes with it.
+    const kept = withPdf ? undefined : await this.keepPdf(inputs, derived.css, outcome.copies)
+    const pdf = withPdf || kept ? pdfPath(deck.slug) : null
+    const key = kept ?? (templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf }))
     // With a key, the pages are made or reused alongside the other decks' pages; without, made now.
     const make = () => this.makePages(inputs, renderPage, pdf ?? undefined)
     const html = key === undefined ? await make() : undefined
@@ -212,22 +213,23 @@ class DeckSiteWriter implements SiteWriter {
    * A build that makes no PDFs keeps the previous build's PDF of a deck, and links it, when it is what
    * printing this deck now would make: the content key a PDF build would give the deck (its page as
    * that build makes it, its CSS, its files) is the one the PDF was printed from, and the file is as
-   * that build left it. A stale PDF is not kept (and so goes with the previous site).
+   * that build left it. A stale PDF is not kept (and so goes with the previous site). Answers the key of
+   * the page that links the kept PDF.
    */
-  private async keepPdf(inputs: DeckPageInputs, css: string, copies: readonly AssetCopy[]): Promise<boolean> {
+  private async keepPdf(inputs: DeckPageInputs, css: string, copies: readonly AssetCopy[]): Promise<string | undefined> {
     const { templatesKey, generator, config, staging, previous } = this.options
     const { slug } = inputs.deck
     const before = previous?.[slug]?.pdf
-    if (templatesKey === undefined || before === undefined) return false
+    if (templatesKey === undefined || before === undefined) return undefined
     const key = pageKey({ ...inputs, templatesKey, generator, config, pdf: pdfPath(slug) })
     const content = deckContentKey(generator, key, css, await assetHashes(copies))
     if (content !== before.content || !(await staging.reuse(pdfPath(slug), before.state))) {
       debug('cache')('the PDF of %s is not kept: %s', slug, content !== before.content ? 'the deck changed since it was printed' : 'the file changed')
-      return false
+      return undefined
     }
     debug('cache')('kept the PDF of %s (content %s)', slug, content)
     this.keptPdfs.set(slug, content)
-    return true
+    return key
   }
 
   /** Renders a deck's two pages and writes them; answers the deck page's HTML. */

@@ -94,3 +94,12 @@ export async function freePort(): Promise<number> {
     })
   })
 }
+
+/** Runs the `marp-site` command in this process, as a user would in `cwd`: its exit code and what it printed (no colour). */
+export async function runCli(argv: string[], cwd = REPO): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.js')
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, color: false })
+  return { code, stdout, stderr }
+}
