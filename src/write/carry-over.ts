@@ -1,4 +1,5 @@
-import { cp, mkdir, readdir, readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, cp, mkdir, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { swallowed } from '../log.js'
 import { fileIn, ioError, statIfAny } from './io.js'
@@ -48,7 +49,14 @@ async function copySharedFile(outDir: string, stagingDir: string, target: string
   if ((await statIfAny(destination, `looking for ${destination}`)) !== undefined) return true
   if (!(await statIfAny(source, `looking for ${source}`))?.isFile()) return false
   await mkdir(path.dirname(destination), { recursive: true })
-  await cp(source, destination)
+  try {
+    // Never over a file: the shared files are being written into the staging folder at the same time,
+    // and one may land between the check above and this copy. Its name holds its content's hash, so the
+    // file that is there is this one.
+    await copyFile(source, destination, constants.COPYFILE_EXCL)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
   return true
 }
 
