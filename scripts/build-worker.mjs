@@ -46,7 +46,9 @@ if (process.argv[2] === '--cache') {
     // `import('beautiful-mermaid')` becomes a require of the Mermaid bundle beside this one (a dynamic
     // import() would not run in the vm.Script the bundle is loaded with).
     supported: { 'dynamic-import': false },
-    plugins: [{ name: 'mermaid-bundle', setup: (b) => b.onResolve({ filter: /^beautiful-mermaid$/ }, () => ({ path: `./${MERMAID_BUNDLE}`, external: true })) }],
+    plugins: [
+      { name: 'mermaid-bundle', setup: (b) => b.onResolve({ filter: /^beautiful-mermaid$/ }, () => ({ path: `./${MERMAID_BUNDLE}`, external: true })) },
+    ],
     logLevel: 'warning',
   })
   execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--cache'], { stdio: 'inherit' })

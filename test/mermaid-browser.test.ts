@@ -14,11 +14,11 @@ const TMP = privateTmpdir()
 const fence = (body: string) => `\`\`\`mermaid\n${body}\n\`\`\``
 // Wide (about 950 px drawn) and tall (about 420 px drawn) diagrams: each must be scaled to fit a slide.
 const ER = 'erDiagram\n  CUSTOMER ||--o{ ORDER : places\n  ORDER ||--|{ LINE_ITEM : contains\n  PRODUCT ||--o{ LINE_ITEM : listed'
-const STATE = 'stateDiagram-v2\n  [*] --> Draft\n  Draft --> Review: submit\n  Review --> Draft: changes\n  Review --> Published: approve\n  Published --> Archived\n  Archived --> [*]'
+const STATE =
+  'stateDiagram-v2\n  [*] --> Draft\n  Draft --> Review: submit\n  Review --> Draft: changes\n  Review --> Published: approve\n  Published --> Archived\n  Archived --> [*]'
 const TALL = `flowchart TD\n${Array.from({ length: 9 }, (_, i) => `  S${i}[Step ${i}] --> S${i + 1}[Step ${i + 1}]`).join('\n')}`
 
-const deck = (size: string) =>
-  `---\nsize: ${size}\n---\n\n# Orders\n\n${fence(ER)}\n\n---\n\n# Lifecycle\n\n${fence(STATE)}\n\n---\n\n${fence(TALL)}\n`
+const deck = (size: string) => `---\nsize: ${size}\n---\n\n# Orders\n\n${fence(ER)}\n\n---\n\n# Lifecycle\n\n${fence(STATE)}\n\n---\n\n${fence(TALL)}\n`
 
 let root: string
 let result: BuildResult

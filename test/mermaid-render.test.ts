@@ -77,7 +77,13 @@ describe('Mermaid diagrams drawn at build time', () => {
     const deck = render(markdown)
     const line = markdown.split('\n').indexOf('pie') // the fence opens on the line before: 1-based, that is this index
     expect(deck.problems).toEqual([
-      expect.objectContaining({ rule: 'diagram', severity: 'error', file: 'slides/deck.md', line, message: expect.stringContaining('Invalid mermaid header: "pie"') }),
+      expect.objectContaining({
+        rule: 'diagram',
+        severity: 'error',
+        file: 'slides/deck.md',
+        line,
+        message: expect.stringContaining('Invalid mermaid header: "pie"'),
+      }),
     ])
     expect(deck.slides[0]).toContain('data-marp-mermaid="1"')
     expect(deck.slides[1]).toMatch(/<pre[\s\S]*pie[\s\S]*dogs/)

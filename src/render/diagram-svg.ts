@@ -61,7 +61,11 @@ function scopeCss(css: string, scope: string): string {
       .join(', ')
     const trimmed = selectors.trim()
     const declarations =
-      trimmed === 'text' ? ' font-family: var(--marp-mermaid-font, inherit); ' : trimmed === '.mono' ? ' font-family: var(--marp-mermaid-mono-font, ui-monospace, monospace); ' : body
+      trimmed === 'text'
+        ? ' font-family: var(--marp-mermaid-font, inherit); '
+        : trimmed === '.mono'
+          ? ' font-family: var(--marp-mermaid-mono-font, ui-monospace, monospace); '
+          : body
     return `\n  ${scoped} {${declarations}}`
   })
 }
