@@ -29,7 +29,6 @@ beforeAll(async () => {
     'slides/wide.md': deck('16:9'),
     'slides/square.md': deck('4:3'),
     'slides/broken.md': `# Fine\n\n---\n\n# Broken\n\n${fence('gantt\n  title Plan')}\n`,
-    'slides/plain.md': '# No diagrams here\n',
     // Too much beside a tall diagram: it cannot fit, and the build says so.
     'slides/crowded.md': `# Crowded\n\n${Array.from({ length: 8 }, (_, i) => `Line ${i} of text.`).join('\n\n')}\n\n${fence(TALL)}\n`,
   })
@@ -111,14 +110,14 @@ function expectInside({ diagram: d, section: s }: Placed): void {
 describe('Mermaid diagrams in the browser', { timeout: 120_000 }, () => {
   it('builds every deck; a diagram that cannot be drawn is a `diagram` error at its line, and its slide shows the source', async () => {
     const manifest = await readManifest(root)
-    expect(manifest.decks.map((d) => d.slug).sort()).toEqual(['broken', 'crowded', 'plain', 'square', 'wide'])
+    expect(manifest.decks.map((d) => d.slug).sort()).toEqual(['broken', 'crowded', 'square', 'wide'])
     const diagramProblems = result.problems.filter((p) => p.rule === 'diagram')
     expect(diagramProblems).toEqual([
       expect.objectContaining({ file: 'slides/broken.md', line: 7, severity: 'error', message: expect.stringContaining('Invalid mermaid header: "gantt"') }),
     ])
     // Scaled to fit: no slide of a diagram deck overflows, but for the one that cannot fit, which is reported.
     expect(result.problems.filter((p) => p.rule === 'overflow').map((p) => [p.file, p.slide])).toEqual([['slides/crowded.md', 1]])
-    for (const slug of ['broken', 'plain', 'square', 'wide']) expect(await exists(path.join(root, 'dist', slug, 'index.html'))).toBe(true)
+    for (const slug of ['broken', 'crowded', 'square', 'wide']) expect(await exists(path.join(root, 'dist', slug, 'index.html'))).toBe(true)
     const opened = await open('broken/index.html?view=measure')
     try {
       expect(await opened.page.$$eval('svg[data-marpit-svg]', (slides) => slides[1]?.querySelector('pre, marp-pre')?.textContent ?? '')).toContain('gantt')
@@ -158,6 +157,25 @@ describe('Mermaid diagrams in the browser', { timeout: 120_000 }, () => {
       expect([...deckPage.outside, ...thumb.outside]).toEqual([])
     } finally {
       await Promise.all([deckPage.close(), thumb.close()])
+    }
+  })
+
+  it("draws the next slide's diagram whole in the presenter view: its arrow markers are its own copy's", async () => {
+    const opened = await open('wide/index.html?view=presenter#1')
+    try {
+      const refs = await opened.page.$$eval(
+        '.ms-p-next-slide svg[data-marp-mermaid] [marker-end], .ms-p-next-slide svg[data-marp-mermaid] [marker-start]',
+        (els) =>
+          els.map((el) => {
+            const id = /url\(#([^)]+)\)/.exec(el.getAttribute('marker-end') ?? el.getAttribute('marker-start') ?? '')?.[1] ?? ''
+            const target = document.getElementById(id)
+            return { id, inCopy: target !== null && target.closest('.ms-p-next-slide') !== null }
+          }),
+      )
+      expect(refs.length).toBeGreaterThan(3)
+      for (const ref of refs) expect(ref).toEqual({ id: ref.id, inCopy: true })
+    } finally {
+      await opened.close()
     }
   })
 

@@ -69,6 +69,8 @@ describe('Mermaid diagrams drawn at build time', () => {
     expect(render('# Plain\n\n```js\nmermaid()\n```\n').css).not.toContain('data-marp-mermaid')
     expect(hasDiagrams('# a\n\n```mermaid\ngraph TD\n```')).toBe(true)
     expect(hasDiagrams('# a\n\n~~~ mermaid\ngraph TD\n~~~')).toBe(true)
+    expect(hasDiagrams('- a list\n\n      ```mermaid\n      graph TD\n      ```')).toBe(true)
+    expect(hasDiagrams('> ```mermaid\n> graph TD\n> ```')).toBe(true)
     expect(hasDiagrams('# a\n\n```mermaidx\n```\n\nmermaid in text')).toBe(false)
   })
 

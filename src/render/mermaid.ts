@@ -16,8 +16,11 @@ type RenderSvg = (source: string, options: Record<string, unknown>) => string
 
 let renderer: RenderSvg | undefined
 
-/** A fence whose info string starts with `mermaid` (as markdown-it reads fences: up to 3 spaces of indent). */
-const MERMAID_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*mermaid(?![^\s{])/m
+/**
+ * A fence whose info string starts with `mermaid`, also inside a list or quote. A false match (such a
+ * line inside another code block) only loads the renderer for nothing.
+ */
+const MERMAID_FENCE = /^[ \t>*+\-\d.)]*(`{3,}|~{3,})[ \t]*mermaid(?![^\s{])/m
 
 /** Whether a deck has a mermaid fence, so the renderer must be loaded before it renders. */
 export function hasDiagrams(markdown: string): boolean {
