@@ -7,6 +7,7 @@ import { cpus, totalmem, release } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeCorpus } from './corpus.mjs'
+import { benchDiagrams } from './lib/mermaid.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WORK = path.join(ROOT, 'bench', 'corpus')
@@ -263,6 +264,8 @@ async function main() {
     '',
     'from the end of the write to the new text on screen in Chromium (target ≤ 150 ms)',
   )
+
+  results.diagrams = benchDiagrams(note)
 
   const chromium = spawnSync(CHROME, ['--version'], { encoding: 'utf8' }).stdout.trim()
   const lines = [

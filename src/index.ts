@@ -7,6 +7,8 @@ export { MarpSiteError, EXIT_CODES, type ErrorCode } from './errors.js'
 export type { Problem, Rule, Severity } from './problems.js'
 export { renderDeck, type DeckInput, type RenderedDeck, type DeckMeta } from './render/deck.js'
 export { createEngine, type Engine } from './render/engine.js'
+/** renderDeck draws Mermaid diagrams once this has loaded the renderer (the render threads load it themselves). */
+export { loadDiagramRenderer } from './render/mermaid.js'
 export type { Manifest, ManifestDeck } from './write/manifest.js'
 export { VERSION } from './version.js'
 

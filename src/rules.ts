@@ -48,6 +48,11 @@ export const RULES = {
     switchable: true,
     doc: 'a `transition` directive naming neither a built-in transition nor keyframes of the theme or deck (the slide changes instantly)',
   },
+  diagram: {
+    severity: 'error',
+    switchable: true,
+    doc: 'a Mermaid diagram that cannot be drawn (a parse error, or a diagram type the renderer lacks); the slide shows its source',
+  },
   'too-deep': { severity: 'warning', switchable: false, doc: 'Markdown nested deeper than markdown-it parses (the rest is left out)' },
 } as const satisfies Record<string, RuleInfo>
 

@@ -9,7 +9,7 @@ import { toPosix } from '../paths.js'
 
 /**
  * What identifies the tool that made an output: our version, the versions of the packages whose
- * files end up in the site (marp-core, KaTeX, Twemoji, gaia's fonts), and the size and time of every compiled file
+ * files end up in the site (marp-core, KaTeX, Twemoji, gaia's fonts, beautiful-mermaid's diagrams), and the size and time of every compiled file
  * of ours, so that a rebuilt or patched marp-site never reuses the cache of another.
  */
 export function toolKey(packageDir: string, generator: string): Promise<string> {
@@ -25,7 +25,7 @@ const toolKeys = new Map<string, Promise<string>>()
 async function computeToolKey(packageDir: string, generator: string): Promise<string> {
   const require = createRequire(path.join(packageDir, 'package.json'))
   const versions = await Promise.all(
-    ['@marp-team/marp-core', 'katex', 'twemoji-svg', '@fontsource/lato', '@fontsource/roboto-mono'].map(async (name) => {
+    ['@marp-team/marp-core', 'katex', 'twemoji-svg', '@fontsource/lato', '@fontsource/roboto-mono', 'beautiful-mermaid'].map(async (name) => {
       // Not require.resolve(`${name}/package.json`): a package's exports may not list it.
       for (const dir of require.resolve.paths(name) ?? []) {
         try {

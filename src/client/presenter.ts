@@ -104,8 +104,7 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
         const n = Number(el.getAttribute('data-marpit-fragment')) || 0
         el.setAttribute('data-ms-fragment', n <= coming.fragment ? 'shown' : 'hidden')
       }
-      // Ids must stay unique in the page.
-      for (const el of copy.querySelectorAll('[id]')) el.removeAttribute('id')
+      renameIds(copy)
       nextPane.append(h('div', { class: 'marpit' }, copy))
     } else {
       nextPane.append(h('p', { class: 'ms-p-end' }, 'End of the deck'))
@@ -113,6 +112,20 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
   }
   deck.onMove(update)
   return { elements: [header, current, h('div', { class: 'ms-p-side' }, nextBox, notesBox)], update }
+}
+
+/**
+ * Ids must stay unique in the page: a copy's are dropped, but a diagram's are renamed, with the
+ * references to them (its arrow markers), which would otherwise point into the hidden original.
+ */
+function renameIds(copy: Element): void {
+  for (const el of copy.querySelectorAll('[id]')) {
+    if (el.closest('svg[data-marp-mermaid]')) el.id = `ms-next-${el.id}`
+    else el.removeAttribute('id')
+  }
+  for (const el of copy.querySelectorAll('svg[data-marp-mermaid] *')) {
+    for (const attr of el.attributes) if (attr.value.includes('url(#')) attr.value = attr.value.replaceAll('url(#', 'url(#ms-next-')
+  }
 }
 
 function readTimer(key: string): { started: number; pausedAt: number | undefined } | undefined {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Problem } from '../problems.js'
+import { DIAGRAM_CSS } from './diagram-svg.js'
 import { directiveMeta } from './directives.js'
 import type { Engine } from './engine.js'
 import { localWebFonts, remoteBackgrounds, remoteUrlsInCss } from './external.js'
@@ -82,6 +83,8 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       slideLines: [],
       frontMatterLines: fm.lines,
       commentBackgrounds: new Set(),
+      diagrams: [],
+      diagramErrors: [],
     },
   }
   let rendered: { html: string | string[]; css: string; comments: string[][] }
@@ -101,13 +104,17 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
   const slides = transitions.slides
   // The theme's own files (`url(logo.png)`), resolved next to the deck as marp-cli does.
   const theme = themeFiles(localWebFonts(stable.css), ctx.deckDir, input.slug, fm.lines['theme'] ?? 1)
-  rendered = { ...rendered, css: theme.css }
+  rendered = { ...rendered, css: ctx.diagrams.length > 0 ? `${theme.css}\n${DIAGRAM_CSS}` : theme.css }
   for (const ref of theme.refs) if (!ctx.refs.some((r) => r.source === ref.source)) ctx.refs.push(ref)
   problems.push(...transitionProblems(source, fm, ctx.transitions, transitions.unknown))
   if (fm.error) {
     // Marpit ignores a front-matter it cannot read, directives and all, and renders the deck; so do we.
     const message = `${fm.error.message}; the whole front-matter is ignored (its directives too, as Marp ignores them)`
     problems.push(problem('front-matter', { file: source, line: fm.error.line }, message))
+  }
+
+  for (const { line, message } of ctx.diagramErrors) {
+    problems.push(problem('diagram', { file: source, line }, `Mermaid diagram cannot be drawn: ${message}; the slide shows its source`))
   }
 
   for (const ref of ctx.unsafe) {

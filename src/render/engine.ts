@@ -12,6 +12,7 @@ import type { EngineModule } from './engine-module.js'
 import type { Extension } from './extension.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 import { installTransitionDirective } from './transition.js'
+import { mermaidPlugin } from './mermaid.js'
 
 export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
 
@@ -50,6 +51,7 @@ export function createEngine(options: EngineOptions): Engine {
   marp.use(noEmptyDividedSlidePlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(nestingPlugin as unknown as Parameters<Marp['use']>[0])
   marp.use(slideLinesPlugin as unknown as Parameters<Marp['use']>[0])
+  marp.use(mermaidPlugin as unknown as Parameters<Marp['use']>[0])
   // marp-cli's directives first; then `transition`, which the transition plugin makes a real one.
   useMarpCliDirectives(marp)
   installTransitionDirective(marp)

@@ -27,6 +27,9 @@ export interface RenderEnv {
     readonly frontMatterLines: Readonly<Record<string, number>>
     /** `backgroundImage` values of directive comments, as rewritten (see backgroundDirectivePlugin). */
     readonly commentBackgrounds: Set<string>
+    /** The source of each Mermaid diagram drawn, in order, and those that could not be (see mermaid.ts). */
+    readonly diagrams: string[]
+    readonly diagramErrors: { line: number; message: string }[]
     firstHeading?: string
   }
 }

@@ -14,6 +14,7 @@ import { MarpSiteError, type ErrorCode } from '../errors.js'
 import type { Problem } from '../problems.js'
 import type { EngineModule } from './engine-module.js'
 import { loadExtension } from './extension.js'
+import { hasDiagrams, loadDiagramRenderer } from './mermaid.js'
 
 export interface WorkerSetup {
   readonly themes: readonly ThemeSource[]
@@ -110,7 +111,7 @@ function started(engine: Engine | Error): WorkerStart {
   return { error: { code: engine instanceof MarpSiteError ? engine.code : 'INTERNAL', message: engine.message } }
 }
 
-export default function run(task: WorkerTask): RenderResult | WorkerStart | null {
+export default function run(task: WorkerTask): RenderResult | WorkerStart | null | Promise<RenderResult> {
   if ('warmUp' in task) {
     warmUp(task.warmUp)
     return null
@@ -118,5 +119,9 @@ export default function run(task: WorkerTask): RenderResult | WorkerStart | null
   if ('check' in task) return started(engineFor(task.check))
   const engine = engineFor(task.with)
   if (engine instanceof Error) throw engine
-  return renderDeck(engine, task.render)
+  // The Mermaid renderer loads with the first deck that has a diagram (about a second, within that
+  // deck's time limit), not with the worker: decks without diagrams never pay for it.
+  const input = task.render
+  if (hasDiagrams(input.markdown)) return loadDiagramRenderer().then(() => renderDeck(engine, input))
+  return renderDeck(engine, input)
 }
