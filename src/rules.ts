@@ -48,6 +48,11 @@ export const RULES = {
     switchable: true,
     doc: 'a `transition` directive naming neither a built-in transition nor keyframes of the theme or deck (the slide changes instantly)',
   },
+  'code-lines': {
+    severity: 'warning',
+    switchable: true,
+    doc: 'a code fence whose line list (`{1,3-5}`, `{1|3-5|7}`) cannot be read, or names lines past the end of the code',
+  },
   'too-deep': { severity: 'warning', switchable: false, doc: 'Markdown nested deeper than markdown-it parses (the rest is left out)' },
 } as const satisfies Record<string, RuleInfo>
 

@@ -79,6 +79,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       deckLinks: [],
       tooDeep: [],
       transitions: [],
+      codeLines: [],
       slideLines: [],
       frontMatterLines: fm.lines,
       commentBackgrounds: new Set(),
@@ -153,6 +154,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       ),
     )
   }
+  for (const { line, message } of ctx.codeLines) problems.push(problem('code-lines', { file: source, line }, message))
   for (const image of ctx.missingAlt) {
     problems.push(
       problem(
