@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseSteps, stepAt } from '../src/client/code-steps.js'
 import { parseCodeLines, splitLines } from '../src/render/code-lines.js'
 import { renderDeck, type RenderedDeck } from '../src/render/deck.js'
 import { createEngine, type Engine } from '../src/render/engine.js'
@@ -12,7 +13,8 @@ function render(markdown: string, withEngine: Engine = engine): RenderedDeck {
   return result.deck
 }
 
-const fence = (info: string, ...lines: string[]) => ['```' + info, ...lines, '```'].join('\n')
+const TICKS = '```'
+const fence = (info: string, ...lines: string[]) => [`${TICKS}${info}`, ...lines, TICKS].join('\n')
 const FIVE = ['const a = 1', 'let b = 2', '/* three', 'four */', 'a + b']
 
 interface Line {
@@ -74,7 +76,12 @@ describe('reading a fence line list', () => {
 describe('cutting highlighted code into lines', () => {
   it('closes an element open across a line break and opens it again on the next line', () => {
     const html = '<span class="k">const</span> a <span class="c">/* one\ntwo\nthree */</span>\nb\n'
-    expect(splitLines(html)).toEqual(['<span class="k">const</span> a <span class="c">/* one</span>', '<span class="c">two</span>', '<span class="c">three */</span>', 'b'])
+    expect(splitLines(html)).toEqual([
+      '<span class="k">const</span> a <span class="c">/* one</span>',
+      '<span class="c">two</span>',
+      '<span class="c">three */</span>',
+      'b',
+    ])
   })
 
   it('keeps empty lines, and makes no line of the final newline', () => {
@@ -165,6 +172,11 @@ describe('steps through lines', () => {
     expect(slide).toMatch(/<section[^>]* data-marpit-fragments="4"/)
     // The next slide counts from 1 again.
     expect(deck.slides[1]).toMatch(/<li data-marpit-fragment="1">four/)
+  })
+
+  it('tells the deck page runtime which step a fragment shows: none before the first', () => {
+    const starts = parseSteps('2 3 4')
+    expect([1, 2, 3, 4, 9].map((fragment) => stepAt(starts, fragment))).toEqual([0, 1, 2, 3, 3])
   })
 
   it('lets a line be in several steps', () => {

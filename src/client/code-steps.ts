@@ -27,8 +27,9 @@ export function lastCodeFragment(root: ParentNode): number {
 
 export function showCodeSteps(root: ParentNode, fragment: number): void {
   for (const code of root.querySelectorAll('code[data-ms-steps]')) {
-    const step = String(stepAt(parseSteps(code.getAttribute('data-ms-steps')), fragment))
-    code.setAttribute('data-ms-step', step)
-    for (const line of code.querySelectorAll('.line[data-ms-in]')) line.classList.toggle('highlighted', parseSteps(line.getAttribute('data-ms-in')).includes(Number(step)))
+    const step = stepAt(parseSteps(code.getAttribute('data-ms-steps')), fragment)
+    code.setAttribute('data-ms-step', String(step))
+    for (const line of code.querySelectorAll('.line[data-ms-in]'))
+      line.classList.toggle('highlighted', parseSteps(line.getAttribute('data-ms-in')).includes(step))
   }
 }

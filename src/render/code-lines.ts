@@ -73,7 +73,8 @@ export function splitLines(html: string): string[] {
     const pieces = chunk.split('\n')
     pieces.forEach((piece, i) => {
       if (i > 0) {
-        lines.push(line + open.map((o) => `</${o.name}>`).reverse().join(''))
+        const close = open.map((o) => `</${o.name}>`).reverse()
+        lines.push(line + close.join(''))
         line = open.map((o) => o.tag).join('')
       }
       line += piece
