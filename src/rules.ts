@@ -53,6 +53,11 @@ export const RULES = {
     switchable: true,
     doc: 'a Mermaid diagram that cannot be drawn (a parse error, or a diagram type the renderer lacks); the slide shows its source',
   },
+  'code-lines': {
+    severity: 'warning',
+    switchable: true,
+    doc: 'a code fence whose line list (`{1,3-5}`, `{1|3-5|7}`) cannot be read, or names lines past the end of the code',
+  },
   'too-deep': { severity: 'warning', switchable: false, doc: 'Markdown nested deeper than markdown-it parses (the rest is left out)' },
 } as const satisfies Record<string, RuleInfo>
 

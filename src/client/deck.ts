@@ -1,3 +1,4 @@
+import { lastCodeFragment, showCodeSteps } from './code-steps.js'
 import { hashForSlide, slideFromHash } from './hash.js'
 import { goTo, next, prev, samePosition, type Position } from './position.js'
 
@@ -34,7 +35,7 @@ export class DeckController {
     return this.slides.map((svg) => {
       let max = 0
       for (const el of svg.querySelectorAll('[data-marpit-fragment]')) max = Math.max(max, Number(el.getAttribute('data-marpit-fragment')) || 0)
-      return max
+      return Math.max(max, lastCodeFragment(svg))
     })
   }
 
@@ -108,6 +109,7 @@ export class DeckController {
       const n = Number(el.getAttribute('data-marpit-fragment')) || 0
       el.setAttribute('data-ms-fragment', n <= pos.fragment ? 'shown' : 'hidden')
     }
+    showCodeSteps(svg, pos.fragment)
   }
 
   private syncHash(source: MoveSource): void {

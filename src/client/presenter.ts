@@ -1,4 +1,5 @@
 import type { DeckController } from './deck.js'
+import { showCodeSteps } from './code-steps.js'
 import { button, h, icon, type DeckData } from './dom.js'
 import { upcoming } from './position.js'
 
@@ -104,6 +105,7 @@ export function createPresenter(deck: DeckController, data: DeckData, marpit: HT
         const n = Number(el.getAttribute('data-marpit-fragment')) || 0
         el.setAttribute('data-ms-fragment', n <= coming.fragment ? 'shown' : 'hidden')
       }
+      showCodeSteps(copy, coming.fragment)
       renameIds(copy)
       nextPane.append(h('div', { class: 'marpit' }, copy))
     } else {

@@ -18,6 +18,8 @@ const marpOptions = z.strictObject({
     })
     .optional(),
   minifyCSS: z.boolean().optional(),
+  /** Line numbers on every code fence (a fence with `hideLineNumbers` has none); else only where a fence says `showLineNumbers`. */
+  lineNumbers: z.boolean().optional(),
   markdown: z
     .strictObject({
       breaks: z.boolean().optional(),

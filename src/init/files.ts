@@ -115,6 +115,8 @@ export default {
   //   math: 'katex',
   //   emoji: { shortcode: 'twemoji', unicode: 'twemoji' },
   //   minifyCSS: true,
+  //   // Line numbers on every code fence (one with hideLineNumbers has none); see "Code" in the README.
+  //   lineNumbers: false,
   //   // markdown-it options (default: marp-core's).
   //   markdown: { breaks: true, linkify: true, typographer: false },
   // },

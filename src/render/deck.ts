@@ -80,6 +80,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       deckLinks: [],
       tooDeep: [],
       transitions: [],
+      codeLines: [],
       slideLines: [],
       frontMatterLines: fm.lines,
       commentBackgrounds: new Set(),
@@ -160,6 +161,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
       ),
     )
   }
+  for (const { line, message } of ctx.codeLines) problems.push(problem('code-lines', { file: source, line }, message))
   for (const image of ctx.missingAlt) {
     problems.push(
       problem(

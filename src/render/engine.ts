@@ -13,6 +13,7 @@ import type { Extension } from './extension.js'
 import { KATEX_FONT_DIR, SITE_ROOT, TWEMOJI_DIR } from './refs.js'
 import { installTransitionDirective } from './transition.js'
 import { mermaidPlugin } from './mermaid.js'
+import { installCodeLines } from './code-plugin.js'
 
 export { KATEX_FONT_DIR, TWEMOJI_DIR } from './refs.js'
 
@@ -55,6 +56,7 @@ export function createEngine(options: EngineOptions): Engine {
   // marp-cli's directives first; then `transition`, which the transition plugin makes a real one.
   useMarpCliDirectives(marp)
   installTransitionDirective(marp)
+  installCodeLines(marp, { lineNumbers: options.marp.lineNumbers })
   marp.use(remoteBackgroundPlugin as unknown as Parameters<Marp['use']>[0])
 
   const problems: Problem[] = []

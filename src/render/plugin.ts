@@ -1,4 +1,5 @@
 import type { AssetRef } from '../discover/assets.js'
+import type { CodeLinesNote } from './code-plugin.js'
 import { CSS_URL, resolveRef, SITE_ROOT, type RefKind } from './refs.js'
 import type { TransitionDirective } from './transition.js'
 
@@ -21,6 +22,8 @@ export interface RenderEnv {
     readonly tooDeep: number[]
     /** `transition` values met in comment directives, with their line (see transition.ts). */
     readonly transitions: TransitionDirective[]
+    /** Line lists of code fences that are not used as written (see code-plugin.ts). */
+    readonly codeLines: CodeLinesNote[]
     /** The line (1-based) where each slide's content starts (see slideLinesPlugin). */
     readonly slideLines: number[]
     /** The line of each top-level front-matter key (`backgroundImage` is read from it). */
