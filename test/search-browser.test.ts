@@ -57,18 +57,38 @@ const SCHEMES = [
   ['http', (sitePath: string) => `${httpBase}/${sitePath}`],
 ] as const
 
+/** The page of this scheme's tests (one tab each: opening tabs is most of a browser test's time). */
+let tab: Page | undefined
+
 async function open(url: string): Promise<Page> {
-  const page = await chromium.browser.newPage()
-  page.on('console', (m) => m.type() === 'error' && errors.push(`${url}: ${m.text()}`))
-  page.on('pageerror', (e) => errors.push(`${url}: ${String(e)}`))
-  await page.goto(url, { waitUntil: 'load' })
-  return page
+  if (!tab) {
+    tab = await chromium.browser.newPage()
+    tab.on('console', (m) => m.type() === 'error' && errors.push(`${tab?.url()}: ${m.text()}`))
+    tab.on('pageerror', (e) => errors.push(`${tab?.url()}: ${String(e)}`))
+  }
+  await tab.goto(url, { waitUntil: 'domcontentloaded' })
+  return tab
 }
 
-/** Types a query into the index's search box and waits for the count to say something other than loading. */
-async function search(page: Page, query: string): Promise<{ count: string; hits: { href: string; text: string; marks: string[] }[] }> {
-  await page.keyboard.press('/')
-  await page.keyboard.type(query)
+/**
+ * Puts a query in the index's search box (typed, with `typed`: `/` first, then key by key) and waits
+ * for the count to say something other than loading.
+ */
+async function search(page: Page, query: string, typed = false): Promise<{ count: string; hits: { href: string; text: string; marks: string[] }[] }> {
+  if (typed) {
+    await page.keyboard.press('/')
+    await page.keyboard.type(query)
+  } else {
+    await page.$eval(
+      '#ms-q',
+      (el, q) => {
+        const input = el as HTMLInputElement
+        input.value = q
+        input.dispatchEvent(new Event('input'))
+      },
+      query,
+    )
+  }
   await page.waitForFunction(() => {
     const text = document.getElementById('ms-count')?.textContent ?? ''
     return text !== '' && !text.startsWith('Loading')
@@ -87,22 +107,27 @@ const visibleCards = (page: Page) =>
   page.$$eval('li.ms-card', (cards) => cards.filter((c) => (c as HTMLElement).offsetParent !== null).map((c) => c.getAttribute('data-slug')))
 
 describe.each(SCHEMES)('search and browse over %s', (_scheme, url) => {
+  afterAll(async () => {
+    await tab?.close()
+    tab = undefined
+  })
+
   it('does not load the search engine or data for the first paint, only when the box is used', async () => {
     const before = requested.length
     const page = await open(url('index.html'))
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await page.waitForFunction(() => document.readyState === 'complete')
+    await new Promise((resolve) => setTimeout(resolve, 200))
     const loaded = () => page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src') ?? '').filter((s) => s.includes('search')))
     expect(await loaded()).toEqual([])
     if (_scheme === 'http') expect(requested.slice(before).filter((r) => r.includes('search'))).toEqual([])
     await page.focus('#ms-q')
     await page.waitForFunction(() => '__marpSiteSearchData' in self)
     expect((await loaded()).length).toBe(2)
-    await page.close()
   })
 
   it('finds the word that is only on slide 3 of one deck, and its link opens slide 3', async () => {
     const page = await open(url('index.html'))
-    const { count, hits } = await search(page, 'quokkaplan')
+    const { count, hits } = await search(page, 'quokkaplan', true)
     expect(count).toBe('1 slide in 1 deck')
     expect(hits).toHaveLength(1)
     expect(hits[0]?.href).toBe('ops/post-mortem/index.html#3')
@@ -114,19 +139,15 @@ describe.each(SCHEMES)('search and browse over %s', (_scheme, url) => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
     await page.waitForSelector('svg.ms-active')
     expect(await page.$eval('svg.ms-active', (svg) => svg.getAttribute('data-ms-slide'))).toBe('3')
-    await page.close()
   })
 
   it('finds a CJK word inside a sentence, an accented word typed without accents, and a public note', async () => {
     const page = await open(url('index.html'))
     expect((await search(page, '障害')).hits.map((h) => h.href)).toEqual(['intl/index.html#1'])
-    await page.$eval('#ms-q', (el) => ((el as HTMLInputElement).value = ''))
     const accented = await search(page, 'resume')
     expect(accented.hits.map((h) => h.href)).toEqual(['intl/index.html#2'])
     expect(accented.hits[0]?.marks).toEqual(['Résumé'])
-    await page.$eval('#ms-q', (el) => ((el as HTMLInputElement).value = ''))
     expect((await search(page, 'wombatnote')).hits.map((h) => h.href)).toEqual(['ops/post-mortem/index.html#4'])
-    await page.close()
   })
 
   it('filters by tag: only its decks, kept in the URL through a reload, undone by Back', async () => {
@@ -137,18 +158,16 @@ describe.each(SCHEMES)('search and browse over %s', (_scheme, url) => {
     const only = ['intl', 'ops/post-mortem']
     expect((await visibleCards(page)).sort()).toEqual(only)
     expect(new URL(page.url()).search).toBe('?tag=process')
-    await page.reload({ waitUntil: 'load' })
+    await page.reload({ waitUntil: 'domcontentloaded' })
     expect((await visibleCards(page)).sort()).toEqual(only)
     expect(await page.$eval('#ms-count', (el) => el.textContent)).toBe('2 of 4 decks')
-    // Tag and words together, as a shared link would have them.
-    const both = await open(`${url('index.html')}?tag=ops&q=blue`)
-    await both.waitForFunction(() => document.querySelectorAll('#ms-results-list a').length > 0)
-    expect(await both.$$eval('#ms-results-list a', (as) => as.map((a) => a.getAttribute('href')))).toEqual(['ops/deploys/index.html#1'])
-    await both.close()
     await page.goBack()
     await page.waitForFunction(() => location.search === '')
     expect(await visibleCards(page)).toHaveLength(4)
-    await page.close()
+    // Tag and words together, as a shared link has them.
+    await open(`${url('index.html')}?tag=ops&q=blue`)
+    await page.waitForFunction(() => document.querySelectorAll('#ms-results-list a').length > 0)
+    expect(await page.$$eval('#ms-results-list a', (as) => as.map((a) => a.getAttribute('href')))).toEqual(['ops/deploys/index.html#1'])
   })
 
   it('sorts by title on request', async () => {
@@ -158,7 +177,6 @@ describe.each(SCHEMES)('search and browse over %s', (_scheme, url) => {
       'ops/deploys',
       'ops/post-mortem',
     ])
-    await page.close()
   })
 
   it('jumps to the matching slide from the search inside a deck (/)', async () => {
@@ -171,7 +189,6 @@ describe.each(SCHEMES)('search and browse over %s', (_scheme, url) => {
     await page.waitForFunction(() => document.querySelector('svg.ms-active')?.getAttribute('data-ms-slide') === '3')
     expect(new URL(page.url()).hash).toBe('#3')
     expect(await page.$eval('.ms-ds', (el) => (el as HTMLElement).hidden)).toBe(true)
-    await page.close()
   })
 })
 
