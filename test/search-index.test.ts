@@ -6,7 +6,9 @@ import { keepDeck, parseState, toSearch } from '../src/client/search/state.js'
 import { fold, highlight, tokenize } from '../src/client/search/text.js'
 import { deckRecord, searchDataScript, splitAuthors, type SearchSource } from '../src/search/records.js'
 import { slideText } from '../src/search/text.js'
+import type { RenderedDeck } from '../src/render/deck.js'
 import { browseData, sectionsOf } from '../src/write/browse.js'
+import { deckSearchRecord, searchDataFile } from '../src/write/search-index.js'
 import { scriptJson } from '../src/write/pages.js'
 import type { DeckSummary } from '../src/template/data.js'
 
@@ -34,7 +36,8 @@ function data(records: ReturnType<typeof deckRecord>[]): SearchData {
 
 describe('slide text for the index', () => {
   it('keeps what a reader sees: text, alt text, decoded entities; no styles or markup', () => {
-    const html = '<svg><style>.a{color:red}</style><section><h1>Fish &amp; chips</h1><p>caf&#233; <img src="x.png" alt="a diagram"> &lt;b&gt;</p></section></svg>'
+    const html =
+      '<svg><style>.a{color:red}</style><section><h1>Fish &amp; chips</h1><p>caf&#233; <img src="x.png" alt="a diagram"> &lt;b&gt;</p></section></svg>'
     expect(slideText(html)).toBe('Fish & chips café a diagram <b>')
   })
 
@@ -168,10 +171,7 @@ describe('sections and filters of the index', () => {
   })
 
   it('counts each tag, author and year once per deck', () => {
-    const browse = browseData(
-      [summary('a', ['ops', 'ops', 'dev'], '2024-01-01', 'Ada, Bob'), summary('b', ['ops'], '2023', 'Ada'), summary('c')],
-      scriptJson,
-    )
+    const browse = browseData([summary('a', ['ops', 'ops', 'dev'], '2024-01-01', 'Ada, Bob'), summary('b', ['ops'], '2023', 'Ada'), summary('c')], scriptJson)
     expect(browse.tags).toEqual([
       { value: 'ops', count: 2 },
       { value: 'dev', count: 1 },
@@ -184,5 +184,35 @@ describe('sections and filters of the index', () => {
       { value: '2024', count: 1 },
       { value: '2023', count: 1 },
     ])
+  })
+})
+
+describe('the search data of a build', () => {
+  const rendered = (slug: string, text: string) =>
+    ({
+      slug,
+      source: `slides/${slug}.md`,
+      slides: [`<svg><section><p>${text}</p></section></svg>`],
+      css: '',
+      notes: [''],
+      meta: { title: slug, description: '', author: undefined, date: undefined, tags: [], headings: [undefined] },
+    }) as unknown as RenderedDeck
+
+  it("reuses a deck's previous record while its content and the options are the same, and names the file by what it holds", () => {
+    const options = { includeNotes: true }
+    const a = deckSearchRecord(rendered('a', 'alpha'), 'content-a', options, undefined)
+    const b = deckSearchRecord(rendered('b', 'beta'), 'content-b', options, undefined)
+    // A new render object of the same content (a build whose renders came from the cache): the kept record, not a new one.
+    const again = deckSearchRecord(rendered('a', 'not even read'), 'content-a', options, a)
+    expect(again).toBe(a)
+    expect(deckSearchRecord(rendered('a', 'alpha'), 'content-a', { includeNotes: false }, a)).not.toBe(a)
+    const edited = deckSearchRecord(rendered('b', 'gamma'), 'content-b2', options, b)
+    expect(edited.json).toContain('gamma')
+    const before = searchDataFile([a, b])
+    expect(searchDataFile([again, b])).toEqual(before)
+    const after = searchDataFile([a, edited])
+    expect(after.path).not.toBe(before.path)
+    expect(after.path).toMatch(/^_assets\/js\/search-data\.[0-9a-f]{12}\.js$/)
+    expect(after.script).toContain('gamma')
   })
 })

@@ -61,8 +61,9 @@ function start(): void {
       const own = [...ul.children].filter((c): c is HTMLElement => c instanceof HTMLElement && c.matches('li.ms-card'))
       const byTitle = (a: HTMLElement, b: HTMLElement) =>
         (rows.get(a.dataset['slug'] ?? '')?.t ?? '').localeCompare(rows.get(b.dataset['slug'] ?? '')?.t ?? '', undefined, { sensitivity: 'base' })
-      own.sort(state.sort === 'title' ? byTitle : (a, b) => (pageOrder.get(a) ?? 0) - (pageOrder.get(b) ?? 0))
-      ul.append(...own)
+      const sorted = [...own].sort(state.sort === 'title' ? byTitle : (a, b) => (pageOrder.get(a) ?? 0) - (pageOrder.get(b) ?? 0))
+      // Moved only when the order changes: a moved thumbnail's frame loads again.
+      if (sorted.some((card, i) => card !== own[i])) ul.append(...sorted)
       const section = ul.closest<HTMLElement>('.ms-section')
       if (section) section.hidden = own.every((c) => c.hidden)
     }

@@ -31,5 +31,7 @@ export function slideText(html: string): string {
 
 /** Speaker notes as text: Marp's notes are the slide's HTML comments, written as Markdown-ish text. */
 export function notesText(notes: string): string {
-  return decodeEntities(notes.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
+  return decodeEntities(notes.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
 }

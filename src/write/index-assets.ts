@@ -28,7 +28,7 @@ export async function indexScripts(packageDir: string = PACKAGE_DIR): Promise<In
   }
 }
 
-/** The site path of the search data file, named by its content (a search never reads an old copy). */
-export function searchDataPath(script: string): string {
-  return `${JS_DIR}/search-data.${contentHash(script)}.js`
+/** The site path of the search data file, named by what it holds (`key`): a search never reads an old copy. */
+export function searchDataPath(key: string): string {
+  return `${JS_DIR}/search-data.${key.slice(0, 12)}.js`
 }

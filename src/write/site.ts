@@ -32,7 +32,7 @@ import {
 import { WriteQueue } from './queue.js'
 import { SiteAssets } from './site-assets.js'
 import { indexScripts, type IndexScripts } from './index-assets.js'
-import { deckRecordJson, keptDeckRecordJson, searchDataFile } from './search-index.js'
+import { deckSearchRecord, keptDeckRecord, searchDataFile, type SearchRecord } from './search-index.js'
 
 export type { DeckPage } from './pages.js'
 
@@ -65,6 +65,8 @@ interface PageRecordOf {
    * is still the deck's, instead of deleting it.
    */
   readonly pdf?: { readonly content: string; readonly state: string } | undefined
+  /** The deck's search record (write/search-index.ts), kept for the next build. */
+  readonly search?: SearchRecord | undefined
 }
 
 export interface WrittenSite {
@@ -129,11 +131,11 @@ interface Entry {
   readonly problems: readonly Problem[]
   /** Its previous page was carried over: this build could not render it. */
   readonly kept: boolean
-  /** Its search record, as JSON (write/search-index.ts). */
-  readonly search: string
+  /** Its search record (write/search-index.ts). */
+  readonly search: SearchRecord
 }
 
-type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined }
+type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined; search?: SearchRecord }
 
 class DeckSiteWriter implements SiteWriter {
   private readonly site: SiteData
@@ -183,7 +185,7 @@ class DeckSiteWriter implements SiteWriter {
     const nested = [...this.previous.values()].map((d) => d.slug).filter((slug) => slug.startsWith(`${before.slug}/`))
     if (await this.options.staging.carryOver(before.slug, nested)) {
       const summary = summaryFromManifest(before, outcome.problems)
-      this.entries[order] = { manifest: before, summary, problems: outcome.problems, kept: true, search: keptDeckRecordJson(summary) }
+      this.entries[order] = { manifest: before, summary, problems: outcome.problems, kept: true, search: keptDeckRecord(summary) }
     }
   }
 
@@ -194,6 +196,8 @@ class DeckSiteWriter implements SiteWriter {
     this.assets.addDeck(derived, outcome.copies)
     const summary = summarize(deck, outcome.problems)
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
+    // Speaker notes are searchable while every deck page shows them (the `notes` config key decides, at merge).
+    const search = deckSearchRecord(deck, derived.content, { includeNotes: true }, this.options.previous?.[deck.slug]?.search)
     const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
     this.rewrite.set(deck.slug, renderPage)
     // A build that prints no PDFs keeps a current one; the key of the page that links it comes with it.
@@ -204,14 +208,12 @@ class DeckSiteWriter implements SiteWriter {
     const make = () => this.makePages(inputs, renderPage, pdf ?? undefined)
     const html = key === undefined ? await make() : undefined
     if (key !== undefined) {
-      const record: PageRecord = { key, files: {} }
+      const record: PageRecord = { key, files: {}, search }
       this.records[deck.slug] = record
       this.queue.run(() => this.reuseOrMake(deck.slug, record, make))
     }
     for (const asset of outcome.copies) this.queue.copy(asset.from, asset.target)
 
-    // Speaker notes are searchable while every deck page shows them (the `notes` config key decides, at merge).
-    const search = deckRecordJson(deck, { includeNotes: true })
     this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false, search }
     if (withPdf) {
       // `key` stands for the page (same key, same page), whether it was made or reused.
@@ -289,7 +291,7 @@ class DeckSiteWriter implements SiteWriter {
     const { templates, generator, templatesKey, previousIndex, staging } = this.options
     const decks: ManifestDeck[] = []
     const summaries: DeckSummary[] = []
-    const records = new Map<string, string>()
+    const records = new Map<string, SearchRecord>()
     for (const entry of this.entries) {
       if (!entry) continue
       const { slug } = entry.manifest
@@ -318,9 +320,9 @@ class DeckSiteWriter implements SiteWriter {
   }
 
   /** The index page's script, the search engine and the search data of the decks it lists, queued; their site paths. */
-  private indexFiles(summaries: readonly DeckSummary[], records: ReadonlyMap<string, string>): IndexExtras {
+  private indexFiles(summaries: readonly DeckSummary[], records: ReadonlyMap<string, SearchRecord>): IndexExtras {
     const { page, engine } = this.scripts
-    const data = searchDataFile(listedDecks(summaries).map((d) => records.get(d.slug) ?? keptDeckRecordJson(d)))
+    const data = searchDataFile(listedDecks(summaries).map((d) => records.get(d.slug) ?? keptDeckRecord(d)))
     this.queue.writeHashed(page.path, page.js)
     this.queue.writeHashed(engine.path, engine.js)
     this.queue.writeHashed(data.path, data.script)

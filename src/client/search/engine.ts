@@ -1,5 +1,5 @@
 import MiniSearch, { type SearchResult } from 'minisearch'
-import type { DeckRecord, Hit, SearchData, SearchEngine } from './records.js'
+import type { DeckRecord, SearchData, SearchEngine } from './records.js'
 import { isCjk, tokenize } from './text.js'
 
 /**

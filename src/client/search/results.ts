@@ -32,7 +32,7 @@ export function renderResults(list: HTMLElement, hits: readonly Hit[]): void {
       : [undefined, [hit.deck.d, ...(hit.deck.g ?? []), ...(hit.deck.a ?? [])].filter(Boolean).join(' · ')]
     if (label) body.append(line('ms-hit-heading', label, hit.terms))
     // Notes matched but not the text: show the notes.
-    const shown = hit.slide && hit.slide.o && !matches(hit.slide.t, hit.terms) && !matches(hit.slide.h ?? '', hit.terms) ? hit.slide.o : text
+    const shown = hit.slide?.o && !matches(hit.slide.t, hit.terms) && !matches(hit.slide.h ?? '', hit.terms) ? hit.slide.o : text
     if (shown) body.append(line('ms-hit-text', shown, hit.terms))
     a.append(body)
     li.append(a)

@@ -9,7 +9,11 @@
 export function fold(text: string): string {
   // NFKD splits accents off and unifies full-width and other compatibility forms; only the Latin,
   // Greek and Cyrillic combining accents are dropped, and NFC puts kana voicing marks and Hangul back.
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFC').toLowerCase()
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
+    .toLowerCase()
 }
 
 const WORD = /[\p{L}\p{N}]+/gu
