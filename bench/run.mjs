@@ -222,7 +222,12 @@ async function main() {
       '',
       `index built in ${Math.round(search.engineBuildCpuMs)} ms CPU`,
     )
-    note('Search: index update after one deck edit, 500 decks (CPU)', `${search.oneMs.toFixed(1)} ms`, '', `every record made again: ${search.fullMs.toFixed(1)} ms`)
+    note(
+      'Search: index update after one deck edit, 500 decks (CPU)',
+      `${search.oneMs.toFixed(1)} ms`,
+      '',
+      `every record made again: ${search.fullMs.toFixed(1)} ms`,
+    )
     await rm(d500, { recursive: true, force: true })
   }
 
