@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeCorpus } from './corpus.mjs'
 import { benchDiagrams } from './lib/mermaid.mjs'
+import { searchFigures } from './lib/search.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WORK = path.join(ROOT, 'bench', 'corpus')
@@ -204,6 +205,29 @@ async function main() {
       `${seconds(big.ms)}, peak ${mb(big.rss)}`,
       '',
       `${(big.ms / cold.ms).toFixed(1)}× the 50-deck time (target ≤ 11×); memory target < 1 GB`,
+    )
+    // Search (issue 21) on the same 500 decks: bench/lib/search.mjs.
+    const search = await searchFigures(d500, { chrome: CHROME })
+    results.search = search
+    note(
+      'Search: per keystroke in Chromium, 500 × 20',
+      `median ${search.medianMs.toFixed(1)} ms, p95 ${search.p95Ms.toFixed(1)} ms, max ${search.maxMs.toFixed(1)} ms`,
+      '',
+      'target < 50 ms',
+    )
+    note('Search: first search (engine and data loaded, index built)', `${Math.round(search.firstSearchMs)} ms`, '', 'once per page, after the first paint')
+    note('Search: data size', `${Math.round(search.bytesPerSlide)} bytes per slide (${Math.round(search.gzipPerSlide)} gzipped), ${mb(search.bytes)}`, '', '')
+    note(
+      'Search: engine CPU per keystroke in Node (same script and data)',
+      `median ${search.engineMedianCpuMs.toFixed(1)} ms, p95 ${search.engineP95CpuMs.toFixed(1)} ms`,
+      '',
+      `index built in ${Math.round(search.engineBuildCpuMs)} ms CPU`,
+    )
+    note(
+      'Search: index update after one deck edit, 500 decks (CPU)',
+      `${search.oneMs.toFixed(1)} ms`,
+      '',
+      `every record made again: ${search.fullMs.toFixed(1)} ms`,
     )
     await rm(d500, { recursive: true, force: true })
   }

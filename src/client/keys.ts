@@ -12,6 +12,7 @@ export type Action =
   | { type: 'presenter' }
   | { type: 'help' }
   | { type: 'escape' }
+  | { type: 'search' }
 
 export interface KeyLike {
   readonly key: string
@@ -31,6 +32,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['o', 'overview of all slides (Esc closes)'],
   ['p', 'presenter view with notes, next slide and timer'],
   ['?', 'this help'],
+  ['/', 'search this deck (Ctrl+F is still the browser’s find)'],
   ['click or tap right / left half, swipe', 'next / previous'],
 ]
 
@@ -73,6 +75,8 @@ export function actionForKey(event: KeyLike): Action | undefined {
       return { type: 'presenter' }
     case '?':
       return { type: 'help' }
+    case '/':
+      return { type: 'search' }
     case 'Escape':
     case 'Esc':
       return { type: 'escape' }

@@ -5,6 +5,7 @@
  */
 import { createAudienceChrome } from './audience.js'
 import { DeckController } from './deck.js'
+import { createDeckSearch } from './deck-search.js'
 import { isTyping, readDeckData } from './dom.js'
 import { viewFromSearch } from './hash.js'
 import { createHelp } from './help.js'
@@ -60,12 +61,14 @@ function start(): void {
     deck.change = createTransitions(deck.slides, () => overview.open)
   }
   document.body.append(help.element)
+  const search = createDeckSearch(deck, data.notes)
+  document.body.append(search.element)
 
   // Keyboard
   let typed = ''
   let typedAt = 0
   document.addEventListener('keydown', (event) => {
-    if (isTyping(event.target) || event.defaultPrevented) return
+    if (isTyping(event.target) || event.defaultPrevented || search.open) return
     if (help.open) {
       if (event.key === 'Escape' || event.key === '?') {
         help.show(false)
@@ -119,6 +122,9 @@ function start(): void {
         break
       case 'help':
         help.show(true)
+        break
+      case 'search':
+        search.show(true)
         break
       case 'escape':
         break

@@ -66,6 +66,9 @@ export function mergeConfig(
     marp: Object.freeze({ ...user.marp, math: user.marp?.math ?? 'mathjax' }),
     engine: user.engine,
     rules: Object.freeze(Object.fromEntries(Object.entries(user.rules ?? {}).map(([rule, setting]) => [rule, setting === false ? 'off' : setting]))),
+    sections: Object.freeze(
+      (user.sections ?? []).map((s) => Object.freeze(typeof s === 'string' ? { folder: s, title: undefined } : { folder: s.folder, title: s.title })),
+    ),
     builtin: Object.freeze({
       themesDir: path.join(PACKAGE_DIR, 'themes'),
       templatesDir: path.join(PACKAGE_DIR, 'templates'),

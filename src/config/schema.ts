@@ -91,6 +91,11 @@ export const userConfigSchema = z.strictObject({
    * or an installed package: how markdown-it plugins are added. Loaded in every render thread.
    */
   engine: z.string().min(1).optional(),
+  /**
+   * The index page's sections: folders of the slides dir (`talks`, `talks/2024`), each with its heading,
+   * in this order; folders not named come after, by name (see "Search and browse" in the README).
+   */
+  sections: z.array(z.union([z.string().min(1), z.strictObject({ folder: z.string().min(1), title: z.string().min(1).optional() })])).optional(),
   /** Rules switched off (`off` or false) or to another severity; decks can do the same in their front-matter. */
   rules: z.partialRecord(z.enum(SWITCHABLE_RULES), z.union([z.enum(['off', 'warning', 'error']), z.literal(false)])).optional(),
 })

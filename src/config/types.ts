@@ -65,6 +65,8 @@ export interface ResolvedConfig {
   readonly engine: string | undefined
   /** The config's rule switches. */
   readonly rules: RuleSettings
+  /** The index page's sections (config `sections`): a folder of the slides dir and its heading, in order. */
+  readonly sections: readonly { readonly folder: string; readonly title: string | undefined }[]
   /** Themes and templates shipped with marp-site, used when the project does not override them. */
   readonly builtin: { readonly themesDir: string; readonly templatesDir: string }
 }

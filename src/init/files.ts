@@ -124,6 +124,9 @@ export default {
   // A module adding markdown-it plugins, as in marp-cli: export default ({ marp }) => marp.use(plugin)
   // engine: './engine.mjs',
 
+  // The index page's sections: folders of slidesDir, with their headings, in this order.
+  // sections: [{ folder: 'talks', title: 'Talks' }, 'workshops'],
+
   // Rules switched off or to another severity ("Checking decks" in the README).
   // rules: { 'missing-alt': 'off', overflow: 'warning' },
 }

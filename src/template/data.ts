@@ -60,6 +60,35 @@ export interface IndexPageData {
   readonly site: SiteData
   readonly decks: readonly DeckSummary[]
   readonly page: PageAssets
+  /** The same decks by folder: the sections of the page (see write/browse.ts). */
+  readonly sections: readonly IndexSection[]
+  /** The tags, authors and years to filter by, with counts, and the data the index script reads. */
+  readonly browse: BrowseData
+  /** Site paths of the search engine and the search data, loaded when someone searches; undefined: no search. */
+  readonly search: { readonly engine: string; readonly data: string } | undefined
+}
+
+export interface IndexSection {
+  /** The decks' folder in the site (`talks/2024`), `` for the decks at the top. */
+  readonly folder: string
+  /** Its heading; `` for the top folder, which has none. */
+  readonly title: string
+  /** An id for the heading (`section-talks-2024`). */
+  readonly id: string
+  readonly decks: readonly DeckSummary[]
+}
+
+export interface Facet {
+  readonly value: string
+  readonly count: number
+}
+
+export interface BrowseData {
+  readonly tags: readonly Facet[]
+  readonly authors: readonly Facet[]
+  readonly years: readonly Facet[]
+  /** Each listed deck's fields the filters and sorts read, as JSON safe inside a `<script>` element (`| raw`). */
+  readonly json: string
 }
 
 export interface ThumbPageData {

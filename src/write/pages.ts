@@ -6,6 +6,7 @@ import type { RenderedDeck } from '../render/deck.js'
 import { KATEX_FONT_DIR, TWEMOJI_DIR, WEB_FONT_DIR } from '../render/refs.js'
 import { settingFor, type RuleSetting } from '../rules.js'
 import type { DeckPageData, DeckSummary, IndexPageData, PageAssets, SiteData, SlideData, ThumbPageData } from '../template/data.js'
+import { browseData, sectionsOf, type SectionConfig } from './browse.js'
 import type { ManifestDeck } from './manifest.js'
 import { isolated } from './isolation.js'
 import { relativeUrl, relativize, rootedTargets, rootPrefix } from './relativize.js'
@@ -309,9 +310,30 @@ export function pageKey(inputs: Parameters<typeof pageKeyInputs>[0]): string {
   return contentHash(JSON.stringify(pageKeyInputs(inputs)))
 }
 
-/** The index template's data: the decks that are neither drafts nor empty, in index order. */
-export function indexPageData(site: SiteData, summaries: readonly DeckSummary[]): IndexPageData {
-  return { site, decks: sortForIndex(summaries.filter((s) => !s.draft && !s.empty)), page: { root: '', indexHref: 'index.html', css: [], scripts: [] } }
+/** What the index page has besides its decks: the config's sections, its script, and the search files. */
+export interface IndexExtras {
+  readonly sections?: readonly SectionConfig[] | undefined
+  /** Site paths of the scripts the index links (its search and browse script). */
+  readonly scripts?: readonly string[] | undefined
+  readonly search?: IndexPageData['search']
+}
+
+/** The decks the index lists: neither drafts nor empty, in index order. */
+export function listedDecks(summaries: readonly DeckSummary[]): DeckSummary[] {
+  return sortForIndex(summaries.filter((s) => !s.draft && !s.empty))
+}
+
+/** The index template's data: the decks that are neither drafts nor empty, in index order, by section too. */
+export function indexPageData(site: SiteData, summaries: readonly DeckSummary[], extras: IndexExtras = {}): IndexPageData {
+  const decks = listedDecks(summaries)
+  return {
+    site,
+    decks,
+    page: { root: '', indexHref: 'index.html', css: [], scripts: (extras.scripts ?? []).map(encodePath) },
+    sections: sectionsOf(decks, extras.sections),
+    browse: browseData(decks, scriptJson),
+    search: extras.search && { engine: encodePath(extras.search.engine), data: encodePath(extras.search.data) },
+  }
 }
 
 /** Same key, same index page (the index's data holds everything it shows). */

@@ -17,6 +17,8 @@ import {
   derive,
   indexKey,
   indexPageData,
+  listedDecks,
+  type IndexExtras,
   manifestEntry,
   pageKey,
   pdfPath,
@@ -29,6 +31,8 @@ import {
 } from './pages.js'
 import { WriteQueue } from './queue.js'
 import { SiteAssets } from './site-assets.js'
+import { indexScripts, type IndexScripts } from './index-assets.js'
+import { deckSearchRecord, keptDeckRecord, searchDataFile, type SearchRecord } from './search-index.js'
 
 export type { DeckPage } from './pages.js'
 
@@ -61,6 +65,8 @@ interface PageRecordOf {
    * is still the deck's, instead of deleting it.
    */
   readonly pdf?: { readonly content: string; readonly state: string } | undefined
+  /** The deck's search record (write/search-index.ts), kept for the next build. */
+  readonly search?: SearchRecord | undefined
 }
 
 export interface WrittenSite {
@@ -114,7 +120,8 @@ export interface SiteWriter {
  */
 export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWriter> {
   const queue = new WriteQueue(options.staging)
-  return new DeckSiteWriter(options, queue, await SiteAssets.load(queue, options.config.favicon))
+  const [assets, scripts] = await Promise.all([SiteAssets.load(queue, options.config.favicon), indexScripts()])
+  return new DeckSiteWriter(options, queue, assets, scripts)
 }
 
 /** A deck of the index and manifest, by the decks' order whichever order their renders arrive in. */
@@ -124,9 +131,11 @@ interface Entry {
   readonly problems: readonly Problem[]
   /** Its previous page was carried over: this build could not render it. */
   readonly kept: boolean
+  /** Its search record (write/search-index.ts). */
+  readonly search: SearchRecord
 }
 
-type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined }
+type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined; search?: SearchRecord }
 
 class DeckSiteWriter implements SiteWriter {
   private readonly site: SiteData
@@ -146,6 +155,7 @@ class DeckSiteWriter implements SiteWriter {
     private readonly options: SiteWriterOptions,
     private readonly queue: WriteQueue,
     private readonly assets: SiteAssets,
+    private readonly scripts: IndexScripts,
   ) {
     const { config, generator } = options
     this.site = {
@@ -174,7 +184,8 @@ class DeckSiteWriter implements SiteWriter {
     // kept or removed on its own.
     const nested = [...this.previous.values()].map((d) => d.slug).filter((slug) => slug.startsWith(`${before.slug}/`))
     if (await this.options.staging.carryOver(before.slug, nested)) {
-      this.entries[order] = { manifest: before, summary: summaryFromManifest(before, outcome.problems), problems: outcome.problems, kept: true }
+      const summary = summaryFromManifest(before, outcome.problems)
+      this.entries[order] = { manifest: before, summary, problems: outcome.problems, kept: true, search: keptDeckRecord(summary) }
     }
   }
 
@@ -185,6 +196,8 @@ class DeckSiteWriter implements SiteWriter {
     this.assets.addDeck(derived, outcome.copies)
     const summary = summarize(deck, outcome.problems)
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
+    // Speaker notes are searchable while every deck page shows them (the `notes` config key decides, at merge).
+    const search = deckSearchRecord(deck, derived.content, { includeNotes: true }, this.options.previous?.[deck.slug]?.search)
     const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
     this.rewrite.set(deck.slug, renderPage)
     // A build that prints no PDFs keeps a current one; the key of the page that links it comes with it.
@@ -195,13 +208,13 @@ class DeckSiteWriter implements SiteWriter {
     const make = () => this.makePages(inputs, renderPage, pdf ?? undefined)
     const html = key === undefined ? await make() : undefined
     if (key !== undefined) {
-      const record: PageRecord = { key, files: {} }
+      const record: PageRecord = { key, files: {}, search }
       this.records[deck.slug] = record
       this.queue.run(() => this.reuseOrMake(deck.slug, record, make))
     }
     for (const asset of outcome.copies) this.queue.copy(asset.from, asset.target)
 
-    this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false }
+    this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false, search }
     if (withPdf) {
       // `key` stands for the page (same key, same page), whether it was made or reused.
       const contentKey = deckContentKey(generator, key ?? html ?? '', derived.css, await assetHashes(outcome.copies))
@@ -278,6 +291,7 @@ class DeckSiteWriter implements SiteWriter {
     const { templates, generator, templatesKey, previousIndex, staging } = this.options
     const decks: ManifestDeck[] = []
     const summaries: DeckSummary[] = []
+    const records = new Map<string, SearchRecord>()
     for (const entry of this.entries) {
       if (!entry) continue
       const { slug } = entry.manifest
@@ -286,8 +300,9 @@ class DeckSiteWriter implements SiteWriter {
       const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])])
       decks.push(settled.manifest)
       summaries.push(settled.summary)
+      records.set(slug, entry.search)
     }
-    const indexData = indexPageData(this.site, summaries)
+    const indexData = indexPageData(this.site, summaries, this.indexFiles(summaries, records))
     const key = templatesKey === undefined ? undefined : indexKey(templatesKey, generator, indexData)
     const indexReused = key !== undefined && previousIndex?.key === key && (await staging.reuse('index.html', previousIndex.state))
     debug('cache')(indexReused ? 'reused the index page' : 'made the index page again')
@@ -302,6 +317,16 @@ class DeckSiteWriter implements SiteWriter {
     const index = key !== undefined && indexState !== undefined ? { key, state: indexState } : undefined
     const kept = this.entries.flatMap((e) => (e?.kept ? [e.manifest.source] : []))
     return { decks, problems, kept, pages: this.records, rendered: this.rendered, index }
+  }
+
+  /** The index page's script, the search engine and the search data of the decks it lists, queued; their site paths. */
+  private indexFiles(summaries: readonly DeckSummary[], records: ReadonlyMap<string, SearchRecord>): IndexExtras {
+    const { page, engine } = this.scripts
+    const data = searchDataFile(listedDecks(summaries).map((d) => records.get(d.slug) ?? keptDeckRecord(d)))
+    this.queue.writeHashed(page.path, page.js)
+    this.queue.writeHashed(engine.path, engine.js)
+    this.queue.writeHashed(data.path, data.script)
+    return { sections: this.options.config.sections, scripts: [page.path], search: { engine: engine.path, data: data.path } }
   }
 
   /** Printing failed: the deck's page must not link a PDF that does not exist. */

@@ -1,0 +1,42 @@
+/** The search data file's shape (made at build time by src/search/records.ts; keep the two in step). */
+export interface SlideRecord {
+  readonly n: number
+  readonly h?: string
+  readonly t: string
+  readonly o?: string
+  readonly i?: string
+}
+
+export interface DeckRecord {
+  readonly s: string
+  readonly u: string
+  readonly t: string
+  readonly d?: string
+  readonly g?: readonly string[]
+  readonly a?: readonly string[]
+  readonly y?: string
+  readonly sl: readonly SlideRecord[]
+}
+
+export interface SearchData {
+  readonly v: 1
+  readonly decks: readonly DeckRecord[]
+}
+
+/** A result: a slide of a deck, or the deck itself (its title, description, tags or authors matched). */
+export interface Hit {
+  readonly deck: DeckRecord
+  /** Undefined for a deck hit (it links the deck's first slide). */
+  readonly slide: SlideRecord | undefined
+  readonly score: number
+  /** The index terms that matched (folded), for marking them. */
+  readonly terms: readonly string[]
+}
+
+/** What the engine script (search-engine.ts) gives the index page once it is loaded. */
+export interface SearchEngine {
+  search(query: string, keep?: (deck: DeckRecord) => boolean): Hit[]
+}
+
+export const ENGINE_GLOBAL = '__marpSiteSearchEngine'
+export const DATA_GLOBAL = '__marpSiteSearchData'
