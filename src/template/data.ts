@@ -1,10 +1,17 @@
 /** What templates receive. Documented in the README ("Templates"); keep the two in step. */
 
+import type { SocialTags } from '../publish/social.js'
+
 export interface SiteData {
   readonly title: string
   readonly description: string
   readonly lang: string
+  /** The site's public URL (config `url`), ending in `/`. */
   readonly baseUrl: string | undefined
+  /** Config `ogImage`, as written. */
+  readonly ogImage?: string | undefined
+  /** Whether this build makes each deck's slide-1 social card. */
+  readonly cards?: boolean | undefined
   readonly generator: string
   /** The site's icon: a site path (`_assets/favicon.<hash>.svg`, link it under `page.root`), or a `data:` URL. */
   readonly favicon: string
@@ -46,6 +53,8 @@ export interface PageAssets {
   readonly indexHref: string
   readonly css: readonly string[]
   readonly scripts: readonly string[]
+  /** Open Graph and Twitter tags (deck pages and the index; see publish/social.ts). */
+  readonly social?: SocialTags | undefined
 }
 
 export interface DeckPageData {
