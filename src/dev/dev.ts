@@ -33,13 +33,13 @@ export interface DevSession {
   close(): Promise<void>
 }
 
-/** A single save is built after this much quiet... */
 /**
  * What dev builds with, whatever the config says: no PDFs, no social cards, sitemap or feed, and the
  * speaker notes always in (dev serves 127.0.0.1 only: the presenter's own view of a private site).
  */
 const DEV_CONFIG = { pdf: false, publish: false, notes: 'public' } as const satisfies InlineConfig
 
+/** A single save is built after this much quiet... */
 const DEBOUNCE_MS = 10
 /** ...but saves that keep coming (an editor's burst, a script, a checkout) wait for a longer lull. */
 const STORM_QUIET_MS = 150
