@@ -45,6 +45,10 @@ describe('notes: private', () => {
     root = await project({
       ...DECKS,
       'marp-site.config.json': JSON.stringify({ notes: 'private', notesFile: true, url: 'https://talks.example.org/' }),
+      // Other configs of the same project, for the builds below: they share its render cache, and
+      // without url they start no browser.
+      'public.json': '{ "notes": "public" }',
+      'speaker.json': '{ "notes": "private", "notesFile": true }',
     })
     // PDFs, social cards and the notes file asked for: everything a public site can carry.
     built = await buildProject(root, { pdf: true })
@@ -65,16 +69,15 @@ describe('notes: private', () => {
   })
 
   it('keeps notes out of single-file pages with --no-notes over a public config', async () => {
-    const other = await project({ ...DECKS, 'marp-site.config.json': '{ "notes": "public" }' })
-    const result = await runCli(['build', '--no-pdf', '--single-file', '--no-notes', other], other)
+    const result = await runCli(['build', '--no-pdf', '--single-file', '--no-notes', '--config', 'public.json', '--out', 'single', root], root)
     expect(result.code).toBe(0)
-    const files = await everyFile(path.join(other, 'dist'))
+    const files = await everyFile(path.join(root, 'single'))
     expect(files.size).toBeGreaterThan(3)
     expect([...files].filter(([, text]) => text.includes(SECRET)).map(([file]) => file)).toEqual([])
   })
 
   it('makes a local copy with notes and notes files with --with-notes', async () => {
-    const result = await runCli(['build', '--no-pdf', '--with-notes', '--notes-file', '--out', 'speaker', root], root)
+    const result = await runCli(['build', '--no-pdf', '--with-notes', '--config', 'speaker.json', '--out', 'speaker', root], root)
     expect(result.code).toBe(0)
     expect(await readOut(root, 'a/index.html', 'speaker')).toContain(`${SECRET} alpha`)
     // As `marp --notes` writes them: each slide's notes, in order, separated by a `---` line.

@@ -44,7 +44,9 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
   const listed = await discoverDecks(config.root, config.slidesDir, config.exclude, skip)
   const notices: string[] = [...config.notices]
   if (config.notesFile && !notesArePublic(config)) {
-    notices.push('Speaker notes are private (notes: private, or --no-notes), so no notes files were written; build with --with-notes into another out dir for your own copy.')
+    notices.push(
+      'Speaker notes are private (notes: private, or --no-notes), so no notes files were written; build with --with-notes into another out dir for your own copy.',
+    )
   }
   let browser: FoundBrowser | undefined
   const cards = makesCards(config)
@@ -54,7 +56,9 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
       throw new MarpSiteError('BROWSER', `PDFs were requested but no browser was found. ${INSTALL_HINT}`)
     }
     if (!browser && config.pdf.mode !== 'off') {
-      notices.push(`No Chromium, Chrome or Edge found, so no PDFs${cards ? ' or social cards' : ''} were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`)
+      notices.push(
+        `No Chromium, Chrome or Edge found, so no PDFs${cards ? ' or social cards' : ''} were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`,
+      )
     } else if (!browser) {
       notices.push(`No Chromium, Chrome or Edge found, so no social cards were made (shared links show no picture). ${INSTALL_HINT}.`)
     }

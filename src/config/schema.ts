@@ -29,11 +29,9 @@ const marpOptions = z.strictObject({
 
 /** An absolute http(s) URL, said plainly when it is not one. */
 function publicUrl(key: string) {
-  return z
-    .string()
-    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).host !== '', {
-      message: `${key} must be the site's public address, an absolute http(s) URL such as "https://talks.example.com/" or "https://you.github.io/talks/"`,
-    })
+  return z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).host !== '', {
+    message: `${key} must be the site's public address, an absolute http(s) URL such as "https://talks.example.com/" or "https://you.github.io/talks/"`,
+  })
 }
 
 const pdfOptions = z.strictObject({

@@ -136,7 +136,8 @@ export async function makePdfs(options: {
       const deck = bySlug.get(slug)
       if (!deck) return
       if (!result.ok) {
-        if (result.job.card) addProblems(slug, [problem('card-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs, 'Social card'))])
+        if (result.job.card)
+          addProblems(slug, [problem('card-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs, 'Social card'))])
         if (result.job.pdf) addProblems(slug, [problem('pdf-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs, 'PDF'))])
         return
       }

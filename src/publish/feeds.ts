@@ -38,9 +38,16 @@ export function sitemapXml(base: string, decks: readonly PublishedDeck[]): strin
  * index's order). An entry without a date, and the feed itself, are dated by the newest deck, else by
  * `now` (SOURCE_DATE_EPOCH when set, so that the same input gives the same bytes).
  */
-export function feedXml(site: { readonly url: string; readonly title: string; readonly description: string; readonly generator: string }, decks: readonly PublishedDeck[], now: Date): string {
+export function feedXml(
+  site: { readonly url: string; readonly title: string; readonly description: string; readonly generator: string },
+  decks: readonly PublishedDeck[],
+  now: Date,
+): string {
   const dated = decks.map((d) => ({ deck: d, time: feedTime(d.date) }))
-  const ordered = [...dated.filter((d) => d.time !== undefined).sort((a, b) => ((a.time ?? '') < (b.time ?? '') ? 1 : (a.time ?? '') > (b.time ?? '') ? -1 : 0)), ...dated.filter((d) => d.time === undefined)]
+  const ordered = [
+    ...dated.filter((d) => d.time !== undefined).sort((a, b) => ((a.time ?? '') < (b.time ?? '') ? 1 : (a.time ?? '') > (b.time ?? '') ? -1 : 0)),
+    ...dated.filter((d) => d.time === undefined),
+  ]
   const updated = ordered[0]?.time ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z')
   const text = (tag: string, value: string) => `<${tag}>${escapeXml(value)}</${tag}>`
   const entries = ordered.map(({ deck, time }) => {

@@ -315,7 +315,10 @@ class DeckSiteWriter implements SiteWriter {
     if (config.publish && config.baseUrl !== undefined) {
       const listed = indexData.decks.map((d) => ({ slug: d.slug, title: d.title, description: d.description, author: d.author, date: d.date }))
       this.queue.write('sitemap.xml', sitemapXml(config.baseUrl, listed))
-      this.queue.write('feed.xml', feedXml({ url: config.baseUrl, title: config.title, description: config.description, generator }, listed, this.options.date ?? new Date()))
+      this.queue.write(
+        'feed.xml',
+        feedXml({ url: config.baseUrl, title: config.title, description: config.description, generator }, listed, this.options.date ?? new Date()),
+      )
     }
     await this.queue.settle()
     await this.recordPages()
