@@ -12,11 +12,14 @@ export const CARD_SIZE = { width: 1200, height: 630 } as const
 export const cardOutput: OutputMaker<DeckJob, Uint8Array | undefined> = {
   name: 'card',
   async make({ page }) {
+    // At the top of the page, laid out at the slide's size, slide 1 fills the viewport. (Chromium
+    // scales a clip only when capturing beyond the viewport, so that flag stays on.)
     const box = await page.evaluate(() => {
+      window.scrollTo(0, 0)
       const svg = document.querySelector('div.marpit > svg[data-marpit-svg]')
       if (!svg) return undefined
       const r = svg.getBoundingClientRect()
-      return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height }
+      return { x: r.left, y: r.top, width: r.width, height: r.height }
     })
     if (!box || box.width <= 0 || box.height <= 0) return { value: undefined, problems: [] }
     const ratio = CARD_SIZE.width / CARD_SIZE.height
@@ -24,7 +27,7 @@ export const cardOutput: OutputMaker<DeckJob, Uint8Array | undefined> = {
     const width = box.width / box.height < ratio ? box.width : box.height * ratio
     const height = width / ratio
     const clip = { x: box.x + (box.width - width) / 2, y: box.y + (box.height - height) / 2, width, height, scale: CARD_SIZE.width / width }
-    const value = await page.screenshot({ type: 'png', clip, captureBeyondViewport: true, omitBackground: false })
+    const value = await page.screenshot({ type: 'png', clip, captureBeyondViewport: true })
     return { value, problems: [] }
   },
 }
