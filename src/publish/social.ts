@@ -1,7 +1,7 @@
 import { encodePath } from '../discover/slug.js'
 
 /**
- * The Open Graph and Twitter tags of a page (`page.social` in the templates). Pure: the site's public
+ * The Open Graph and Twitter tags of a page (`social` in the templates). Pure: the site's public
  * URL, the card plan and the deck's metadata in, tag values out. Without the site's URL only the tags
  * that may be relative-free are given (title, description, type, card kind): og:url and og:image must be
  * absolute URLs.

@@ -53,8 +53,6 @@ export interface PageAssets {
   readonly indexHref: string
   readonly css: readonly string[]
   readonly scripts: readonly string[]
-  /** Open Graph and Twitter tags (deck pages and the index; see publish/social.ts). */
-  readonly social?: SocialTags | undefined
 }
 
 export interface DeckPageData {
@@ -63,12 +61,15 @@ export interface DeckPageData {
   readonly deck: DeckSummary & { readonly lang: string; readonly dataJson: string }
   readonly slides: readonly SlideData[]
   readonly page: PageAssets
+  /** Open Graph and Twitter tag values (see publish/social.ts); the layout writes them. */
+  readonly social: SocialTags
 }
 
 export interface IndexPageData {
   readonly site: SiteData
   readonly decks: readonly DeckSummary[]
   readonly page: PageAssets
+  readonly social: SocialTags
 }
 
 export interface ThumbPageData {

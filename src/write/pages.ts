@@ -269,7 +269,7 @@ export function deckPageData({ site, deck, summary, shared, config }: DeckPageIn
   const runtime = deckRuntimeData(deck, pdf, settingFor('overflow', config.rules, deck.meta.rules), settingFor('crowded', config.rules, deck.meta.rules))
   const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtime) }
   const social = deckSocial(socialSite(site), { slug: deck.slug, title: summary.title, description: summary.description, image: deck.meta.image })
-  return { site, deck: deckData, slides: derived.slides(), page: { ...pageAssets(deck.slug, derived.cssPath, shared, true), social } }
+  return { site, deck: deckData, slides: derived.slides(), page: pageAssets(deck.slug, derived.cssPath, shared, true), social }
 }
 
 /** The thumbnail template's data: the deck's first slide. */
@@ -317,7 +317,7 @@ export function pageKey(inputs: Parameters<typeof pageKeyInputs>[0]): string {
 export function indexPageData(site: SiteData, summaries: readonly DeckSummary[], imageOf?: (slug: string) => string | undefined): IndexPageData {
   const decks = sortForIndex(summaries.filter((s) => !s.draft && !s.empty))
   const first = decks[0] && { ...decks[0], image: imageOf?.(decks[0].slug) }
-  return { site, decks, page: { root: '', indexHref: 'index.html', css: [], scripts: [], social: indexSocial(socialSite(site), first) } }
+  return { site, decks, page: { root: '', indexHref: 'index.html', css: [], scripts: [] }, social: indexSocial(socialSite(site), first) }
 }
 
 /** What the social tags are made from, out of the site's template data. */
