@@ -243,7 +243,7 @@ function failureMessage(failure: VisitFailure, timeoutMs: number, what: 'PDF' | 
     case 'no-browser':
       return `${what} not made: the browser did not start (${failure.reason})`
     case 'timeout':
-      return `${what} not made: loading and printing the deck took longer than ${Math.round(timeoutMs / 1000)} s (config pdf.timeout)`
+      return `${what} not made: printing took longer than ${Math.round(timeoutMs / 1000)} s (config pdf.timeout)`
     case 'crashed':
       return `${what} not made: the browser crashed`
     case 'error':
