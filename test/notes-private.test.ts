@@ -49,6 +49,7 @@ describe('notes: private', () => {
       // without url they start no browser.
       'public.json': '{ "notes": "public" }',
       'speaker.json': '{ "notes": "private", "notesFile": true }',
+      'annotated.json': '{ "notes": "private", "pdf": { "notes": "annotations" } }',
     })
     // PDFs, social cards and the notes file asked for: everything a public site can carry.
     built = await buildProject(root, { pdf: true })
@@ -84,6 +85,14 @@ describe('notes: private', () => {
     expect(await readOut(root, 'a/notes.md', 'speaker')).toBe(`${SECRET} alpha: the joke about <b>tags</b>\n\n---\n\n${SECRET} beta\n`)
     expect(await readOut(root, 'b/notes.md', 'speaker')).toBe(`${SECRET} bravo, on two\nlines\n`)
   })
+
+  it('puts notes in the PDFs only when pdf.notes asks for them, and still not in the pages', async () => {
+    const result = await runCli(['build', '--pdf', '--config', 'annotated.json', '--out', 'annotated', root], root)
+    expect(result.code).toBe(0)
+    const pdf = await readPdf(path.join(root, 'annotated', 'a', 'a.pdf'))
+    expect(pdf.pages[0]?.annotations).toEqual([expect.objectContaining({ subtype: 'Text', contents: `${SECRET} alpha: the joke about <b>tags</b>` })])
+    expect(await readOut(root, 'a/index.html', 'annotated')).not.toContain(SECRET)
+  }, 60_000)
 
   describe('in dev', () => {
     let dev: DevSession
