@@ -43,6 +43,7 @@ export const RULES = {
   'render-error': { severity: 'error', switchable: false, doc: 'marp-core failed on a deck, or took longer than the render time limit' },
   'too-large': { severity: 'error', switchable: false, doc: 'a deck over the size limit' },
   'pdf-error': { severity: 'error', switchable: false, doc: 'a PDF that could not be made (the browser failed, crashed or timed out)' },
+  'card-error': { severity: 'warning', switchable: false, doc: 'a social card (slide 1 as a 1200×630 picture) that could not be made' },
   'unknown-transition': {
     severity: 'warning',
     switchable: true,

@@ -11,6 +11,9 @@ import type { Prepared } from './prepare.js'
 import type { OpenSite } from './site.js'
 import type { WrittenDecks } from './write.js'
 
+export const URL_HINT =
+  'set `url` in the config to the address the site is served from (https://…/) for social cards, Open Graph tags, canonical links, sitemap.xml and feed.xml'
+
 /** The pages of the last build of an out dir, reused where their inputs are the same (see write/site.ts). */
 export function pagesKey(config: ResolvedConfig): string {
   return digest('pages', config.outDir)
@@ -60,6 +63,7 @@ export async function commitSite(
     slides: outcomes.reduce((n, o) => n + (o.kind === 'rendered' ? o.deck.slides.length : 0), 0),
     kept: finished.kept,
     notices: prepared.notices,
+    hints: config.publish && config.baseUrl === undefined ? [URL_HINT] : [],
     pdf: { printed: outputs.printed, reused: outputs.reused, browser: prepared.browser?.path },
     deckRules: Object.fromEntries(
       outcomes.flatMap((o) => (o.kind === 'rendered' && Object.keys(o.deck.meta.rules).length > 0 ? [[o.deck.source, o.deck.meta.rules]] : [])),

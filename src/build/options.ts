@@ -55,6 +55,8 @@ export interface BuildResult {
   readonly kept: readonly string[]
   /** Site-wide messages (no browser for PDFs, ...), not tied to a deck. */
   readonly notices: readonly string[]
+  /** Advice that is not a warning (no `url`: no social cards, sitemap or feed); the CLI shows it on a terminal. */
+  readonly hints: readonly string[]
   readonly pdf: { readonly printed: number; readonly reused: number; readonly browser: string | undefined }
   /** Each deck's own rule switches (front-matter `rules`), by source, for decks that have some. */
   readonly deckRules: Readonly<Record<string, RuleSettings>>

@@ -3,6 +3,7 @@ import { swallowed } from '../log.js'
 import type { DeckBrowser } from '../browser/launch.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
+import { makesCards } from '../publish/social.js'
 import { GENERATOR } from '../version.js'
 import type { Staging } from '../write/outdir.js'
 import type { WrittenPages } from '../write/site.js'
@@ -44,13 +45,15 @@ export function warmOutputs(config: ResolvedConfig, prepared: Prepared, toRender
 export interface Outputs {
   /** Slug → site path of its PDF, for every deck that has one. */
   readonly pdfs: Map<string, string>
+  /** Slug → site path of its social card, for every deck that has one. */
+  readonly cards: Map<string, string>
   /** Slug → problems met while making its outputs. */
   readonly problems: Map<string, Problem[]>
   readonly printed: number
   readonly reused: number
 }
 
-/** Phase 4: the outputs made from the written pages in a browser (PDFs), when a browser was found. */
+/** Phase 4: the outputs made from the written pages in a browser (PDFs, social cards), when a browser was found. */
 export async function makeOutputs(
   config: ResolvedConfig,
   options: BuildOptions,
@@ -61,7 +64,9 @@ export async function makeOutputs(
   cache: Cache | undefined,
 ): Promise<Outputs> {
   const { browser } = prepared
-  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), problems: new Map(), printed: 0, reused: 0 }
+  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), cards: new Map(), problems: new Map(), printed: 0, reused: 0 }
+  // A deck with its own `image:` shares that picture instead of a card.
+  const cards = makesCards(config) ? new Set(pages.decks.filter((d) => d.deck.meta.image === undefined).map((d) => d.deck.slug)) : undefined
   // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
   const { makePdfs } = await import('../pdf/index.js')
   const { onProgress } = options
@@ -70,6 +75,8 @@ export async function makeOutputs(
     staging,
     outDir: config.outDir,
     pdf: config.pdf,
+    printPdfs: config.pdf.mode !== 'off',
+    cards,
     browser,
     generator: GENERATOR,
     env: options.env ?? process.env,

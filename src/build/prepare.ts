@@ -8,6 +8,8 @@ import { MarpSiteError } from '../errors.js'
 import { digest } from '../hash.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from '../browser/find.js'
 import type { Problem } from '../problems.js'
+import { notesArePublic } from '../publish/notes.js'
+import { makesCards } from '../publish/social.js'
 import type { DeckInput } from '../render/deck.js'
 import type { WorkerSetup } from '../render/worker.js'
 import { GENERATOR } from '../version.js'
@@ -34,20 +36,32 @@ export interface Prepared {
   readonly inputsKey: string
 }
 
-/** Phase 1: discover the themes and decks, read the decks, find a browser when PDFs are wanted. */
+/** Phase 1: discover the themes and decks, read the decks, find a browser when PDFs or social cards are wanted. */
 export async function prepare(config: ResolvedConfig, options: BuildOptions, context: BuildContext): Promise<Prepared> {
   const env = options.env ?? process.env
   const themes = await discoverThemes(config.root, config.themesDir, config.builtin.themesDir, config.themes)
   const skip = [config.outDir, ...(config.cacheDir === undefined ? [] : [config.cacheDir])]
   const listed = await discoverDecks(config.root, config.slidesDir, config.exclude, skip)
   const notices: string[] = [...config.notices]
+  if (config.notesFile && !notesArePublic(config)) {
+    notices.push(
+      'Speaker notes are private (notes: private, or --no-notes), so no notes files were written; build with --with-notes into another out dir for your own copy.',
+    )
+  }
   let browser: FoundBrowser | undefined
-  if (config.pdf.mode !== 'off') {
+  const cards = makesCards(config)
+  if (config.pdf.mode !== 'off' || cards) {
     browser = await findBrowser(config.pdf.browserPath, env, context.browserCandidates)
     if (!browser && config.pdf.mode === 'on') {
       throw new MarpSiteError('BROWSER', `PDFs were requested but no browser was found. ${INSTALL_HINT}`)
     }
-    if (!browser) notices.push(`No Chromium, Chrome or Edge found, so no PDFs were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`)
+    if (!browser && config.pdf.mode !== 'off') {
+      notices.push(
+        `No Chromium, Chrome or Edge found, so no PDFs${cards ? ' or social cards' : ''} were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`,
+      )
+    } else if (!browser) {
+      notices.push(`No Chromium, Chrome or Edge found, so no social cards were made (shared links show no picture). ${INSTALL_HINT}.`)
+    }
   }
   // Bounded, so that a site of thousands of decks stays under the open-file limit.
   const reading = pLimit(32)

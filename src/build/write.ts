@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js'
 import { swallowed } from '../log.js'
+import { makesCards } from '../publish/social.js'
 import { GENERATOR } from '../version.js'
 import { openSiteWriter, type DeckOutcome, type PageRecords, type WrittenPages } from '../write/site.js'
 import type { BuildOptions } from './options.js'
@@ -35,7 +36,9 @@ export async function writeDecks(
     staging: site.staging,
     templates: site.templates,
     generator: GENERATOR,
-    withPdf: prepared.browser !== undefined,
+    withPdf: prepared.browser !== undefined && config.pdf.mode !== 'off',
+    withCards: prepared.browser !== undefined && makesCards(config),
+    date: buildDate(options.env ?? process.env),
     signal,
     templatesKey: prepared.templatesKey,
     previous,
@@ -60,4 +63,10 @@ export async function writeDecks(
   const outcomes = settled.map((r) => (r as PromiseFulfilledResult<DeckOutcome>).value)
   await rendered()
   return { outcomes, pages: await writer.close() }
+}
+
+/** SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
+function buildDate(env: NodeJS.ProcessEnv): Date {
+  const epoch = env['SOURCE_DATE_EPOCH']
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date()
 }

@@ -28,7 +28,7 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
   const scratch = await mkdtemp(path.join(tmpdir(), 'marp-site-check-'))
   try {
     const outDir = path.join(scratch, 'site')
-    const config = await resolveConfig({ ...inline, outDir, pdf: false })
+    const config = await resolveConfig({ ...inline, outDir, pdf: false, publish: false })
     const result = await buildWith(config, options.env ? { env: options.env } : {}, { stamp: false, ...(options.early ? { early: options.early } : {}) })
     const notices = [...result.notices]
     const raw: Problem[] = [...result.problems]

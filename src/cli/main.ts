@@ -34,6 +34,10 @@ interface BuildFlags {
   browserPath?: string
   cache?: boolean
   singleFile?: boolean
+  /** false with --no-notes (commander's default for a lone --no- flag is true). */
+  notes?: boolean
+  withNotes?: boolean
+  notesFile?: boolean
 }
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
@@ -65,6 +69,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     .description('Build the site: every deck in the slides dir becomes a page, plus an index and a manifest')
     .argument('[root]', ROOT_HELP)
     .option('--single-file', 'make each deck page self-contained (CSS, scripts, images and fonts inside), to send by email')
+    .option('--no-notes', 'keep speaker notes out of every file of the site (config notes: private)')
+    .option('--with-notes', 'put speaker notes in the site even when the config says notes: private (a local copy for the speaker)')
+    .option('--notes-file', "write each deck's speaker notes as text beside its page (<slug>/notes.md)")
     .action(async (root: string | undefined, flags: BuildFlags) => {
       exitCode = await runBuild(root, flags, io, c)
     })
@@ -163,6 +170,8 @@ async function runBuild(root: string | undefined, flags: BuildFlags, io: CliIO, 
     const result = await buildWith(config, { ...(io.signal ? { signal: io.signal } : {}), onProgress }, io.early ? { early: io.early } : {})
     if (io.color) io.stderr.write('\r\x1b[2K')
     for (const notice of result.notices) io.stderr.write(`${c.yellow('warning:')} ${notice}\n`)
+    // Advice for a person at a terminal; scripts and CI logs are not told on every build.
+    if (io.color) for (const hint of result.hints ?? []) io.stderr.write(`${c.cyan('hint:')} ${hint}\n`)
     if (result.problems.length > 0) io.stderr.write(`${formatProblems(result.problems, c)}\n`)
     const outDisplay = path.relative(io.cwd, result.outDir) || '.'
     io.stdout.write(`${formatSummary(result, outDisplay, c)}\n`)
@@ -235,6 +244,8 @@ function inlineConfig(root: string | undefined, flags: BuildFlags, io: CliIO): I
     ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
     ...(flags.cache === false ? { cache: false } : {}),
     ...(flags.singleFile ? { singleFile: true } : {}),
+    ...(flags.withNotes ? { notes: 'public' as const } : flags.notes === false ? { notes: 'private' as const } : {}),
+    ...(flags.notesFile ? { notesFile: true } : {}),
   }
 }
 

@@ -41,7 +41,11 @@ export function mergeConfig(
     configFile,
     title: user.title ?? 'Presentations',
     description: user.description ?? '',
-    baseUrl: user.baseUrl === undefined ? undefined : user.baseUrl.replace(/\/*$/, '/'),
+    baseUrl: publicUrl(user),
+    ogImage: user.ogImage,
+    notes: inline.notes ?? user.notes ?? 'public',
+    notesFile: inline.notesFile ? (user.notesFile === 'txt' ? 'txt' : 'md') : user.notesFile === true ? 'md' : (user.notesFile ?? false),
+    publish: inline.publish ?? true,
     // Never the machine's locale: the same input must give the same site everywhere.
     lang: user.lang ?? 'en',
     theme: user.theme ?? DEFAULT_THEME,
@@ -76,6 +80,15 @@ export function mergeConfig(
   }
   checkOutDir(resolved)
   return Object.freeze(resolved)
+}
+
+/** Config `url`, or its older name `baseUrl` (both only when they agree), ending in `/`. */
+function publicUrl(user: UserConfig): string | undefined {
+  if (user.url !== undefined && user.baseUrl !== undefined && user.url.replace(/\/*$/, '') !== user.baseUrl.replace(/\/*$/, '')) {
+    throw new MarpSiteError('CONFIG', `url (${user.url}) and baseUrl (${user.baseUrl}) disagree: baseUrl is the older name of url; keep only url`)
+  }
+  const url = user.url ?? user.baseUrl
+  return url === undefined ? undefined : url.replace(/\/*$/, '/')
 }
 
 function resolvePdf(root: string, user: UserConfig, inline: InlineConfig): PdfConfig {

@@ -29,6 +29,13 @@ const marpOptions = z.strictObject({
     .optional(),
 })
 
+/** An absolute http(s) URL, said plainly when it is not one. */
+function publicUrl(key: string) {
+  return z.string().refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).host !== '', {
+    message: `${key} must be the site's public address, an absolute http(s) URL such as "https://talks.example.com/" or "https://you.github.io/talks/"`,
+  })
+}
+
 const pdfOptions = z.strictObject({
   enabled: z.union([z.literal('auto'), z.boolean()]).optional(),
   /**
@@ -44,7 +51,18 @@ const pdfOptions = z.strictObject({
 export const userConfigSchema = z.strictObject({
   title: z.string().min(1).optional(),
   description: z.string().optional(),
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The site's public address (`https://talks.example.com/`): social cards and Open Graph tags, canonical
+   * links, `sitemap.xml` and `feed.xml`, and links from PDFs into the site. `baseUrl` is its older name.
+   */
+  url: publicUrl('url').optional(),
+  baseUrl: publicUrl('baseUrl').optional(),
+  /** The picture shared links show for the index page, and for decks without an `image:` directive (an absolute URL, or a site path). */
+  ogImage: z.string().min(1).optional(),
+  /** `private`: speaker notes stay out of every file of the site (PDFs keep them only when `pdf.notes` asks). */
+  notes: z.enum(['public', 'private']).optional(),
+  /** Each deck's speaker notes as text beside its page, `<slug>/notes.md` (true or "md") or `notes.txt`. */
+  notesFile: z.union([z.boolean(), z.literal('md'), z.literal('txt')]).optional(),
   lang: z
     .string()
     .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 language tag such as "en" or "pt-BR"')

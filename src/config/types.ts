@@ -15,6 +15,12 @@ export interface InlineConfig {
   singleFile?: boolean
   pdf?: 'auto' | boolean
   browserPath?: string
+  /** `private` (--no-notes) or `public` (--with-notes), over the config's `notes`. */
+  notes?: 'public' | 'private'
+  /** Write each deck's notes as text (--notes-file). */
+  notesFile?: boolean
+  /** false: no social cards, sitemap, feed or url hint (dev and check). */
+  publish?: boolean
 }
 
 export interface PdfConfig {
@@ -34,7 +40,16 @@ export interface ResolvedConfig {
   readonly configFile: string | undefined
   readonly title: string
   readonly description: string
+  /** The site's public URL (config `url`, or its older name `baseUrl`), ending in `/`; undefined when not set. */
   readonly baseUrl: string | undefined
+  /** The config's `ogImage`: an absolute URL or a site path, as written. */
+  readonly ogImage: string | undefined
+  /** Speaker notes in the site's files (`public`), or kept out of them (`private`); see publish/notes.ts. */
+  readonly notes: 'public' | 'private'
+  /** Each deck's notes as text beside its page (`notes.md` or `notes.txt`), or none. */
+  readonly notesFile: 'md' | 'txt' | false
+  /** Social cards, `sitemap.xml`, `feed.xml` and the url hint: false in dev and check. */
+  readonly publish: boolean
   readonly lang: string
   readonly theme: string
   readonly slidesDir: string

@@ -33,6 +33,12 @@ export interface DevSession {
   close(): Promise<void>
 }
 
+/**
+ * What dev builds with, whatever the config says: no PDFs, no social cards, sitemap or feed, and the
+ * speaker notes always in (dev serves 127.0.0.1 only: the presenter's own view of a private site).
+ */
+const DEV_CONFIG = { pdf: false, publish: false, notes: 'public' } as const satisfies InlineConfig
+
 /** A single save is built after this much quiet... */
 const DEBOUNCE_MS = 10
 /** ...but saves that keep coming (an editor's burst, a script, a checkout) wait for a longer lull. */
@@ -50,7 +56,7 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
   const liveClient = await readFile(path.join(PACKAGE_DIR, 'lib', 'client', 'live.js'), 'utf8').catch(() => {
     throw new MarpSiteError('INTERNAL', 'The live-reload client is missing from lib/client; run `npm run compile`')
   })
-  let config: ResolvedConfig = await resolveConfig({ ...inline, pdf: false })
+  let config: ResolvedConfig = await resolveConfig({ ...inline, ...DEV_CONFIG })
   // Said once, at the start: the config's warnings (options of a marp-cli config that are not used).
   for (const notice of config.notices) options.onNotice?.(notice)
   const host = options.host ?? '127.0.0.1'
@@ -62,7 +68,7 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
   let version = 0
   const runBuild = async (changed: readonly string[]): Promise<void> => {
     try {
-      config = await resolveConfig({ ...inline, pdf: false })
+      config = await resolveConfig({ ...inline, ...DEV_CONFIG })
       // The first build swaps in a whole site; rebuilds update it in place, file by file.
       const result = await buildWith(config, {}, { session, inPlace: server !== undefined })
       const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))

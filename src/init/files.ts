@@ -63,8 +63,18 @@ export default {
   title: 'Presentations',
   // Shown under the title on the index, and as its meta description.
   // description: '',
-  // Public URL of the site: pages get <link rel="canonical">, and links in PDFs lead to the live site.
-  // baseUrl: 'https://you.github.io/talks/',
+  // The address the site is served from: canonical links, Open Graph tags and a picture of slide 1
+  // for link previews, sitemap.xml and feed.xml, and links in PDFs that lead to the live site.
+  // url: 'https://you.github.io/talks/',
+  // baseUrl: 'https://you.github.io/talks/', // the older name of url: give one or the other
+  // The picture link previews show for the index and every deck without its own \`image:\`
+  // (default: each deck's first slide).
+  // ogImage: 'https://you.github.io/talks/card.png',
+  // Speaker notes in the deck pages: 'public', or 'private' (kept out of every file of the site;
+  // \`marp-site dev\` still shows them in the presenter view).
+  // notes: 'public',
+  // Each deck's notes as text beside its page: true or 'md' (notes.md), 'txt' (notes.txt).
+  // notesFile: false,
   // <html lang> of the index and of decks without a \`lang\` directive.
   // lang: 'en',
   // Theme of decks without a \`theme\` directive: marp-site, default, gaia, uncover, or one in themes/.

@@ -23,6 +23,8 @@ export interface DeckMeta {
   readonly title: string
   readonly description: string
   readonly author: string | undefined
+  /** The `image` directive (as marp-cli reads it): the picture shared links show, instead of the slide-1 card. */
+  readonly image?: string | undefined
   readonly date: string | undefined
   readonly tags: readonly string[]
   readonly draft: boolean
@@ -188,6 +190,7 @@ export function renderDeck(engine: Engine, input: DeckInput): RenderResult {
     title: directed.title ?? ctx.firstHeading ?? path.posix.basename(source).replace(/\.(md|markdown)$/i, ''),
     description: directed.description ?? '',
     author: directed.author,
+    ...(directed.image === undefined ? {} : { image: directed.image }),
     date: dateString(fm.data['date']),
     tags: tags(fm.data['tags']),
     draft: fm.data['draft'] === true || fm.data['draft'] === 'true',

@@ -27,9 +27,11 @@ export interface DirectiveMeta {
   readonly title: string | undefined
   readonly description: string | undefined
   readonly author: string | undefined
+  /** marp-cli's `image` directive: the picture shared links show (og:image). */
+  readonly image: string | undefined
 }
 
-const META = { title: 'marpSiteTitle', description: 'marpSiteDescription', author: 'marpSiteAuthor' } as const
+const META = { title: 'marpSiteTitle', description: 'marpSiteDescription', author: 'marpSiteAuthor', image: 'marpSiteImage' } as const
 
 /**
  * Registers the directives marp-cli adds to marp-core (`title`, `description`, `author`, `keywords`,
@@ -50,7 +52,7 @@ export function useMarpCliDirectives(marp: Marp): void {
     author: text(META.author),
     keywords: ignored,
     url: ignored,
-    image: ignored,
+    image: text(META.image),
   })
   marp.customDirectives.local['transition'] = ignored
 }
@@ -66,5 +68,5 @@ export function directiveMeta(globals: Readonly<Record<string, unknown>>): Direc
     const value = globals[key]
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
   }
-  return { title: get(META.title), description: get(META.description), author: get(META.author) }
+  return { title: get(META.title), description: get(META.description), author: get(META.author), image: get(META.image) }
 }

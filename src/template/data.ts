@@ -1,10 +1,17 @@
 /** What templates receive. Documented in the README ("Templates"); keep the two in step. */
 
+import type { SocialTags } from '../publish/social.js'
+
 export interface SiteData {
   readonly title: string
   readonly description: string
   readonly lang: string
+  /** The site's public URL (config `url`), ending in `/`. */
   readonly baseUrl: string | undefined
+  /** Config `ogImage`, as written. */
+  readonly ogImage?: string | undefined
+  /** Whether this build makes each deck's slide-1 social card. */
+  readonly cards?: boolean | undefined
   readonly generator: string
   /** The site's icon: a site path (`_assets/favicon.<hash>.svg`, link it under `page.root`), or a `data:` URL. */
   readonly favicon: string
@@ -54,6 +61,8 @@ export interface DeckPageData {
   readonly deck: DeckSummary & { readonly lang: string; readonly dataJson: string }
   readonly slides: readonly SlideData[]
   readonly page: PageAssets
+  /** Open Graph and Twitter tag values (see publish/social.ts); the layout writes them. */
+  readonly social: SocialTags
 }
 
 export interface IndexPageData {
@@ -66,6 +75,7 @@ export interface IndexPageData {
   readonly browse: BrowseData
   /** Site paths of the search engine and the search data, loaded when someone searches; undefined: no search. */
   readonly search: { readonly engine: string; readonly data: string } | undefined
+  readonly social: SocialTags
 }
 
 export interface IndexSection {

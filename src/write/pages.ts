@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/types.js'
 import { encodePath } from '../discover/slug.js'
 import { contentHash } from '../hash.js'
 import { countBySeverity, problemRecord, type Problem } from '../problems.js'
+import { deckSocial, indexSocial } from '../publish/social.js'
 import type { RenderedDeck } from '../render/deck.js'
 import { KATEX_FONT_DIR, TWEMOJI_DIR, WEB_FONT_DIR } from '../render/refs.js'
 import { settingFor, type RuleSetting } from '../rules.js'
@@ -27,6 +28,8 @@ export interface DeckPage {
   readonly page: string
   /** Hash of everything the printed PDF depends on in the site: page, CSS, files. */
   readonly contentKey: string
+  /** The deck's notes when its page has none (a private build), for a PDF that `pdf.notes` asks to carry them. */
+  readonly notes?: readonly string[] | undefined
 }
 
 /** Site path a deck's PDF gets: `talks/intro/intro.pdf`, beside its page. */
@@ -266,7 +269,8 @@ export function deckPageData({ site, deck, summary, shared, config }: DeckPageIn
   // For the dev server's live client, which measures overflow in the author's browser.
   const runtime = deckRuntimeData(deck, pdf, settingFor('overflow', config.rules, deck.meta.rules), settingFor('crowded', config.rules, deck.meta.rules))
   const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtime) }
-  return { site, deck: deckData, slides: derived.slides(), page: pageAssets(deck.slug, derived.cssPath, shared, true) }
+  const social = deckSocial(socialSite(site), { slug: deck.slug, title: summary.title, description: summary.description, image: deck.meta.image })
+  return { site, deck: deckData, slides: derived.slides(), page: pageAssets(deck.slug, derived.cssPath, shared, true), social }
 }
 
 /** The thumbnail template's data: the deck's first slide. */
@@ -316,6 +320,8 @@ export interface IndexExtras {
   /** Site paths of the scripts the index links (its search and browse script). */
   readonly scripts?: readonly string[] | undefined
   readonly search?: IndexPageData['search']
+  /** The site path of a deck's picture for social tags (its card or `image:`), if it has one. */
+  readonly imageOf?: ((slug: string) => string | undefined) | undefined
 }
 
 /** The decks the index lists: neither drafts nor empty, in index order. */
@@ -326,6 +332,7 @@ export function listedDecks(summaries: readonly DeckSummary[]): DeckSummary[] {
 /** The index template's data: the decks that are neither drafts nor empty, in index order, by section too. */
 export function indexPageData(site: SiteData, summaries: readonly DeckSummary[], extras: IndexExtras = {}): IndexPageData {
   const decks = listedDecks(summaries)
+  const first = decks[0] && { ...decks[0], image: extras.imageOf?.(decks[0].slug) }
   return {
     site,
     decks,
@@ -333,7 +340,13 @@ export function indexPageData(site: SiteData, summaries: readonly DeckSummary[],
     sections: sectionsOf(decks, extras.sections),
     browse: browseData(decks, scriptJson),
     search: extras.search && { engine: encodePath(extras.search.engine), data: encodePath(extras.search.data) },
+    social: indexSocial(socialSite(site), first),
   }
+}
+
+/** What the social tags are made from, out of the site's template data. */
+function socialSite(site: SiteData) {
+  return { title: site.title, description: site.description, url: site.baseUrl, ogImage: site.ogImage, cards: site.cards === true }
 }
 
 /** Same key, same index page (the index's data holds everything it shows). */

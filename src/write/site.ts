@@ -2,6 +2,8 @@ import type { ResolvedConfig } from '../config/types.js'
 import type { AssetCopy } from '../discover/assets.js'
 import type { DeckSource } from '../discover/decks.js'
 import { debug } from '../log.js'
+import { feedXml, sitemapXml } from '../publish/feeds.js'
+import { notesArePublic, notesFilePath, notesText, withoutNotes } from '../publish/notes.js'
 import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
 import type { DeckSummary, SiteData } from '../template/data.js'
@@ -94,6 +96,10 @@ export interface SiteWriterOptions {
   templates: Templates
   generator: string
   withPdf: boolean
+  /** Deck pages name their slide-1 card as og:image, and the decks are handed to the outputs for it. */
+  withCards?: boolean | undefined
+  /** The build's date (SOURCE_DATE_EPOCH, else now): the feed's date when no deck has one. */
+  date?: Date | undefined
   signal?: AbortSignal | undefined
   /** Digest of the template files: with `previous`, lets unchanged pages be reused. */
   templatesKey?: string
@@ -148,6 +154,8 @@ class DeckSiteWriter implements SiteWriter {
   private readonly rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
   /** The previous site's decks, by source. */
   private readonly previous: ReadonlyMap<string, ManifestDeck>
+  /** Slug → the deck's own `image:` directive (the index shares the first deck's picture). */
+  private readonly images = new Map<string, string | undefined>()
   /** Slug → content key of each PDF kept and linked by a build that makes none (see keepPdf). */
   private readonly keptPdfs = new Map<string, string>()
 
@@ -163,6 +171,8 @@ class DeckSiteWriter implements SiteWriter {
       description: config.description,
       lang: config.lang,
       baseUrl: config.baseUrl,
+      ogImage: config.ogImage,
+      cards: options.withCards === true,
       generator,
       favicon: assets.favicon,
       themeColor: config.themeColor,
@@ -180,6 +190,8 @@ class DeckSiteWriter implements SiteWriter {
   private async carryOver(outcome: Extract<DeckOutcome, { kind: 'failed' }>, order: number): Promise<void> {
     const before = this.previous.get(outcome.source.source)
     if (!before || before.slug !== outcome.source.slug) return
+    // The last good page may come from a build that published notes (dev's, or before `notes: private`).
+    if (!notesArePublic(this.options.config)) return
     // Decks nested in its folder (`talks` and `talks/intro`) are not part of its page: each is made,
     // kept or removed on its own.
     const nested = [...this.previous.values()].map((d) => d.slug).filter((slug) => slug.startsWith(`${before.slug}/`))
@@ -191,13 +203,17 @@ class DeckSiteWriter implements SiteWriter {
 
   private async addRendered(outcome: Extract<DeckOutcome, { kind: 'rendered' }>, order: number): Promise<void> {
     const { config, templates, generator, withPdf, templatesKey } = this.options
-    const { deck } = outcome
+    // A private build's pages, thumbnails, single-file pages and notes files are made from a deck without notes.
+    const notesPublic = notesArePublic(config)
+    const deck = notesPublic ? outcome.deck : withoutNotes(outcome.deck)
+    if (config.notesFile && notesPublic) this.queue.write(notesFilePath(deck.slug, config.notesFile), notesText(deck.notes))
     const derived = derive(deck)
+    this.images.set(deck.slug, deck.meta.image)
     this.assets.addDeck(derived, outcome.copies)
     const summary = summarize(deck, outcome.problems)
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
-    // Speaker notes are searchable while every deck page shows them (the `notes` config key decides, at merge).
-    const search = deckSearchRecord(deck, derived.content, { includeNotes: true }, this.options.previous?.[deck.slug]?.search)
+    // Speaker notes are searchable only when the pages show them (`notes: public`).
+    const search = deckSearchRecord(deck, derived.content, { includeNotes: notesPublic }, this.options.previous?.[deck.slug]?.search)
     const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
     this.rewrite.set(deck.slug, renderPage)
     // A build that prints no PDFs keeps a current one; the key of the page that links it comes with it.
@@ -215,10 +231,10 @@ class DeckSiteWriter implements SiteWriter {
     for (const asset of outcome.copies) this.queue.copy(asset.from, asset.target)
 
     this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false, search }
-    if (withPdf) {
+    if (withPdf || this.options.withCards) {
       // `key` stands for the page (same key, same page), whether it was made or reused.
       const contentKey = deckContentKey(generator, key ?? html ?? '', derived.css, await assetHashes(outcome.copies))
-      this.decks[order] = { deck, page: deckPagePaths(deck.slug)[0], contentKey }
+      this.decks[order] = { deck, page: deckPagePaths(deck.slug)[0], contentKey, ...(notesPublic ? {} : { notes: outcome.deck.notes }) }
     }
   }
 
@@ -302,7 +318,7 @@ class DeckSiteWriter implements SiteWriter {
       summaries.push(settled.summary)
       records.set(slug, entry.search)
     }
-    const indexData = indexPageData(this.site, summaries, this.indexFiles(summaries, records))
+    const indexData = indexPageData(this.site, summaries, { ...this.indexFiles(summaries, records), imageOf: (slug) => this.images.get(slug) })
     const key = templatesKey === undefined ? undefined : indexKey(templatesKey, generator, indexData)
     const indexReused = key !== undefined && previousIndex?.key === key && (await staging.reuse('index.html', previousIndex.state))
     debug('cache')(indexReused ? 'reused the index page' : 'made the index page again')
@@ -310,6 +326,15 @@ class DeckSiteWriter implements SiteWriter {
     const slugOf = new Map(decks.map((d) => [d.source, d.slug]))
     const problems = siteProblems.map((p) => problemRecord(slugOf.get(p.file) ?? '', p))
     this.queue.write('manifest.json', serializeManifest({ generator, decks, problems }))
+    const { config } = this.options
+    if (config.publish && config.baseUrl !== undefined) {
+      const listed = indexData.decks.map((d) => ({ slug: d.slug, title: d.title, description: d.description, author: d.author, date: d.date }))
+      this.queue.write('sitemap.xml', sitemapXml(config.baseUrl, listed))
+      this.queue.write(
+        'feed.xml',
+        feedXml({ url: config.baseUrl, title: config.title, description: config.description, generator }, listed, this.options.date ?? new Date()),
+      )
+    }
     await this.queue.settle()
     await this.recordPages()
     await this.recordPdfs(pdfs)
