@@ -41,6 +41,8 @@ export interface BuildContext {
   readonly browserCandidates?: readonly string[]
   /** Render threads (default: see workersFor). */
   readonly threads?: number
+  /** false: take no pictures of the decks (thumbnails, slide images, PPTX) whatever the config says (dev, check). */
+  readonly media?: false
 }
 
 export interface BuildResult {

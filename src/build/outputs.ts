@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/types.js'
 import { swallowed } from '../log.js'
 import type { DeckBrowser } from '../browser/launch.js'
+import type { MediaFiles } from '../media/plan.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
 import { GENERATOR } from '../version.js'
@@ -44,13 +45,15 @@ export function warmOutputs(config: ResolvedConfig, prepared: Prepared, toRender
 export interface Outputs {
   /** Slug → site path of its PDF, for every deck that has one. */
   readonly pdfs: Map<string, string>
+  /** Slug → the media taken of it this time (thumbnail, slide images, PPTX). */
+  readonly media: Map<string, MediaFiles>
   /** Slug → problems met while making its outputs. */
   readonly problems: Map<string, Problem[]>
   readonly printed: number
   readonly reused: number
 }
 
-/** Phase 4: the outputs made from the written pages in a browser (PDFs), when a browser was found. */
+/** Phase 4: the outputs made from the written pages in a browser (PDFs, pictures), when a browser was found. */
 export async function makeOutputs(
   config: ResolvedConfig,
   options: BuildOptions,
@@ -61,7 +64,7 @@ export async function makeOutputs(
   cache: Cache | undefined,
 ): Promise<Outputs> {
   const { browser } = prepared
-  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), problems: new Map(), printed: 0, reused: 0 }
+  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), media: new Map(), problems: new Map(), printed: 0, reused: 0 }
   // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
   const { makePdfs } = await import('../pdf/index.js')
   const { onProgress } = options
@@ -70,6 +73,8 @@ export async function makeOutputs(
     staging,
     outDir: config.outDir,
     pdf: config.pdf,
+    print: prepared.pdfs,
+    media: prepared.takesMedia ? prepared.plan : undefined,
     browser,
     generator: GENERATOR,
     env: options.env ?? process.env,

@@ -8,6 +8,7 @@ import { MarpSiteError } from '../errors.js'
 import { digest } from '../hash.js'
 import { findBrowser, INSTALL_HINT, type FoundBrowser } from '../browser/find.js'
 import type { Problem } from '../problems.js'
+import type { MediaPlan } from '../media/plan.js'
 import type { DeckInput } from '../render/deck.js'
 import type { WorkerSetup } from '../render/worker.js'
 import { GENERATOR } from '../version.js'
@@ -21,7 +22,14 @@ export interface Prepared {
   readonly reads: readonly ReadResult[]
   /** Each deck's render input, or undefined when it could not be read. */
   readonly inputs: readonly (DeckInput | undefined)[]
+  /** The browser the outputs are made with (PDFs, media), when there are any to make and one was found. */
   readonly browser: FoundBrowser | undefined
+  /** PDFs are made (a browser was found, and PDFs are not off). */
+  readonly pdfs: boolean
+  /** What the config asks of each deck's pictures (thumbnail, slide images, PPTX). */
+  readonly plan: MediaPlan
+  /** This build takes them: a browser, and not dev or check. */
+  readonly takesMedia: boolean
   readonly notices: string[]
   readonly setup: WorkerSetup
   /** What identifies marp-site itself (see toolKey). */
@@ -42,13 +50,20 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
   const listed = await discoverDecks(config.root, config.slidesDir, config.exclude, skip)
   const notices: string[] = [...config.notices]
   let browser: FoundBrowser | undefined
-  if (config.pdf.mode !== 'off') {
+  // Slide images and PPTX are asked for by name (config or --pptx): they need a browser as `--pdf` does.
+  // Dev and check take no pictures (dev keeps those still current; its thumbnails are the live pages).
+  const plan = mediaPlan(config)
+  const mediaAsked = context.media !== false && (plan.images !== undefined || plan.pptx)
+  if (config.pdf.mode !== 'off' || mediaAsked) {
     browser = await findBrowser(config.pdf.browserPath, env, context.browserCandidates)
-    if (!browser && config.pdf.mode === 'on') {
-      throw new MarpSiteError('BROWSER', `PDFs were requested but no browser was found. ${INSTALL_HINT}`)
+    if (!browser && (config.pdf.mode === 'on' || mediaAsked)) {
+      const what = config.pdf.mode === 'on' ? 'PDFs were' : config.pptx ? 'PPTX files were' : 'Slide images were'
+      throw new MarpSiteError('BROWSER', `${what} requested but no browser was found. ${INSTALL_HINT}`)
     }
     if (!browser) notices.push(`No Chromium, Chrome or Edge found, so no PDFs were made. ${INSTALL_HINT}; or pass --no-pdf to skip PDFs quietly.`)
   }
+  const pdfs = browser !== undefined && config.pdf.mode !== 'off'
+  const takesMedia = browser !== undefined && context.media !== false
   // Bounded, so that a site of thousands of decks stays under the open-file limit.
   const reading = pLimit(32)
   const read = await Promise.all(listed.decks.map((source) => reading(() => readDeck(source))))
@@ -80,5 +95,13 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
     browser?.path ?? null,
     env['SOURCE_DATE_EPOCH'] ?? null,
   )
-  return { themes, decks, reads, inputs, browser, notices, setup, tool, setupKey, templatesKey, inputsKey }
+  return { themes, decks, reads, inputs, browser, pdfs, plan, takesMedia, notices, setup, tool, setupKey, templatesKey, inputsKey }
+}
+
+/**
+ * The config's plan for each deck's pictures. The PPTX has the speaker notes: the `notes: private`
+ * config of issue 20 is to turn `pptxNotes` off.
+ */
+export function mediaPlan(config: Pick<ResolvedConfig, 'images' | 'pptx'>): MediaPlan {
+  return { images: config.images, pptx: config.pptx, pptxNotes: true }
 }

@@ -34,6 +34,7 @@ interface BuildFlags {
   browserPath?: string
   cache?: boolean
   singleFile?: boolean
+  pptx?: boolean
 }
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
@@ -146,6 +147,7 @@ function withBuildFlags(command: Command, kind: 'build' | 'dev' | 'check'): Comm
       only(new Option('--pdf', 'require a PDF for every deck: a missing browser is an error (default: PDFs when a browser is found)'), kind === 'build'),
     )
     .addOption(only(new Option('--no-pdf', 'do not make PDFs'), kind === 'build'))
+    .addOption(only(new Option('--pptx', 'make a PowerPoint file of every deck too (one picture per slide, notes kept; needs a browser)'), kind === 'build'))
     .addOption(only(new Option('--browser-path <file>', `${browser} (default: CHROME_PATH, then the usual locations)`), kind !== 'dev'))
     .option('--no-cache', 'render every deck again, and neither read nor write the build cache')
 }
@@ -235,6 +237,7 @@ function inlineConfig(root: string | undefined, flags: BuildFlags, io: CliIO): I
     ...(flags.browserPath === undefined ? {} : { browserPath: flags.browserPath }),
     ...(flags.cache === false ? { cache: false } : {}),
     ...(flags.singleFile ? { singleFile: true } : {}),
+    ...(flags.pptx ? { pptx: true } : {}),
   }
 }
 

@@ -12,6 +12,9 @@ import { sha256 } from '../hash.js'
 import { debug, swallowed } from '../log.js'
 import { onSlideLines, type Problem } from '../problems.js'
 import { problem } from '../rules.js'
+import { writeMedia } from '../media/files.js'
+import { pptxImages, type MediaFiles, type MediaPlan } from '../media/plan.js'
+import { shotsOutput } from '../media/shoot.js'
 import type { Staging } from '../write/outdir.js'
 import { pdfPath, type DeckPage } from '../write/pages.js'
 import { finishPdf, readPdfKey } from './document.js'
@@ -20,6 +23,8 @@ import { pdfOutput, type PrintJob } from './print.js'
 export interface PdfOutcome {
   /** Slug → site path of its PDF, for every deck that has one. */
   readonly pdfs: Map<string, string>
+  /** Slug → the media taken of it (thumbnail, slide images, PPTX). */
+  readonly media: Map<string, MediaFiles>
   /** Slug → problems met while printing it. */
   readonly problems: Map<string, Problem[]>
   readonly printed: number
@@ -28,13 +33,19 @@ export interface PdfOutcome {
 
 /**
  * Makes a PDF for every printable deck: reuses the previous build's PDF when nothing it depends on
- * changed, prints the others from the staging folder through a private local server.
+ * changed, prints the others from the staging folder through a private local server. In the same load
+ * of each deck page, takes the pictures `media` asks for of the decks whose media were not kept
+ * (`DeckPage.takeMedia`): a deck whose PDF is current is loaded for its pictures only.
  */
 export async function makePdfs(options: {
   decks: readonly DeckPage[]
   staging: Staging
   outDir: string
   pdf: PdfConfig
+  /** false: no PDFs (config `pdf: false`), only pictures. */
+  print?: boolean | undefined
+  /** What to take of each deck besides its PDF; without, nothing. */
+  media?: MediaPlan | undefined
   browser: FoundBrowser
   generator: string
   /** The build's environment, for `SOURCE_DATE_EPOCH` (the PDFs' dates). */
@@ -56,9 +67,13 @@ export async function makePdfs(options: {
   const log = debug('cache')
 
   const pdfs = new Map<string, string>()
+  const media = new Map<string, MediaFiles>()
   const problems = new Map<string, Problem[]>()
   const toPrint: DeckPage[] = []
+  const print = options.print !== false
+  const shoot = (d: DeckPage) => options.media !== undefined && d.takeMedia === true
   for (const deck of decks) {
+    if (!print) continue
     const key = keyOf(deck)
     const file = pdfPath(deck.deck.slug)
     // No PDF there (a first build, a new deck): it is printed.
@@ -81,16 +96,19 @@ export async function makePdfs(options: {
       toPrint.push(deck)
     }
   }
-  let done = decks.length - toPrint.length
-  if (toPrint.length === 0) {
+  const printing = new Set(toPrint)
+  const toVisit = decks.filter((d) => printing.has(d) || shoot(d))
+  const reused = print ? decks.length - toPrint.length : 0
+  let done = decks.length - toVisit.length
+  if (toVisit.length === 0) {
     // Nothing to print: the early browser is closed; one that did not start has nothing to close.
     await options.prelaunched?.then((c) => c.close(), swallowed('pdf', 'starting the browser early'))
-    return { pdfs, problems, printed: 0, reused: done }
+    return { pdfs, media, problems, printed: 0, reused }
   }
 
   const server = await serveDir(staging.dir)
   try {
-    const bySlug = new Map(toPrint.map((d) => [d.deck.slug, d]))
+    const bySlug = new Map(toVisit.map((d) => [d.deck.slug, d]))
     // Each PDF is finished (metadata, outline, notes) and written while the browser prints the next.
     const finishing: Promise<void>[] = []
     // A PDF that cannot be written (disk full, a name too long) fails the build: printing stops at
@@ -103,15 +121,32 @@ export async function makePdfs(options: {
       const deck = bySlug.get(slug)
       if (!deck) return
       if (!result.ok) {
-        problems.set(slug, [problem('pdf-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs))])
+        const what = result.job.print === false ? 'Slide pictures' : 'PDF'
+        problems.set(slug, [problem('pdf-error', { file: deck.deck.source }, failureMessage(what, result.failure, pdf.timeoutMs))])
         return
       }
       // Overflow is found at a slide; the deck knows the line that slide starts on.
       const found = onSlideLines(result.problems, deck.deck.meta.slideLines)
       if (found.length > 0) problems.set(slug, found)
-      const file = pdfPath(slug)
+      else problems.delete(slug)
       const { meta } = deck.deck
-      const bytes = await finishPdf(result.output(pdfOutput), {
+      const taken = result.output(shotsOutput)
+      if (taken && options.media) {
+        const deckInfo = {
+          slug,
+          width: meta.width,
+          height: meta.height,
+          notes: deck.deck.notes,
+          title: meta.title,
+          author: meta.author,
+          description: meta.description,
+        }
+        media.set(slug, await writeMedia(staging, deckInfo, options.media, taken))
+      }
+      if (result.job.print === false) return
+      const printed = result.output(pdfOutput)
+      const file = pdfPath(slug)
+      const bytes = await finishPdf(printed, {
         title: meta.title,
         author: meta.author,
         subject: meta.description,
@@ -129,8 +164,10 @@ export async function makePdfs(options: {
     }
     try {
       await visitDecks<PrintJob>(
-        toPrint.map(
+        toVisit.map(
           (d): PrintJob => ({
+            print: printing.has(d),
+            shots: shoot(d) && options.media ? shotsFor(options.media) : undefined,
             slug: d.deck.slug,
             source: d.deck.source,
             page: encodePath(d.page),
@@ -142,14 +179,15 @@ export async function makePdfs(options: {
         {
           // The overflow rule, measured on the page as laid out for printing, before the PDF's
           // flattening of auto-scaled parts changes it.
-          outputs: [overflowOutput, pdfOutput],
+          // Then the pictures, of the page as laid out too (the flattening changes nothing on screen).
+          outputs: [overflowOutput, shotsOutput, pdfOutput],
           launch: () => launchForDecks(browser.path, pdf.timeoutMs),
           prelaunched: options.prelaunched,
           base: server.base,
           load: 'print',
           timeoutMs: pdf.timeoutMs,
           signal,
-          blockedWhile: 'printing the PDF',
+          blockedWhile: print ? 'printing the PDF' : 'taking pictures of the slides',
           onDone: (_, __, job) => {
             done += 1
             options.onProgress?.(done, decks.length, job.source)
@@ -171,22 +209,28 @@ export async function makePdfs(options: {
       await Promise.allSettled(finishing)
     }
     if (writeFailure) throw writeFailure.error
-    return { pdfs, problems, printed: toPrint.length, reused: decks.length - toPrint.length }
+    return { pdfs, media, problems, printed: toPrint.length, reused }
   } finally {
     await server.close()
   }
 }
 
+/** What to take of a deck for `plan`: the thumbnail, and the slide images and PPTX pictures it asks for. */
+function shotsFor(plan: MediaPlan) {
+  const forPptx = pptxImages(plan)
+  return { thumb: true, slides: plan.images, pptx: forPptx === 'slides' ? undefined : forPptx }
+}
+
 /** A deck's `pdf-error` message. */
-function failureMessage(failure: VisitFailure, timeoutMs: number): string {
+function failureMessage(what: string, failure: VisitFailure, timeoutMs: number): string {
   switch (failure.kind) {
     case 'no-browser':
-      return `PDF not made: the browser did not start (${failure.reason})`
+      return `${what} not made: the browser did not start (${failure.reason})`
     case 'timeout':
-      return `PDF not made: printing took longer than ${Math.round(timeoutMs / 1000)} s (config pdf.timeout)`
+      return `${what} not made: printing took longer than ${Math.round(timeoutMs / 1000)} s (config pdf.timeout)`
     case 'crashed':
-      return 'PDF not made: the browser crashed'
+      return `${what} not made: the browser crashed`
     case 'error':
-      return `PDF not made: ${failure.reason}`
+      return `${what} not made: ${failure.reason}`
   }
 }

@@ -4,8 +4,10 @@ import type { DeckSource } from '../discover/decks.js'
 import { debug } from '../log.js'
 import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
-import type { DeckSummary, SiteData } from '../template/data.js'
+import type { MediaFiles } from '../media/plan.js'
+import type { DeckSummary, Download, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
+import { downloadsOf, sizeOfState, type SizedFile } from './downloads.js'
 import { fileHash } from './file-hash.js'
 import { inlinePage } from './inline.js'
 import { serializeManifest, type ManifestDeck } from './manifest.js'
@@ -27,40 +29,31 @@ import {
   type DeckPage,
   type DeckPageInputs,
 } from './pages.js'
+import { KeptOutputs, type PageRecord, type PageRecords, type WriterMedia } from './kept.js'
 import { WriteQueue } from './queue.js'
 import { SiteAssets } from './site-assets.js'
+import { encodePath } from '../discover/slug.js'
 
 export type { DeckPage } from './pages.js'
+export type { PageRecords, WriterMedia } from './kept.js'
 
 export type DeckOutcome =
   | { readonly kind: 'rendered'; readonly deck: RenderedDeck; readonly copies: readonly AssetCopy[]; readonly problems: readonly Problem[] }
   | { readonly kind: 'failed'; readonly source: DeckSource; readonly problems: readonly Problem[] }
 
 export interface WrittenPages {
-  /** The decks whose page was written, to print (only when the writer was opened `withPdf`). */
+  /** The decks whose page was written, to load in the browser (only when the writer was opened `withPdf` or taking media). */
   readonly decks: readonly DeckPage[]
   /**
-   * Writes the index and the manifest, given the PDFs that were made, the problems of making them, and
-   * the site's own problems (themes, deck listing); rewrites pages that lost their PDF.
+   * Writes the index and the manifest, given the PDFs and media that were made, the problems of making
+   * them, and the site's own problems (themes, deck listing); rewrites pages whose downloads changed.
    */
-  finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>, siteProblems: readonly Problem[]): Promise<WrittenSite>
-}
-
-/**
- * What each deck's pages were made from (a digest of every value the templates were given) and the
- * files as written, so that the next build can reuse a page whose inputs have not changed.
- */
-export type PageRecords = Readonly<Record<string, PageRecordOf>>
-
-interface PageRecordOf {
-  readonly key: string
-  readonly files: Readonly<Record<string, string>>
-  /**
-   * The deck's PDF as that build left it: the content key it was printed from (see DeckPage) and the
-   * file's stamp. A build that makes no PDFs (`--no-pdf`, dev) keeps and links a PDF whose content key
-   * is still the deck's, instead of deleting it.
-   */
-  readonly pdf?: { readonly content: string; readonly state: string } | undefined
+  finish(
+    pdfs: ReadonlyMap<string, string>,
+    extraProblems: ReadonlyMap<string, readonly Problem[]>,
+    siteProblems: readonly Problem[],
+    media?: ReadonlyMap<string, MediaFiles>,
+  ): Promise<WrittenSite>
 }
 
 export interface WrittenSite {
@@ -88,6 +81,8 @@ export interface SiteWriterOptions {
   templates: Templates
   generator: string
   withPdf: boolean
+  /** The config's media plan, with the browser when this build takes pictures; without, no media are kept or linked. */
+  media?: WriterMedia | undefined
   signal?: AbortSignal | undefined
   /** Digest of the template files: with `previous`, lets unchanged pages be reused. */
   templatesKey?: string
@@ -126,8 +121,6 @@ interface Entry {
   readonly kept: boolean
 }
 
-type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined }
-
 class DeckSiteWriter implements SiteWriter {
   private readonly site: SiteData
   private readonly records: Record<string, PageRecord> = {}
@@ -135,12 +128,14 @@ class DeckSiteWriter implements SiteWriter {
   private rendered = 0
   private readonly entries: (Entry | undefined)[] = []
   private readonly decks: (DeckPage | undefined)[] = []
-  /** Each rendered deck's page, made again without its PDF link if printing fails. */
-  private readonly rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
+  /** Each rendered deck's page, made again when its downloads are not those it was written with (printing failed, new sizes). */
+  private readonly rewrite = new Map<
+    string,
+    { readonly downloads: readonly Download[]; page(pdf: string | null, downloads: readonly Download[]): Promise<void> }
+  >()
   /** The previous site's decks, by source. */
   private readonly previous: ReadonlyMap<string, ManifestDeck>
-  /** Slug → content key of each PDF kept and linked by a build that makes none (see keepPdf). */
-  private readonly keptPdfs = new Map<string, string>()
+  private readonly kept: KeptOutputs
 
   constructor(
     private readonly options: SiteWriterOptions,
@@ -158,6 +153,7 @@ class DeckSiteWriter implements SiteWriter {
       themeColor: config.themeColor,
     }
     this.previous = new Map((options.staging.previous?.decks ?? []).map((d) => [d.source, d]))
+    this.kept = new KeptOutputs(options.staging, options.previous, options.media)
   }
 
   async add(outcome: DeckOutcome, order: number): Promise<void> {
@@ -179,64 +175,75 @@ class DeckSiteWriter implements SiteWriter {
   }
 
   private async addRendered(outcome: Extract<DeckOutcome, { kind: 'rendered' }>, order: number): Promise<void> {
-    const { config, templates, generator, withPdf, templatesKey } = this.options
+    const { config, templates, generator, withPdf, templatesKey, media, previous } = this.options
     const { deck } = outcome
+    const { slug } = deck
     const derived = derive(deck)
     this.assets.addDeck(derived, outcome.copies)
     const summary = summarize(deck, outcome.problems)
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
-    const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
-    this.rewrite.set(deck.slug, renderPage)
-    // A build that prints no PDFs keeps a current one; the key of the page that links it comes with it.
-    const kept = withPdf ? undefined : await this.keepPdf(inputs, derived.css, outcome.copies)
-    const pdf = withPdf || kept ? pdfPath(deck.slug) : null
-    const key = kept ?? (templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf }))
+    const before = previous?.[slug]
+    const takesMedia = media?.browser !== undefined
+    // The key a PDF or a picture of the deck is made from: its page as a PDF build makes it, downloads aside.
+    const printKey = templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf: pdfPath(slug) })
+    const wanted = withPdf || takesMedia || before?.pdf !== undefined || before?.media !== undefined
+    const content = printKey !== undefined && wanted ? deckContentKey(generator, printKey, derived.css, await assetHashes(outcome.copies)) : undefined
+    // A build that prints no PDFs keeps a current one; any build keeps current media.
+    const keptPdf = !withPdf && content !== undefined && (await this.kept.keepPdf(slug, content))
+    const keptMedia = content === undefined ? undefined : await this.kept.keepMedia(slug, content)
+    const pdf = withPdf || keptPdf ? pdfPath(slug) : null
+    // The downloads the page shows: what is kept, with its size; in a build that makes outputs, what the
+    // previous page showed (the same files, most often, and then the page is reused).
+    const makes = withPdf || takesMedia
+    const downloads = makes ? (before?.downloads ?? []) : await this.sizedDownloads(pdf, keptMedia?.pptx ?? null)
+    const keyOf = (p: string | null, d: readonly Download[]) =>
+      templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf: p, downloads: d })
+    const renderPage = (p: string | null, d: readonly Download[]) => templates.deckPage(deckPageData(inputs, p ?? undefined, d))
+    const key = keyOf(pdf, downloads)
     // With a key, the pages are made or reused alongside the other decks' pages; without, made now.
-    const make = () => this.makePages(inputs, renderPage, pdf ?? undefined)
+    const make = () => this.makePages(inputs, () => renderPage(pdf, downloads))
     const html = key === undefined ? await make() : undefined
     if (key !== undefined) {
-      const record: PageRecord = { key, files: {} }
-      this.records[deck.slug] = record
-      this.queue.run(() => this.reuseOrMake(deck.slug, record, make))
+      const record: PageRecord = { key, files: {}, downloads }
+      this.records[slug] = record
+      this.queue.run(() => this.reuseOrMake(slug, record, make))
     }
+    this.rewrite.set(slug, {
+      downloads,
+      page: async (p, d) => {
+        let page = await renderPage(p, d)
+        if (config.singleFile) page = await inlinePage(page, slug, this.assets.siteFile)
+        this.queue.write(deckPagePaths(slug)[0], page)
+        // Now the page its key describes: recorded as written when the index is.
+        const newKey = keyOf(p, d)
+        if (newKey === undefined) delete this.records[slug]
+        else this.records[slug] = { key: newKey, files: {}, downloads: d }
+      },
+    })
     for (const asset of outcome.copies) this.queue.copy(asset.from, asset.target)
 
     this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false }
-    if (withPdf) {
+    if (makes) {
       // `key` stands for the page (same key, same page), whether it was made or reused.
-      const contentKey = deckContentKey(generator, key ?? html ?? '', derived.css, await assetHashes(outcome.copies))
-      this.decks[order] = { deck, page: deckPagePaths(deck.slug)[0], contentKey }
+      const contentKey = content ?? deckContentKey(generator, html ?? '', derived.css, await assetHashes(outcome.copies))
+      this.decks[order] = { deck, page: deckPagePaths(slug)[0], contentKey, takeMedia: takesMedia && keptMedia === undefined }
     }
   }
 
-  /**
-   * A build that makes no PDFs keeps the previous build's PDF of a deck, and links it, when it is what
-   * printing this deck now would make: the content key a PDF build would give the deck (its page as
-   * that build makes it, its CSS, its files) is the one the PDF was printed from, and the file is as
-   * that build left it. A stale PDF is not kept (and so goes with the previous site). Answers the key of
-   * the page that links the kept PDF.
-   */
-  private async keepPdf(inputs: DeckPageInputs, css: string, copies: readonly AssetCopy[]): Promise<string | undefined> {
-    const { templatesKey, generator, config, staging, previous } = this.options
-    const { slug } = inputs.deck
-    const before = previous?.[slug]?.pdf
-    if (templatesKey === undefined || before === undefined) return undefined
-    const key = pageKey({ ...inputs, templatesKey, generator, config, pdf: pdfPath(slug) })
-    const content = deckContentKey(generator, key, css, await assetHashes(copies))
-    if (content !== before.content || !(await staging.reuse(pdfPath(slug), before.state))) {
-      debug('cache')('the PDF of %s is not kept: %s', slug, content !== before.content ? 'the deck changed since it was printed' : 'the file changed')
-      return undefined
+  /** The downloads of a deck from its files in the new site, with their sizes. */
+  private async sizedDownloads(pdf: string | null, pptx: string | null): Promise<Download[]> {
+    const sized = async (sitePath: string | null): Promise<SizedFile | undefined> => {
+      const bytes = sitePath === null ? undefined : sizeOfState(await this.options.staging.stateOf(sitePath))
+      return sitePath === null || bytes === undefined ? undefined : { path: sitePath, bytes }
     }
-    debug('cache')('kept the PDF of %s (content %s)', slug, content)
-    this.keptPdfs.set(slug, content)
-    return key
+    return downloadsOf({ pdf: await sized(pdf), pptx: await sized(pptx) })
   }
 
   /** Renders a deck's two pages and writes them; answers the deck page's HTML. */
-  private async makePages(inputs: DeckPageInputs, renderPage: (pdf: string | undefined) => Promise<string>, pdf: string | undefined): Promise<string> {
+  private async makePages(inputs: DeckPageInputs, renderPage: () => Promise<string>): Promise<string> {
     const { config, templates } = this.options
     const { slug } = inputs.deck
-    let html = await renderPage(pdf)
+    let html = await renderPage()
     if (config.singleFile) html = await inlinePage(html, slug, this.assets.siteFile)
     this.rendered += 1
     const [page, thumb] = deckPagePaths(slug)
@@ -266,7 +273,7 @@ class DeckSiteWriter implements SiteWriter {
     await this.queue.settle()
     return {
       decks: this.decks.filter((d) => d !== undefined),
-      finish: (pdfs, extraProblems, siteProblems) => this.finish(pdfs, extraProblems, siteProblems),
+      finish: (pdfs, extraProblems, siteProblems, media) => this.finish(pdfs, extraProblems, siteProblems, media),
     }
   }
 
@@ -274,6 +281,7 @@ class DeckSiteWriter implements SiteWriter {
     pdfs: ReadonlyMap<string, string>,
     extraProblems: ReadonlyMap<string, readonly Problem[]>,
     siteProblems: readonly Problem[],
+    media: ReadonlyMap<string, MediaFiles> = new Map(),
   ): Promise<WrittenSite> {
     const { templates, generator, templatesKey, previousIndex, staging } = this.options
     const decks: ManifestDeck[] = []
@@ -281,9 +289,22 @@ class DeckSiteWriter implements SiteWriter {
     for (const entry of this.entries) {
       if (!entry) continue
       const { slug } = entry.manifest
-      const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? (this.keptPdfs.has(slug) ? pdfPath(slug) : null))
-      if (!entry.kept && this.options.withPdf && pdf === null) await this.unlinkPdf(slug)
-      const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])])
+      const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? (this.kept.pdfs.has(slug) ? pdfPath(slug) : null))
+      // A kept deck's page is carried over as it was: its media are what its manifest entry says.
+      const files: MediaFiles = entry.kept
+        ? { thumb: undefined, images: entry.manifest.images ?? null, pptx: entry.manifest.pptx ?? null }
+        : (media.get(slug) ?? this.kept.media.get(slug)?.files ?? { thumb: undefined, images: null, pptx: null })
+      const downloads = await this.sizedDownloads(pdf, files.pptx)
+      const written = this.rewrite.get(slug)
+      // Printing failed, or made files of other sizes than the page was written with: it is made again.
+      if (!entry.kept && written && JSON.stringify(written.downloads) !== JSON.stringify(downloads)) await written.page(pdf, downloads)
+      const thumb = files.thumb && { src: encodePath(files.thumb.path), width: files.thumb.width, height: files.thumb.height }
+      const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])], {
+        images: files.images,
+        pptx: files.pptx,
+        downloads,
+        thumb,
+      })
       decks.push(settled.manifest)
       summaries.push(settled.summary)
     }
@@ -298,23 +319,20 @@ class DeckSiteWriter implements SiteWriter {
     await this.queue.settle()
     await this.recordPages()
     await this.recordPdfs(pdfs)
+    const contents = new Map(this.decks.flatMap((d) => (d ? [[d.deck.slug, d.contentKey] as const] : [])))
+    await this.kept.record(
+      this.records,
+      new Map([...media].flatMap(([slug, files]) => (contents.has(slug) ? [[slug, { files, content: contents.get(slug) as string }] as const] : []))),
+    )
     const indexState = key === undefined ? undefined : await staging.stateOf('index.html')
     const index = key !== undefined && indexState !== undefined ? { key, state: indexState } : undefined
     const kept = this.entries.flatMap((e) => (e?.kept ? [e.manifest.source] : []))
     return { decks, problems, kept, pages: this.records, rendered: this.rendered, index }
   }
 
-  /** Printing failed: the deck's page must not link a PDF that does not exist. */
-  private async unlinkPdf(slug: string): Promise<void> {
-    const renderPage = this.rewrite.get(slug)
-    if (renderPage) this.queue.write(deckPagePaths(slug)[0], await renderPage(undefined))
-    // Not the page its key describes: the next build must make it again.
-    delete this.records[slug]
-  }
-
   /** Each PDF this build made, reused or kept: what it was printed from, and the file as it is now. */
   private async recordPdfs(made: ReadonlyMap<string, string>): Promise<void> {
-    const contents = new Map(this.keptPdfs)
+    const contents = new Map(this.kept.pdfs)
     for (const d of this.decks) if (d && made.has(d.deck.slug)) contents.set(d.deck.slug, d.contentKey)
     await Promise.all(
       [...contents].map(async ([slug, content]) => {
