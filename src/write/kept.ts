@@ -86,7 +86,8 @@ export class KeptOutputs {
             ? 'another browser takes them'
             : undefined
     const files = why === undefined ? await reuseMedia(this.staging, before) : undefined
-    debug('cache')(files ? 'kept the media of %s' : 'the media of %s are not kept: %s', slug, why ?? 'a file changed')
+    if (files) debug('cache')('kept the media of %s', slug)
+    else debug('cache')('the media of %s are not kept: %s', slug, why ?? 'a file changed')
     if (files) this.media.set(slug, { files, content, browser: before.browser })
     return files
   }
