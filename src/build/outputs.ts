@@ -82,6 +82,6 @@ export async function makeOutputs(
     cache,
     prelaunched: warm.browser,
     baseUrl: config.baseUrl,
-    onProgress: onProgress && ((done, total, source) => onProgress({ phase: 'pdf', done, total, source })),
+    onProgress: onProgress && ((done, total, source) => onProgress({ phase: prepared.pdfs ? 'pdf' : 'images', done, total, source })),
   })
 }

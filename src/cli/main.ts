@@ -159,8 +159,9 @@ async function runBuild(root: string | undefined, flags: BuildFlags, io: CliIO, 
     if (config.sources.length > 0) io.stderr.write(`marp-site: config read from ${config.sources.join(', ')}\n`)
     // A live line on a terminal; in CI, plain lines for PDFs only (the slow part).
     const onProgress = ({ phase, done, total, source }: BuildProgress) => {
-      if (io.color) io.stderr.write(`\r\x1b[2K${c.dim(`${phase === 'pdf' ? 'PDF' : 'render'} ${done}/${total}`)} ${source}`)
-      else if (phase === 'pdf') io.stderr.write(`PDF ${done}/${total} ${source}\n`)
+      const what = { render: 'render', pdf: 'PDF', images: 'images' }[phase]
+      if (io.color) io.stderr.write(`\r\x1b[2K${c.dim(`${what} ${done}/${total}`)} ${source}`)
+      else if (phase !== 'render') io.stderr.write(`${what} ${done}/${total} ${source}\n`)
     }
     const result = await buildWith(config, { ...(io.signal ? { signal: io.signal } : {}), onProgress }, io.early ? { early: io.early } : {})
     if (io.color) io.stderr.write('\r\x1b[2K')
