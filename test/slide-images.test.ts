@@ -45,7 +45,8 @@ async function png(root: string, sitePath: string): Promise<{ width: number; hei
   const { data, width, height } = image
   let differ = 0
   for (let i = 0; i < data.length; i += 4) {
-    if (Math.abs((data[i] ?? 0) - (data[0] ?? 0)) + Math.abs((data[i + 1] ?? 0) - (data[1] ?? 0)) + Math.abs((data[i + 2] ?? 0) - (data[2] ?? 0)) > 30) differ += 1
+    if (Math.abs((data[i] ?? 0) - (data[0] ?? 0)) + Math.abs((data[i + 1] ?? 0) - (data[1] ?? 0)) + Math.abs((data[i + 2] ?? 0) - (data[2] ?? 0)) > 30)
+      differ += 1
   }
   return { width, height, inked: differ / (width * height) }
 }
