@@ -230,6 +230,13 @@ async function main() {
       `every record made again: ${search.fullMs.toFixed(1)} ms`,
     )
     await rm(d500, { recursive: true, force: true })
+    // The index of a 500-deck site in a browser (bench/lib/index-load.mjs).
+    const { indexLoad } = await import('./lib/index-load.mjs')
+    const index = await indexLoad({ work: WORK, chrome: CHROME, cli: CLI })
+    results.indexLoad = index
+    const ms = (x) => `${Math.round(x)} ms`
+    note('Index load, 500 decks, image thumbnails', `load ${ms(index.images.load)}, thumbnails in view ${ms(index.images.shown)}`, '', 'target < 1 s')
+    note('Index load, 500 decks, iframe thumbnails (no browser)', `load ${ms(index.iframes.load)}, thumbnails in view ${ms(index.iframes.shown)}`, '', '')
   }
 
   // PDFs: 10 decks × 20 slides with KaTeX math, cold.

@@ -51,6 +51,8 @@ describe('building the fixture site', () => {
       slides: 3,
       html: 'intro/index.html',
       pdf: null,
+      images: null,
+      pptx: null,
       problems: [remote],
     })
     expect(manifest.decks.find((d) => d.slug === 'nested/deep-talk')).toMatchObject({

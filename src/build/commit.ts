@@ -45,7 +45,7 @@ export async function commitSite(
   const rulesOf = new Map(outcomes.flatMap((o) => (o.kind === 'rendered' ? [[o.deck.slug, o.deck.meta.rules] as const] : [])))
   for (const [slug, list] of outputs.problems) outputs.problems.set(slug, applyRules(list, config.rules, rulesOf.get(slug)))
   const siteProblems = applyRules([...prepared.themes.problems, ...site.themeProblems, ...prepared.decks.problems], config.rules)
-  const finished = await written.pages.finish(outputs.pdfs, outputs.problems, siteProblems)
+  const finished = await written.pages.finish(outputs.pdfs, outputs.problems, siteProblems, outputs.media)
   options.signal?.throwIfAborted()
   await site.staging.commit()
   const kept = session && site.staging.remember({ generator: GENERATOR, decks: finished.decks, problems: finished.problems })

@@ -69,12 +69,7 @@ export async function buildWith(config: ResolvedConfig, options: BuildOptions, c
         session?.onClose(undefined)
       }
       // What printing found is only pruned by a build that printed: an HTML-only build keeps it.
-      await Promise.all([
-        cache.prune('renders'),
-        cache.prune('styles'),
-        cache.prune('themes'),
-        ...(prepared.browser && config.pdf.mode !== 'off' ? [cache.prune('prints')] : []),
-      ])
+      await Promise.all([cache.prune('renders'), cache.prune('styles'), cache.prune('themes'), ...(prepared.pdfs ? [cache.prune('prints')] : [])])
     }
     return final
   } finally {

@@ -4,9 +4,9 @@ import type { ManifestDeck } from '../write/manifest.js'
 import type { Problem } from '../problems.js'
 import type { BuildSession } from './session.js'
 
-/** What a build reports as it goes: each deck rendered, then each deck's PDF made. */
+/** What a build reports as it goes: each deck rendered, then each deck's PDF made (or its pictures taken, in a build without PDFs). */
 export interface BuildProgress {
-  readonly phase: 'render' | 'pdf'
+  readonly phase: 'render' | 'pdf' | 'images'
   readonly done: number
   readonly total: number
   /** The deck, relative to the project root. */
@@ -41,6 +41,8 @@ export interface BuildContext {
   readonly browserCandidates?: readonly string[]
   /** Render threads (default: see workersFor). */
   readonly threads?: number
+  /** false: take no pictures of the decks (thumbnails, slide images, PPTX) whatever the config says (dev, check). */
+  readonly media?: false
 }
 
 export interface BuildResult {

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/types.js'
 import { swallowed } from '../log.js'
 import type { DeckBrowser } from '../browser/launch.js'
+import type { MediaFiles } from '../media/plan.js'
 import type { Problem } from '../problems.js'
 import type { Cache } from '../cache/store.js'
 import { makesCards } from '../publish/social.js'
@@ -47,13 +48,15 @@ export interface Outputs {
   readonly pdfs: Map<string, string>
   /** Slug → site path of its social card, for every deck that has one. */
   readonly cards: Map<string, string>
+  /** Slug → the media taken of it this time (thumbnail, slide images, PPTX). */
+  readonly media: Map<string, MediaFiles>
   /** Slug → problems met while making its outputs. */
   readonly problems: Map<string, Problem[]>
   readonly printed: number
   readonly reused: number
 }
 
-/** Phase 4: the outputs made from the written pages in a browser (PDFs, social cards), when a browser was found. */
+/** Phase 4: the outputs made from the written pages in a browser (PDFs, pictures, social cards), when a browser was found. */
 export async function makeOutputs(
   config: ResolvedConfig,
   options: BuildOptions,
@@ -64,7 +67,7 @@ export async function makeOutputs(
   cache: Cache | undefined,
 ): Promise<Outputs> {
   const { browser } = prepared
-  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), cards: new Map(), problems: new Map(), printed: 0, reused: 0 }
+  if (!browser || pages.decks.length === 0) return { pdfs: new Map(), cards: new Map(), media: new Map(), problems: new Map(), printed: 0, reused: 0 }
   // A deck with its own `image:` shares that picture instead of a card.
   const cards = makesCards(config) ? new Set(pages.decks.filter((d) => d.deck.meta.image === undefined).map((d) => d.deck.slug)) : undefined
   // Loaded only when PDFs are made: HTML-only builds never load the browser driver.
@@ -75,8 +78,9 @@ export async function makeOutputs(
     staging,
     outDir: config.outDir,
     pdf: config.pdf,
-    printPdfs: config.pdf.mode !== 'off',
+    print: prepared.pdfs,
     cards,
+    media: prepared.takesMedia ? prepared.plan : undefined,
     browser,
     generator: GENERATOR,
     env: options.env ?? process.env,
@@ -84,6 +88,6 @@ export async function makeOutputs(
     cache,
     prelaunched: warm.browser,
     baseUrl: config.baseUrl,
-    onProgress: onProgress && ((done, total, source) => onProgress({ phase: 'pdf', done, total, source })),
+    onProgress: onProgress && ((done, total, source) => onProgress({ phase: prepared.pdfs ? 'pdf' : 'images', done, total, source })),
   })
 }

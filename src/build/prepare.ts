@@ -10,6 +10,7 @@ import { findBrowser, INSTALL_HINT, type FoundBrowser } from '../browser/find.js
 import type { Problem } from '../problems.js'
 import { notesArePublic } from '../publish/notes.js'
 import { makesCards } from '../publish/social.js'
+import type { MediaPlan } from '../media/plan.js'
 import type { DeckInput } from '../render/deck.js'
 import type { WorkerSetup } from '../render/worker.js'
 import { GENERATOR } from '../version.js'
@@ -23,7 +24,14 @@ export interface Prepared {
   readonly reads: readonly ReadResult[]
   /** Each deck's render input, or undefined when it could not be read. */
   readonly inputs: readonly (DeckInput | undefined)[]
+  /** The browser the outputs are made with (PDFs, media), when there are any to make and one was found. */
   readonly browser: FoundBrowser | undefined
+  /** PDFs are made (a browser was found, and PDFs are not off). */
+  readonly pdfs: boolean
+  /** What the config asks of each deck's pictures (thumbnail, slide images, PPTX). */
+  readonly plan: MediaPlan
+  /** This build takes them: a browser, and not dev or check. */
+  readonly takesMedia: boolean
   readonly notices: string[]
   readonly setup: WorkerSetup
   /** What identifies marp-site itself (see toolKey). */
@@ -50,10 +58,15 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
   }
   let browser: FoundBrowser | undefined
   const cards = makesCards(config)
-  if (config.pdf.mode !== 'off' || cards) {
+  // Slide images and PPTX are asked for by name (config or --pptx): they need a browser as `--pdf` does.
+  // Dev and check take no pictures (dev keeps those still current; its thumbnails are the live pages).
+  const plan = mediaPlan(config)
+  const mediaAsked = context.media !== false && (plan.images !== undefined || plan.pptx)
+  if (config.pdf.mode !== 'off' || mediaAsked || cards) {
     browser = await findBrowser(config.pdf.browserPath, env, context.browserCandidates)
-    if (!browser && config.pdf.mode === 'on') {
-      throw new MarpSiteError('BROWSER', `PDFs were requested but no browser was found. ${INSTALL_HINT}`)
+    if (!browser && (config.pdf.mode === 'on' || mediaAsked)) {
+      const what = config.pdf.mode === 'on' ? 'PDFs were' : config.pptx ? 'PPTX files were' : 'Slide images were'
+      throw new MarpSiteError('BROWSER', `${what} requested but no browser was found. ${INSTALL_HINT}`)
     }
     if (!browser && config.pdf.mode !== 'off') {
       notices.push(
@@ -63,6 +76,8 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
       notices.push(`No Chromium, Chrome or Edge found, so no social cards were made (shared links show no picture). ${INSTALL_HINT}.`)
     }
   }
+  const pdfs = browser !== undefined && config.pdf.mode !== 'off'
+  const takesMedia = browser !== undefined && context.media !== false
   // Bounded, so that a site of thousands of decks stays under the open-file limit.
   const reading = pLimit(32)
   const read = await Promise.all(listed.decks.map((source) => reading(() => readDeck(source))))
@@ -94,5 +109,10 @@ export async function prepare(config: ResolvedConfig, options: BuildOptions, con
     browser?.path ?? null,
     env['SOURCE_DATE_EPOCH'] ?? null,
   )
-  return { themes, decks, reads, inputs, browser, notices, setup, tool, setupKey, templatesKey, inputsKey }
+  return { themes, decks, reads, inputs, browser, pdfs, plan, takesMedia, notices, setup, tool, setupKey, templatesKey, inputsKey }
+}
+
+/** The config's plan for each deck's pictures. The PPTX has the speaker notes only when they are public. */
+export function mediaPlan(config: Pick<ResolvedConfig, 'images' | 'pptx' | 'notes'>): MediaPlan {
+  return { images: config.images, pptx: config.pptx, pptxNotes: notesArePublic(config) }
 }

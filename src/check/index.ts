@@ -29,7 +29,11 @@ export async function check(inline: InlineConfig, options: { env?: NodeJS.Proces
   try {
     const outDir = path.join(scratch, 'site')
     const config = await resolveConfig({ ...inline, outDir, pdf: false, publish: false })
-    const result = await buildWith(config, options.env ? { env: options.env } : {}, { stamp: false, ...(options.early ? { early: options.early } : {}) })
+    const result = await buildWith(config, options.env ? { env: options.env } : {}, {
+      stamp: false,
+      media: false,
+      ...(options.early ? { early: options.early } : {}),
+    })
     const notices = [...result.notices]
     const raw: Problem[] = [...result.problems]
     const browser = await findBrowser(config.pdf.browserPath, options.env ?? process.env)

@@ -38,6 +38,7 @@ interface BuildFlags {
   notes?: boolean
   withNotes?: boolean
   notesFile?: boolean
+  pptx?: boolean
 }
 
 /** Runs the CLI and resolves to the exit code. Never exits the process itself, so tests call it directly. */
@@ -153,6 +154,7 @@ function withBuildFlags(command: Command, kind: 'build' | 'dev' | 'check'): Comm
       only(new Option('--pdf', 'require a PDF for every deck: a missing browser is an error (default: PDFs when a browser is found)'), kind === 'build'),
     )
     .addOption(only(new Option('--no-pdf', 'do not make PDFs'), kind === 'build'))
+    .addOption(only(new Option('--pptx', 'make a PowerPoint file of every deck too (one picture per slide, notes kept; needs a browser)'), kind === 'build'))
     .addOption(only(new Option('--browser-path <file>', `${browser} (default: CHROME_PATH, then the usual locations)`), kind !== 'dev'))
     .option('--no-cache', 'render every deck again, and neither read nor write the build cache')
 }
@@ -164,8 +166,9 @@ async function runBuild(root: string | undefined, flags: BuildFlags, io: CliIO, 
     if (config.sources.length > 0) io.stderr.write(`marp-site: config read from ${config.sources.join(', ')}\n`)
     // A live line on a terminal; in CI, plain lines for PDFs only (the slow part).
     const onProgress = ({ phase, done, total, source }: BuildProgress) => {
-      if (io.color) io.stderr.write(`\r\x1b[2K${c.dim(`${phase === 'pdf' ? 'PDF' : 'render'} ${done}/${total}`)} ${source}`)
-      else if (phase === 'pdf') io.stderr.write(`PDF ${done}/${total} ${source}\n`)
+      const what = { render: 'render', pdf: 'PDF', images: 'images' }[phase]
+      if (io.color) io.stderr.write(`\r\x1b[2K${c.dim(`${what} ${done}/${total}`)} ${source}`)
+      else if (phase !== 'render') io.stderr.write(`${what} ${done}/${total} ${source}\n`)
     }
     const result = await buildWith(config, { ...(io.signal ? { signal: io.signal } : {}), onProgress }, io.early ? { early: io.early } : {})
     if (io.color) io.stderr.write('\r\x1b[2K')
@@ -246,6 +249,7 @@ function inlineConfig(root: string | undefined, flags: BuildFlags, io: CliIO): I
     ...(flags.singleFile ? { singleFile: true } : {}),
     ...(flags.withNotes ? { notes: 'public' as const } : flags.notes === false ? { notes: 'private' as const } : {}),
     ...(flags.notesFile ? { notesFile: true } : {}),
+    ...(flags.pptx ? { pptx: true } : {}),
   }
 }
 

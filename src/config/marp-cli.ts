@@ -46,11 +46,8 @@ const NOT_FOR_A_SITE: Readonly<Record<string, string>> = {
   browserProtocol: 'marp-site drives the browser over the DevTools protocol',
   keywords: 'each deck’s `tags:` in its front-matter are its keywords',
   bespoke: 'the deck page runtime has its own controls (on-screen, progress, presenter view)',
-  pptx: 'PowerPoint files are not made yet',
-  image: 'slide images are not made yet',
-  images: 'slide images are not made yet',
-  imageScale: 'slide images are not made yet',
-  jpegQuality: 'slide images are not made yet',
+  image: 'slide 1 of every deck is its index thumbnail (thumb.webp); `images` makes every slide',
+  jpegQuality: 'marp-site’s JPEG slide images have quality 85',
   notes: 'marp-site makes the site; `notesFile: true` adds each deck’s notes as text beside its page',
   pdfOutlines: 'marp-site’s PDFs always have an outline of the slides’ headings',
   author: 'each deck’s `author:` in its front-matter is used',
@@ -76,6 +73,9 @@ const KNOWN = [
   'browserPath',
   'browserTimeout',
   'engine',
+  'pptx',
+  'images',
+  'imageScale',
   ...Object.keys(NOT_FOR_A_SITE),
 ]
 
@@ -168,6 +168,13 @@ export function mapMarpCliConfig(raw: unknown, where: string): MappedConfig {
   if (source['pdfNotes'] === true) pdf['notes'] = 'annotations'
   const timeout = source['browserTimeout']
   if (typeof timeout === 'number' && timeout > 0) pdf['timeout'] = timeout
+  if (source['pptx'] === true) config['pptx'] = true
+  // marp-cli's `images` names a format (png or jpeg); its `imageScale` applies to them.
+  const images = source['images']
+  if (images === 'png' || images === 'jpeg') {
+    const scale = source['imageScale']
+    config['images'] = { format: images, ...(typeof scale === 'number' && scale > 0 && scale <= 4 ? { scale } : {}) }
+  } else if (images !== undefined && images !== false) warn('images', `expected "png" or "jpeg", found ${JSON.stringify(images)}`)
   if (Object.keys(marp).length > 0) config['marp'] = marp
   if (Object.keys(pdf).length > 0) config['pdf'] = pdf.enabled === false && Object.keys(pdf).length === 1 ? false : pdf
   return { config: config as UserConfig, themes, themeFile, warnings }

@@ -65,6 +65,13 @@ export function mergeConfig(
     singleFile: inline.singleFile ?? user.singleFile ?? false,
     cacheDir: inline.cache === false || user.cacheDir === false ? undefined : cacheDirFor(root, user.cacheDir),
     pdf: Object.freeze(resolvePdf(root, user, inline)),
+    images: user.images
+      ? Object.freeze({
+          format: (user.images === true ? undefined : user.images.format) ?? 'png',
+          scale: (user.images === true ? undefined : user.images.scale) ?? 1,
+        })
+      : undefined,
+    pptx: inline.pptx ?? user.pptx ?? false,
     renderTimeoutMs: (user.renderTimeout ?? 10) * 1000,
     // marp-core's default math engine, named so that the render cache key says which one renders.
     marp: Object.freeze({ ...user.marp, math: user.marp?.math ?? 'mathjax' }),

@@ -47,6 +47,13 @@ const pdfOptions = z.strictObject({
   timeout: z.number().positive().max(3600).optional(),
 })
 
+const imagesOptions = z.strictObject({
+  /** The image format of each slide: png (default), jpeg or webp. */
+  format: z.enum(['png', 'jpeg', 'webp']).optional(),
+  /** Pixels per CSS pixel of the slide: 1 (default) makes a 1280×720 image of a 16:9 slide. */
+  scale: z.number().positive().max(4).optional(),
+})
+
 /** What people write in `marp-site.config.*` or `package.json#marpSite`. Every key is optional. */
 export const userConfigSchema = z.strictObject({
   title: z.string().min(1).optional(),
@@ -99,6 +106,10 @@ export const userConfigSchema = z.strictObject({
   cacheDir: z.union([z.string().min(1), z.literal(false)]).optional(),
   /** `auto` (default): a PDF per deck when a browser is found; true: required; false: none; or an object. */
   pdf: z.union([z.literal('auto'), z.boolean(), pdfOptions]).optional(),
+  /** An image of every slide (`<slug>/slides/001.png`...): true, or the format and scale; off by default. */
+  images: z.union([z.boolean(), imagesOptions]).optional(),
+  /** A PowerPoint file of each deck (`<slug>/<name>.pptx`): one picture per slide, the speaker notes in its notes. */
+  pptx: z.boolean().optional(),
   /** Seconds one deck may take to render before its worker is stopped and the deck reported. */
   renderTimeout: z.number().positive().max(3600).optional(),
   /** Chromium, Chrome or Edge to print with; else `CHROME_PATH`, else the usual install locations. */

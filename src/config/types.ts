@@ -21,6 +21,14 @@ export interface InlineConfig {
   notesFile?: boolean
   /** false: no social cards, sitemap, feed or url hint (dev and check). */
   publish?: boolean
+  /** A PPTX of every deck (--pptx). */
+  pptx?: boolean
+}
+
+/** Slide images (config `images`). */
+export interface ImagesConfig {
+  readonly format: 'png' | 'jpeg' | 'webp'
+  readonly scale: number
 }
 
 export interface PdfConfig {
@@ -74,6 +82,10 @@ export interface ResolvedConfig {
   /** The build cache folder, or undefined when caching is off. */
   readonly cacheDir: string | undefined
   readonly pdf: PdfConfig
+  /** An image of every slide, or undefined (the default: off). */
+  readonly images: ImagesConfig | undefined
+  /** A PPTX of every deck. */
+  readonly pptx: boolean
   readonly renderTimeoutMs: number
   readonly marp: Readonly<MarpOptionsConfig>
   /** The config's `engine` module as written (resolved against the root, else as a package, when the build starts). */

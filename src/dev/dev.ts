@@ -70,7 +70,7 @@ export async function startDev(inline: InlineConfig, options: DevOptions = {}): 
     try {
       config = await resolveConfig({ ...inline, ...DEV_CONFIG })
       // The first build swaps in a whole site; rebuilds update it in place, file by file.
-      const result = await buildWith(config, {}, { session, inPlace: server !== undefined })
+      const result = await buildWith(config, {}, { session, inPlace: server !== undefined, media: false })
       const themesOnly = changed.length > 0 && changed.every((file) => isInside(config.themesDir, file))
       lastProblems = [
         ...result.decks.flatMap((d) => d.problems),

@@ -112,6 +112,10 @@ export default {
   //   // Seconds one deck may take to print.
   //   timeout: 60,
   // },
+  // An image of every slide (<slug>/slides/001.png...): true, or the format and scale. Off by default.
+  // images: { format: 'png', scale: 1 },
+  // A PowerPoint file of every deck (<slug>/<name>.pptx), one picture per slide, notes kept.
+  // pptx: false,
   // Chromium, Chrome or Edge to print with (default: CHROME_PATH, then the usual locations).
   // browserPath: '/usr/bin/chromium',
   // Seconds one deck may take to render before it is stopped and reported.

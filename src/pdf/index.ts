@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { FoundBrowser } from '../browser/find.js'
 import { launchForDecks, type DeckBrowser } from '../browser/launch.js'
-import { cardOutput } from '../browser/card.js'
 import { overflowOutput } from '../browser/overflow.js'
 import { serveDir } from '../browser/server.js'
 import { visitDecks, type OutputMaker, type VisitFailure, type VisitResult } from '../browser/visit.js'
@@ -13,10 +12,14 @@ import { sha256 } from '../hash.js'
 import { debug, swallowed } from '../log.js'
 import { onSlideLines, type Problem } from '../problems.js'
 import { problem } from '../rules.js'
+import { writeMedia } from '../media/files.js'
+import { pptxImages, type MediaFiles, type MediaPlan } from '../media/plan.js'
+import { shotsOutput } from '../media/shoot.js'
 import type { Staging } from '../write/outdir.js'
 import { pdfPath, type DeckPage } from '../write/pages.js'
 import { readCardKey, withCardKey } from '../publish/card-key.js'
 import { cardPath } from '../publish/social.js'
+import { cardOutput } from '../browser/card.js'
 import { finishPdf, readPdfKey } from './document.js'
 import { pdfOutput, type PrintJob } from './print.js'
 
@@ -25,6 +28,8 @@ export interface PdfOutcome {
   readonly pdfs: Map<string, string>
   /** Slug → site path of its social card, for every deck that has one. */
   readonly cards: Map<string, string>
+  /** Slug → the media taken of it (thumbnail, slide images, PPTX). */
+  readonly media: Map<string, MediaFiles>
   /** Slug → problems met while printing it. */
   readonly problems: Map<string, Problem[]>
   readonly printed: number
@@ -32,17 +37,21 @@ export interface PdfOutcome {
 }
 
 /**
- * Makes a PDF for every printable deck, and a social card for every deck `cards` names: reuses the
- * previous build's file when nothing it depends on changed, and makes the others from the staging
- * folder through a private local server, with one page load per deck for both.
+ * Makes a PDF for every printable deck: reuses the previous build's PDF when nothing it depends on
+ * changed, prints the others from the staging folder through a private local server. In the same load
+ * of each deck page, takes the pictures `media` asks for of the decks whose media were not kept
+ * (`DeckPage.takeMedia`), and the social card of each deck `cards` names whose card is not current:
+ * a deck whose PDF is current is loaded for its pictures or card only.
  */
 export async function makePdfs(options: {
   decks: readonly DeckPage[]
   staging: Staging
   outDir: string
   pdf: PdfConfig
-  /** false: no PDFs (config `pdf: false`), only the cards. */
-  printPdfs?: boolean | undefined
+  /** false: no PDFs (config `pdf: false`), only pictures. */
+  print?: boolean | undefined
+  /** What to take of each deck besides its PDF; without, nothing. */
+  media?: MediaPlan | undefined
   /** Slugs of the decks to make a social card (slide 1, 1200×630) for. */
   cards?: ReadonlySet<string> | undefined
   browser: FoundBrowser
@@ -70,10 +79,8 @@ export async function makePdfs(options: {
 
   const pdfs = new Map<string, string>()
   const cards = new Map<string, string>()
+  const media = new Map<string, MediaFiles>()
   const problems = new Map<string, Problem[]>()
-  const addProblems = (slug: string, list: readonly Problem[]) => {
-    if (list.length > 0) problems.set(slug, [...(problems.get(slug) ?? []), ...list])
-  }
   const toCard = new Set<string>()
   for (const deck of decks) {
     if (!options.cards?.has(deck.deck.slug)) continue
@@ -88,7 +95,10 @@ export async function makePdfs(options: {
     }
   }
   const toPrint: DeckPage[] = []
-  for (const deck of options.printPdfs === false ? [] : decks) {
+  const print = options.print !== false
+  const shoot = (d: DeckPage) => options.media !== undefined && d.takeMedia === true
+  for (const deck of decks) {
+    if (!print) continue
     const key = keyOf(deck)
     const file = pdfPath(deck.deck.slug)
     // No PDF there (a first build, a new deck): it is printed.
@@ -111,14 +121,14 @@ export async function makePdfs(options: {
       toPrint.push(deck)
     }
   }
-  const printing = new Set(toPrint.map((d) => d.deck.slug))
-  const toVisit = decks.filter((d) => printing.has(d.deck.slug) || toCard.has(d.deck.slug))
-  const pdfDecks = options.printPdfs === false ? 0 : decks.length
-  let done = pdfDecks - toPrint.length
+  const printing = new Set(toPrint)
+  const toVisit = decks.filter((d) => printing.has(d) || shoot(d) || toCard.has(d.deck.slug))
+  const reused = print ? decks.length - toPrint.length : 0
+  let done = decks.length - toVisit.length
   if (toVisit.length === 0) {
     // Nothing to print: the early browser is closed; one that did not start has nothing to close.
     await options.prelaunched?.then((c) => c.close(), swallowed('pdf', 'starting the browser early'))
-    return { pdfs, cards, problems, printed: 0, reused: done }
+    return { pdfs, cards, media, problems, printed: 0, reused }
   }
 
   const server = await serveDir(staging.dir)
@@ -136,26 +146,45 @@ export async function makePdfs(options: {
       const deck = bySlug.get(slug)
       if (!deck) return
       if (!result.ok) {
-        if (result.job.card)
-          addProblems(slug, [problem('card-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs, 'Social card'))])
-        if (result.job.pdf) addProblems(slug, [problem('pdf-error', { file: deck.deck.source }, failureMessage(result.failure, pdf.timeoutMs, 'PDF'))])
+        const failed: Problem[] = []
+        if (result.job.card) failed.push(problem('card-error', { file: deck.deck.source }, failureMessage('Social card', result.failure, pdf.timeoutMs)))
+        if (result.job.print !== false || result.job.shots) {
+          const what = result.job.print === false ? 'Slide pictures' : 'PDF'
+          failed.push(problem('pdf-error', { file: deck.deck.source }, failureMessage(what, result.failure, pdf.timeoutMs)))
+        }
+        problems.set(slug, failed)
         return
       }
       if (result.job.card) {
-        const png = result.output(cardOutput)
+        const png = result.output(cardWhenAsked)
         if (png) {
           await staging.write(cardPath(slug), withCardKey(png, cardKeyOf(deck)))
           cards.set(slug, cardPath(slug))
         }
       }
-      if (!result.job.pdf) return
+      // Loaded for its card alone: its reused PDF brought what printing found.
+      if (result.job.print === false && !result.job.shots) return
       // Overflow is found at a slide; the deck knows the line that slide starts on.
       const found = onSlideLines(result.problems, deck.deck.meta.slideLines)
-      addProblems(slug, found)
-      const file = pdfPath(slug)
+      if (found.length > 0) problems.set(slug, found)
+      else problems.delete(slug)
       const { meta } = deck.deck
-      const printed = result.output(pdfWhenAsked)
-      if (!printed) return
+      const taken = result.output(shotsOutput)
+      if (taken && options.media) {
+        const deckInfo = {
+          slug,
+          width: meta.width,
+          height: meta.height,
+          notes: deck.deck.notes,
+          title: meta.title,
+          author: meta.author,
+          description: meta.description,
+        }
+        media.set(slug, await writeMedia(staging, deckInfo, options.media, taken))
+      }
+      if (result.job.print === false) return
+      const printed = result.output(pdfOutput)
+      const file = pdfPath(slug)
       const bytes = await finishPdf(printed, {
         title: meta.title,
         author: meta.author,
@@ -176,10 +205,11 @@ export async function makePdfs(options: {
       await visitDecks<VisitJob>(
         toVisit.map(
           (d): VisitJob => ({
+            print: printing.has(d),
+            card: toCard.has(d.deck.slug),
+            shots: shoot(d) && options.media ? shotsFor(options.media) : undefined,
             slug: d.deck.slug,
             source: d.deck.source,
-            pdf: printing.has(d.deck.slug),
-            card: toCard.has(d.deck.slug),
             page: encodePath(d.page),
             viewport: { width: d.deck.meta.width, height: d.deck.meta.height },
             handout: pdf.notes === 'handout' ? { notes: d.notes ?? d.deck.notes, title: d.deck.meta.title } : undefined,
@@ -189,18 +219,18 @@ export async function makePdfs(options: {
         {
           // The overflow rule, measured on the page as laid out for printing, before the PDF's
           // flattening of auto-scaled parts changes it.
-          outputs: [overflowOutput, ...(toCard.size > 0 ? [cardOutput] : []), pdfWhenAsked],
+          // Then the pictures, of the page as laid out too (the flattening changes nothing on screen).
+          outputs: [overflowOutput, ...(toCard.size > 0 ? [cardWhenAsked] : []), shotsOutput, pdfOutput],
           launch: () => launchForDecks(browser.path, pdf.timeoutMs),
           prelaunched: options.prelaunched,
           base: server.base,
           load: 'print',
           timeoutMs: pdf.timeoutMs,
           signal,
-          blockedWhile: 'printing the PDF',
+          blockedWhile: print ? 'printing the PDF' : 'taking pictures of the slides',
           onDone: (_, __, job) => {
-            if (!job.pdf) return
             done += 1
-            options.onProgress?.(done, pdfDecks, job.source)
+            options.onProgress?.(done, decks.length, job.source)
           },
           // Observed at once: a rejection waiting for the visit to end would crash the process.
           onResult: (result) =>
@@ -219,26 +249,31 @@ export async function makePdfs(options: {
       await Promise.allSettled(finishing)
     }
     if (writeFailure) throw writeFailure.error
-    return { pdfs, cards, problems, printed: toPrint.length, reused: pdfDecks - toPrint.length }
+    return { pdfs, cards, media, problems, printed: toPrint.length, reused }
   } finally {
     await server.close()
   }
 }
 
-/** A deck loaded for its PDF, its social card, or both. */
+/** What to take of a deck for `plan`: the thumbnail, and the slide images and PPTX pictures it asks for. */
+function shotsFor(plan: MediaPlan) {
+  const forPptx = pptxImages(plan)
+  return { thumb: true, slides: plan.images, pptx: forPptx === 'slides' ? undefined : forPptx }
+}
+
+/** A deck loaded for its PDF, pictures, social card, or some of them. */
 interface VisitJob extends PrintJob {
-  readonly pdf: boolean
   readonly card: boolean
 }
 
-/** The PDF maker, for the decks loaded for their PDF (not those loaded only for their card). */
-const pdfWhenAsked: OutputMaker<VisitJob, Uint8Array | undefined> = {
-  name: 'pdf',
-  make: (deck) => (deck.job.pdf ? pdfOutput.make(deck) : Promise.resolve({ value: undefined, problems: [] })),
+/** The social card, for the decks loaded for one. */
+const cardWhenAsked: OutputMaker<VisitJob, Uint8Array | undefined> = {
+  name: 'card',
+  make: (deck) => (deck.job.card ? cardOutput.make(deck) : Promise.resolve({ value: undefined, problems: [] })),
 }
 
 /** A deck's `pdf-error` (or `card-error`) message. */
-function failureMessage(failure: VisitFailure, timeoutMs: number, what: 'PDF' | 'Social card'): string {
+function failureMessage(what: string, failure: VisitFailure, timeoutMs: number): string {
   switch (failure.kind) {
     case 'no-browser':
       return `${what} not made: the browser did not start (${failure.reason})`

@@ -1,8 +1,11 @@
-import type { DeckJob, OutputMaker } from '../browser/visit.js'
+import type { OutputMaker } from '../browser/visit.js'
+import type { ShotJob } from '../media/shoot.js'
 import { makeHandout } from './handout.js'
 
-/** A deck to print: loaded at its slide size, printed one page per slide or as a handout. */
-export interface PrintJob extends DeckJob {
+/** A deck to print: loaded at its slide size, printed one page per slide or as a handout; its pictures taken first. */
+export interface PrintJob extends ShotJob {
+  /** false: the deck is loaded for its pictures only (its PDF is current), and its PDF output is empty. */
+  readonly print?: boolean | undefined
   readonly viewport: { readonly width: number; readonly height: number }
   /** Print a handout (each slide on an A4 page above these notes) instead of one page per slide. */
   readonly handout?: { readonly notes: readonly string[]; readonly title: string } | undefined
@@ -15,6 +18,7 @@ export interface PrintJob extends DeckJob {
 export const pdfOutput: OutputMaker<PrintJob, Uint8Array> = {
   name: 'pdf',
   async make({ page: p, job }) {
+    if (job.print === false) return { value: new Uint8Array(), problems: [] }
     await p.evaluate(flattenAutoScaling)
     if (job.handout) {
       await p.evaluate(makeHandout, [...job.handout.notes], job.handout.title)

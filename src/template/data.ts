@@ -18,6 +18,26 @@ export interface SiteData {
   readonly themeColor: string
 }
 
+/** A file of a deck to download (its PDF, its PPTX), with its size. */
+export interface Download {
+  readonly kind: 'pdf' | 'pptx'
+  /** `PDF`, `PowerPoint`. */
+  readonly label: string
+  /** Site path, encoded: link it under `page.root`. */
+  readonly href: string
+  readonly bytes: number
+  /** `1.4 MB`. */
+  readonly size: string
+}
+
+/** The index thumbnail as an image (slide 1), when one was taken. */
+export interface ThumbImage {
+  /** Site path, encoded. */
+  readonly src: string
+  readonly width: number
+  readonly height: number
+}
+
 export interface DeckSummary {
   readonly slug: string
   readonly source: string
@@ -34,6 +54,10 @@ export interface DeckSummary {
   readonly href: string
   readonly pdfHref: string | undefined
   readonly thumbHref: string
+  /** Slide 1 as an image, where a browser took one: the index shows it instead of the live thumbHref page. */
+  readonly thumb: ThumbImage | undefined
+  /** The files to download that exist (PDF, PPTX), with their sizes. */
+  readonly downloads: readonly Download[]
   readonly width: number
   readonly height: number
   readonly errors: number

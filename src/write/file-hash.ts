@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { statStamp } from '../cache/fingerprint.js'
 import { contentHash } from '../hash.js'
+import type { AssetCopy } from '../discover/assets.js'
 
 /**
  * Content hashes of the files decks link, remembered by each file's size, time and inode: a PDF's
@@ -19,4 +20,9 @@ export async function fileHash(file: string): Promise<string> {
   if (known.size >= MAX_KNOWN) known.clear()
   known.set(file, { stamp, hash })
   return hash
+}
+
+/** `target:hash` of each file a deck links, for its content key. */
+export function assetHashes(copies: readonly AssetCopy[]): Promise<string[]> {
+  return Promise.all(copies.map(async (c) => `${c.target}:${await fileHash(c.from)}`))
 }

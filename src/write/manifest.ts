@@ -20,6 +20,10 @@ export interface ManifestDeck {
   readonly slides: number
   readonly html: string
   readonly pdf: string | null
+  /** Site paths of the slide images (config `images`), or null; absent from manifests before marp-site made them. */
+  readonly images?: readonly string[] | null
+  /** Site path of the PPTX (config `pptx`), or null. */
+  readonly pptx?: string | null
   /** In the one wire shape of a problem (problemRecord), keys in its order: deck, file, line, slide, rule, severity, message. */
   readonly problems: readonly ProblemRecord[]
 }

@@ -6,7 +6,7 @@ import { deckSocial, indexSocial } from '../publish/social.js'
 import type { RenderedDeck } from '../render/deck.js'
 import { KATEX_FONT_DIR, TWEMOJI_DIR, WEB_FONT_DIR } from '../render/refs.js'
 import { settingFor, type RuleSetting } from '../rules.js'
-import type { DeckPageData, DeckSummary, IndexPageData, PageAssets, SiteData, SlideData, ThumbPageData } from '../template/data.js'
+import type { DeckPageData, DeckSummary, Download, IndexPageData, PageAssets, SiteData, SlideData, ThumbImage, ThumbPageData } from '../template/data.js'
 import { browseData, sectionsOf, type SectionConfig } from './browse.js'
 import type { ManifestDeck } from './manifest.js'
 import { isolated } from './isolation.js'
@@ -30,6 +30,8 @@ export interface DeckPage {
   readonly contentKey: string
   /** The deck's notes when its page has none (a private build), for a PDF that `pdf.notes` asks to carry them. */
   readonly notes?: readonly string[] | undefined
+  /** Its pictures (thumbnail, slide images, PPTX) are to be taken: the build takes media and none were kept. */
+  readonly takeMedia?: boolean | undefined
 }
 
 /** Site path a deck's PDF gets: `talks/intro/intro.pdf`, beside its page. */
@@ -122,7 +124,7 @@ export function scriptJson(value: unknown): string {
 }
 
 /** What a deck summary is made from: all but the links and the problem counts, which follow from it. */
-type SummaryFields = Omit<DeckSummary, 'href' | 'thumbHref' | 'errors' | 'warnings'>
+type SummaryFields = Omit<DeckSummary, 'href' | 'thumbHref' | 'errors' | 'warnings' | 'thumb' | 'downloads'>
 
 function deckSummary(f: SummaryFields, problems: readonly Problem[]): DeckSummary {
   const { errors, warnings } = countBySeverity(problems)
@@ -142,6 +144,8 @@ function deckSummary(f: SummaryFields, problems: readonly Problem[]): DeckSummar
     href: `${href}/index.html`,
     pdfHref: f.pdfHref,
     thumbHref: `${href}/thumb.html`,
+    thumb: undefined,
+    downloads: [],
     width: f.width,
     height: f.height,
     errors,
@@ -214,20 +218,41 @@ export function manifestEntry(deck: RenderedDeck): ManifestDeck {
   }
 }
 
+/** What a deck has beside its PDF once the outputs are made: slide images, PPTX, downloads, thumbnail image. */
+export interface SettledMedia {
+  readonly images: readonly string[] | null
+  readonly pptx: string | null
+  readonly downloads: readonly Download[]
+  readonly thumb: ThumbImage | undefined
+}
+
 /**
- * A deck's manifest entry and summary once its PDF (site path, or null) and all its problems (its
- * render's and printing's) are known.
+ * A deck's manifest entry and summary once its PDF (site path, or null), its media and all its
+ * problems (its render's and printing's) are known.
  */
 export function settleDeck(
   entry: ManifestDeck,
   summary: DeckSummary,
   pdf: string | null,
   problems: readonly Problem[],
+  media: SettledMedia = { images: null, pptx: null, downloads: [], thumb: undefined },
 ): { manifest: ManifestDeck; summary: DeckSummary } {
   const { errors, warnings } = countBySeverity(problems)
+  const { slug, source, title, description, slides, html } = entry
   return {
-    manifest: { ...entry, pdf, problems: problems.map((p) => problemRecord(entry.slug, p)) },
-    summary: { ...summary, pdfHref: pdf === null ? undefined : encodePath(pdf), errors, warnings },
+    manifest: {
+      slug,
+      source,
+      title,
+      description,
+      slides,
+      html,
+      pdf,
+      images: media.images,
+      pptx: media.pptx,
+      problems: problems.map((p) => problemRecord(entry.slug, p)),
+    },
+    summary: { ...summary, pdfHref: pdf === null ? undefined : encodePath(pdf), thumb: media.thumb, downloads: media.downloads, errors, warnings },
   }
 }
 
@@ -262,13 +287,17 @@ export interface DeckPageInputs {
   readonly config: Pick<ResolvedConfig, 'lang' | 'rules'>
 }
 
-/** The deck page template's data; `pdf` is the site path of the PDF it links, if any. */
-export function deckPageData({ site, deck, summary, shared, config }: DeckPageInputs, pdf: string | undefined): DeckPageData {
+/** The deck page template's data; `pdf` is the site path of the PDF it links, if any, and `downloads` the files it offers. */
+export function deckPageData(
+  { site, deck, summary, shared, config }: DeckPageInputs,
+  pdf: string | undefined,
+  downloads: readonly Download[] = [],
+): DeckPageData {
   const derived = derive(deck)
   const pdfHref = pdf === undefined ? undefined : encodePath(pdf)
   // For the dev server's live client, which measures overflow in the author's browser.
   const runtime = deckRuntimeData(deck, pdf, settingFor('overflow', config.rules, deck.meta.rules), settingFor('crowded', config.rules, deck.meta.rules))
-  const deckData = { ...summary, pdfHref, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtime) }
+  const deckData = { ...summary, pdfHref, downloads, lang: deck.meta.lang ?? config.lang, dataJson: scriptJson(runtime) }
   const social = deckSocial(socialSite(site), { slug: deck.slug, title: summary.title, description: summary.description, image: deck.meta.image })
   return { site, deck: deckData, slides: derived.slides(), page: pageAssets(deck.slug, derived.cssPath, shared, true), social }
 }
@@ -282,7 +311,8 @@ export function thumbPageData({ site, deck, summary, shared }: DeckPageInputs): 
 /**
  * Everything a deck's two pages are made from, in the order its key hashes them: the templates (by
  * digest), marp-site, the deck's content (by digest), and the rest as is. `pdf`: the PDF its page
- * links, null when the build makes none.
+ * links, null when the build makes none; `downloads`: the files (with sizes) its page offers, left out
+ * of the key a PDF or a picture is made from (the bar that shows them is not printed).
  */
 export function pageKeyInputs(
   inputs: DeckPageInputs & {
@@ -290,9 +320,10 @@ export function pageKeyInputs(
     readonly generator: string
     readonly config: Pick<ResolvedConfig, 'singleFile'>
     readonly pdf: string | null
+    readonly downloads?: readonly Download[] | undefined
   },
 ): unknown[] {
-  const { templatesKey, generator, deck, site, summary, config, shared, pdf } = inputs
+  const { templatesKey, generator, deck, site, summary, config, shared, pdf, downloads } = inputs
   const derived = derive(deck)
   return [
     templatesKey,
@@ -306,6 +337,7 @@ export function pageKeyInputs(
     pdf,
     pageAssets(deck.slug, derived.cssPath, shared, true),
     pageAssets(deck.slug, derived.cssPath, shared, false),
+    ...(downloads && downloads.length > 0 ? [downloads] : []),
   ]
 }
 

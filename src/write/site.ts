@@ -2,13 +2,14 @@ import type { ResolvedConfig } from '../config/types.js'
 import type { AssetCopy } from '../discover/assets.js'
 import type { DeckSource } from '../discover/decks.js'
 import { debug } from '../log.js'
-import { feedXml, sitemapXml } from '../publish/feeds.js'
 import { notesArePublic, notesFilePath, notesText, withoutNotes } from '../publish/notes.js'
 import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
-import type { DeckSummary, SiteData } from '../template/data.js'
+import type { MediaFiles } from '../media/plan.js'
+import type { DeckSummary, Download, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
-import { fileHash } from './file-hash.js'
+import { sizedDownloads } from './downloads.js'
+import { assetHashes } from './file-hash.js'
 import { inlinePage } from './inline.js'
 import { serializeManifest, type ManifestDeck } from './manifest.js'
 import type { Staging } from './outdir.js'
@@ -19,8 +20,6 @@ import {
   derive,
   indexKey,
   indexPageData,
-  listedDecks,
-  type IndexExtras,
   manifestEntry,
   pageKey,
   pdfPath,
@@ -31,44 +30,34 @@ import {
   type DeckPage,
   type DeckPageInputs,
 } from './pages.js'
+import { KeptOutputs, type PageRecord, type PageRecords, type WriterMedia } from './kept.js'
 import { WriteQueue } from './queue.js'
 import { SiteAssets } from './site-assets.js'
 import { indexScripts, type IndexScripts } from './index-assets.js'
-import { deckSearchRecord, keptDeckRecord, searchDataFile, type SearchRecord } from './search-index.js'
+import { queueFeeds, queueIndexFiles } from './index-files.js'
+import { deckSearchRecord, keptDeckRecord, type SearchRecord } from './search-index.js'
+import { encodePath } from '../discover/slug.js'
 
 export type { DeckPage } from './pages.js'
+export type { PageRecords, WriterMedia } from './kept.js'
 
 export type DeckOutcome =
   | { readonly kind: 'rendered'; readonly deck: RenderedDeck; readonly copies: readonly AssetCopy[]; readonly problems: readonly Problem[] }
   | { readonly kind: 'failed'; readonly source: DeckSource; readonly problems: readonly Problem[] }
 
 export interface WrittenPages {
-  /** The decks whose page was written, to print (only when the writer was opened `withPdf`). */
+  /** The decks whose page was written, to load in the browser (only when the writer was opened `withPdf` or taking media). */
   readonly decks: readonly DeckPage[]
   /**
-   * Writes the index and the manifest, given the PDFs that were made, the problems of making them, and
-   * the site's own problems (themes, deck listing); rewrites pages that lost their PDF.
+   * Writes the index and the manifest, given the PDFs and media that were made, the problems of making
+   * them, and the site's own problems (themes, deck listing); rewrites pages whose downloads changed.
    */
-  finish(pdfs: ReadonlyMap<string, string>, extraProblems: ReadonlyMap<string, readonly Problem[]>, siteProblems: readonly Problem[]): Promise<WrittenSite>
-}
-
-/**
- * What each deck's pages were made from (a digest of every value the templates were given) and the
- * files as written, so that the next build can reuse a page whose inputs have not changed.
- */
-export type PageRecords = Readonly<Record<string, PageRecordOf>>
-
-interface PageRecordOf {
-  readonly key: string
-  readonly files: Readonly<Record<string, string>>
-  /**
-   * The deck's PDF as that build left it: the content key it was printed from (see DeckPage) and the
-   * file's stamp. A build that makes no PDFs (`--no-pdf`, dev) keeps and links a PDF whose content key
-   * is still the deck's, instead of deleting it.
-   */
-  readonly pdf?: { readonly content: string; readonly state: string } | undefined
-  /** The deck's search record (write/search-index.ts), kept for the next build. */
-  readonly search?: SearchRecord | undefined
+  finish(
+    pdfs: ReadonlyMap<string, string>,
+    extraProblems: ReadonlyMap<string, readonly Problem[]>,
+    siteProblems: readonly Problem[],
+    media?: ReadonlyMap<string, MediaFiles>,
+  ): Promise<WrittenSite>
 }
 
 export interface WrittenSite {
@@ -100,6 +89,8 @@ export interface SiteWriterOptions {
   withCards?: boolean | undefined
   /** The build's date (SOURCE_DATE_EPOCH, else now): the feed's date when no deck has one. */
   date?: Date | undefined
+  /** The config's media plan, with the browser when this build takes pictures; without, no media are kept or linked. */
+  media?: WriterMedia | undefined
   signal?: AbortSignal | undefined
   /** Digest of the template files: with `previous`, lets unchanged pages be reused. */
   templatesKey?: string
@@ -141,8 +132,6 @@ interface Entry {
   readonly search: SearchRecord
 }
 
-type PageRecord = { key: string; files: Record<string, string>; pdf?: { content: string; state: string } | undefined; search?: SearchRecord }
-
 class DeckSiteWriter implements SiteWriter {
   private readonly site: SiteData
   private readonly records: Record<string, PageRecord> = {}
@@ -150,14 +139,16 @@ class DeckSiteWriter implements SiteWriter {
   private rendered = 0
   private readonly entries: (Entry | undefined)[] = []
   private readonly decks: (DeckPage | undefined)[] = []
-  /** Each rendered deck's page, made again without its PDF link if printing fails. */
-  private readonly rewrite = new Map<string, (pdf: string | undefined) => Promise<string>>()
+  /** Each rendered deck's page, made again when its downloads are not those it was written with (printing failed, new sizes). */
+  private readonly rewrite = new Map<
+    string,
+    { readonly downloads: readonly Download[]; page(pdf: string | null, downloads: readonly Download[]): Promise<void> }
+  >()
   /** The previous site's decks, by source. */
   private readonly previous: ReadonlyMap<string, ManifestDeck>
+  private readonly kept: KeptOutputs
   /** Slug → the deck's own `image:` directive (the index shares the first deck's picture). */
   private readonly images = new Map<string, string | undefined>()
-  /** Slug → content key of each PDF kept and linked by a build that makes none (see keepPdf). */
-  private readonly keptPdfs = new Map<string, string>()
 
   constructor(
     private readonly options: SiteWriterOptions,
@@ -178,6 +169,7 @@ class DeckSiteWriter implements SiteWriter {
       themeColor: config.themeColor,
     }
     this.previous = new Map((options.staging.previous?.decks ?? []).map((d) => [d.source, d]))
+    this.kept = new KeptOutputs(options.staging, options.previous, options.media)
   }
 
   async add(outcome: DeckOutcome, order: number): Promise<void> {
@@ -202,70 +194,79 @@ class DeckSiteWriter implements SiteWriter {
   }
 
   private async addRendered(outcome: Extract<DeckOutcome, { kind: 'rendered' }>, order: number): Promise<void> {
-    const { config, templates, generator, withPdf, templatesKey } = this.options
+    const { config, templates, generator, withPdf, templatesKey, media, previous } = this.options
     // A private build's pages, thumbnails, single-file pages and notes files are made from a deck without notes.
     const notesPublic = notesArePublic(config)
     const deck = notesPublic ? outcome.deck : withoutNotes(outcome.deck)
-    if (config.notesFile && notesPublic) this.queue.write(notesFilePath(deck.slug, config.notesFile), notesText(deck.notes))
+    const { slug } = deck
+    if (config.notesFile && notesPublic) this.queue.write(notesFilePath(slug, config.notesFile), notesText(deck.notes))
     const derived = derive(deck)
-    this.images.set(deck.slug, deck.meta.image)
+    this.images.set(slug, deck.meta.image)
     this.assets.addDeck(derived, outcome.copies)
     const summary = summarize(deck, outcome.problems)
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
+    const before = previous?.[slug]
     // Speaker notes are searchable only when the pages show them (`notes: public`).
-    const search = deckSearchRecord(deck, derived.content, { includeNotes: notesPublic }, this.options.previous?.[deck.slug]?.search)
-    const renderPage = (pdf: string | undefined) => templates.deckPage(deckPageData(inputs, pdf))
-    this.rewrite.set(deck.slug, renderPage)
-    // A build that prints no PDFs keeps a current one; the key of the page that links it comes with it.
-    const kept = withPdf ? undefined : await this.keepPdf(inputs, derived.css, outcome.copies)
-    const pdf = withPdf || kept ? pdfPath(deck.slug) : null
-    const key = kept ?? (templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf }))
+    const search = deckSearchRecord(deck, derived.content, { includeNotes: notesPublic }, before?.search)
+    const withCards = this.options.withCards === true
+    const takesMedia = media?.browser !== undefined
+    // The key a PDF or a picture of the deck is made from: its page as a PDF build makes it, downloads aside.
+    const printKey = templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf: pdfPath(slug) })
+    const wanted = withPdf || takesMedia || withCards || before?.pdf !== undefined || before?.media !== undefined
+    const content = printKey !== undefined && wanted ? deckContentKey(generator, printKey, derived.css, await assetHashes(outcome.copies)) : undefined
+    // A build that prints no PDFs keeps a current one; any build keeps current media.
+    const keptPdf = !withPdf && content !== undefined && (await this.kept.keepPdf(slug, content))
+    const keptMedia = content === undefined ? undefined : await this.kept.keepMedia(slug, content)
+    const pdf = withPdf || keptPdf ? pdfPath(slug) : null
+    // The downloads the page shows: what is kept, with its size; in a build that makes outputs, what the
+    // previous page showed (the same files, most often, and then the page is reused).
+    const makes = withPdf || takesMedia
+    const downloads = makes ? (before?.downloads ?? []) : await sizedDownloads(this.options.staging, pdf, keptMedia?.pptx ?? null)
+    const keyOf = (p: string | null, d: readonly Download[]) =>
+      templatesKey === undefined ? undefined : pageKey({ ...inputs, templatesKey, generator, config, pdf: p, downloads: d })
+    const renderPage = (p: string | null, d: readonly Download[]) => templates.deckPage(deckPageData(inputs, p ?? undefined, d))
+    const key = keyOf(pdf, downloads)
     // With a key, the pages are made or reused alongside the other decks' pages; without, made now.
-    const make = () => this.makePages(inputs, renderPage, pdf ?? undefined)
+    const make = () => this.makePages(inputs, () => renderPage(pdf, downloads))
     const html = key === undefined ? await make() : undefined
     if (key !== undefined) {
-      const record: PageRecord = { key, files: {}, search }
-      this.records[deck.slug] = record
-      this.queue.run(() => this.reuseOrMake(deck.slug, record, make))
+      const record: PageRecord = { key, files: {}, downloads, search }
+      this.records[slug] = record
+      this.queue.run(() => this.reuseOrMake(slug, record, make))
     }
+    this.rewrite.set(slug, {
+      downloads,
+      page: async (p, d) => {
+        let page = await renderPage(p, d)
+        if (config.singleFile) page = await inlinePage(page, slug, this.assets.siteFile)
+        this.queue.write(deckPagePaths(slug)[0], page)
+        // Now the page its key describes: recorded as written when the index is.
+        const newKey = keyOf(p, d)
+        if (newKey === undefined) delete this.records[slug]
+        else this.records[slug] = { key: newKey, files: {}, downloads: d, search }
+      },
+    })
     for (const asset of outcome.copies) this.queue.copy(asset.from, asset.target)
 
     this.entries[order] = { manifest: manifestEntry(deck), summary, problems: outcome.problems, kept: false, search }
-    if (withPdf || this.options.withCards) {
+    if (makes || withCards) {
       // `key` stands for the page (same key, same page), whether it was made or reused.
-      const contentKey = deckContentKey(generator, key ?? html ?? '', derived.css, await assetHashes(outcome.copies))
-      this.decks[order] = { deck, page: deckPagePaths(deck.slug)[0], contentKey, ...(notesPublic ? {} : { notes: outcome.deck.notes }) }
+      const contentKey = content ?? deckContentKey(generator, html ?? '', derived.css, await assetHashes(outcome.copies))
+      this.decks[order] = {
+        deck,
+        page: deckPagePaths(slug)[0],
+        contentKey,
+        takeMedia: takesMedia && keptMedia === undefined,
+        ...(notesPublic ? {} : { notes: outcome.deck.notes }),
+      }
     }
-  }
-
-  /**
-   * A build that makes no PDFs keeps the previous build's PDF of a deck, and links it, when it is what
-   * printing this deck now would make: the content key a PDF build would give the deck (its page as
-   * that build makes it, its CSS, its files) is the one the PDF was printed from, and the file is as
-   * that build left it. A stale PDF is not kept (and so goes with the previous site). Answers the key of
-   * the page that links the kept PDF.
-   */
-  private async keepPdf(inputs: DeckPageInputs, css: string, copies: readonly AssetCopy[]): Promise<string | undefined> {
-    const { templatesKey, generator, config, staging, previous } = this.options
-    const { slug } = inputs.deck
-    const before = previous?.[slug]?.pdf
-    if (templatesKey === undefined || before === undefined) return undefined
-    const key = pageKey({ ...inputs, templatesKey, generator, config, pdf: pdfPath(slug) })
-    const content = deckContentKey(generator, key, css, await assetHashes(copies))
-    if (content !== before.content || !(await staging.reuse(pdfPath(slug), before.state))) {
-      debug('cache')('the PDF of %s is not kept: %s', slug, content !== before.content ? 'the deck changed since it was printed' : 'the file changed')
-      return undefined
-    }
-    debug('cache')('kept the PDF of %s (content %s)', slug, content)
-    this.keptPdfs.set(slug, content)
-    return key
   }
 
   /** Renders a deck's two pages and writes them; answers the deck page's HTML. */
-  private async makePages(inputs: DeckPageInputs, renderPage: (pdf: string | undefined) => Promise<string>, pdf: string | undefined): Promise<string> {
+  private async makePages(inputs: DeckPageInputs, renderPage: () => Promise<string>): Promise<string> {
     const { config, templates } = this.options
     const { slug } = inputs.deck
-    let html = await renderPage(pdf)
+    let html = await renderPage()
     if (config.singleFile) html = await inlinePage(html, slug, this.assets.siteFile)
     this.rendered += 1
     const [page, thumb] = deckPagePaths(slug)
@@ -295,7 +296,7 @@ class DeckSiteWriter implements SiteWriter {
     await this.queue.settle()
     return {
       decks: this.decks.filter((d) => d !== undefined),
-      finish: (pdfs, extraProblems, siteProblems) => this.finish(pdfs, extraProblems, siteProblems),
+      finish: (pdfs, extraProblems, siteProblems, media) => this.finish(pdfs, extraProblems, siteProblems, media),
     }
   }
 
@@ -303,6 +304,7 @@ class DeckSiteWriter implements SiteWriter {
     pdfs: ReadonlyMap<string, string>,
     extraProblems: ReadonlyMap<string, readonly Problem[]>,
     siteProblems: readonly Problem[],
+    media: ReadonlyMap<string, MediaFiles> = new Map(),
   ): Promise<WrittenSite> {
     const { templates, generator, templatesKey, previousIndex, staging } = this.options
     const decks: ManifestDeck[] = []
@@ -311,14 +313,30 @@ class DeckSiteWriter implements SiteWriter {
     for (const entry of this.entries) {
       if (!entry) continue
       const { slug } = entry.manifest
-      const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? (this.keptPdfs.has(slug) ? pdfPath(slug) : null))
-      if (!entry.kept && this.options.withPdf && pdf === null) await this.unlinkPdf(slug)
-      const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])])
+      const pdf = entry.kept ? entry.manifest.pdf : (pdfs.get(slug) ?? (this.kept.pdfs.has(slug) ? pdfPath(slug) : null))
+      // A kept deck's page is carried over as it was: its media are what its manifest entry says.
+      const files: MediaFiles = entry.kept
+        ? { thumb: undefined, images: entry.manifest.images ?? null, pptx: entry.manifest.pptx ?? null }
+        : (media.get(slug) ?? this.kept.media.get(slug)?.files ?? { thumb: undefined, images: null, pptx: null })
+      const downloads = await sizedDownloads(this.options.staging, pdf, files.pptx)
+      const written = this.rewrite.get(slug)
+      // Printing failed, or made files of other sizes than the page was written with: it is made again.
+      if (!entry.kept && written && JSON.stringify(written.downloads) !== JSON.stringify(downloads)) await written.page(pdf, downloads)
+      const thumb = files.thumb && { src: encodePath(files.thumb.path), width: files.thumb.width, height: files.thumb.height }
+      const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])], {
+        images: files.images,
+        pptx: files.pptx,
+        downloads,
+        thumb,
+      })
       decks.push(settled.manifest)
       summaries.push(settled.summary)
       records.set(slug, entry.search)
     }
-    const indexData = indexPageData(this.site, summaries, { ...this.indexFiles(summaries, records), imageOf: (slug) => this.images.get(slug) })
+    const indexData = indexPageData(this.site, summaries, {
+      ...queueIndexFiles(this.queue, this.scripts, summaries, records, this.options.config.sections),
+      imageOf: (slug) => this.images.get(slug),
+    })
     const key = templatesKey === undefined ? undefined : indexKey(templatesKey, generator, indexData)
     const indexReused = key !== undefined && previousIndex?.key === key && (await staging.reuse('index.html', previousIndex.state))
     debug('cache')(indexReused ? 'reused the index page' : 'made the index page again')
@@ -326,45 +344,24 @@ class DeckSiteWriter implements SiteWriter {
     const slugOf = new Map(decks.map((d) => [d.source, d.slug]))
     const problems = siteProblems.map((p) => problemRecord(slugOf.get(p.file) ?? '', p))
     this.queue.write('manifest.json', serializeManifest({ generator, decks, problems }))
-    const { config } = this.options
-    if (config.publish && config.baseUrl !== undefined) {
-      const listed = indexData.decks.map((d) => ({ slug: d.slug, title: d.title, description: d.description, author: d.author, date: d.date }))
-      this.queue.write('sitemap.xml', sitemapXml(config.baseUrl, listed))
-      this.queue.write(
-        'feed.xml',
-        feedXml({ url: config.baseUrl, title: config.title, description: config.description, generator }, listed, this.options.date ?? new Date()),
-      )
-    }
+    queueFeeds(this.queue, this.options.config, indexData.decks, generator, this.options.date)
     await this.queue.settle()
     await this.recordPages()
     await this.recordPdfs(pdfs)
+    const contents = new Map(this.decks.flatMap((d) => (d ? [[d.deck.slug, d.contentKey] as const] : [])))
+    await this.kept.record(
+      this.records,
+      new Map([...media].flatMap(([slug, files]) => (contents.has(slug) ? [[slug, { files, content: contents.get(slug) as string }] as const] : []))),
+    )
     const indexState = key === undefined ? undefined : await staging.stateOf('index.html')
     const index = key !== undefined && indexState !== undefined ? { key, state: indexState } : undefined
     const kept = this.entries.flatMap((e) => (e?.kept ? [e.manifest.source] : []))
     return { decks, problems, kept, pages: this.records, rendered: this.rendered, index }
   }
 
-  /** The index page's script, the search engine and the search data of the decks it lists, queued; their site paths. */
-  private indexFiles(summaries: readonly DeckSummary[], records: ReadonlyMap<string, SearchRecord>): IndexExtras {
-    const { page, engine } = this.scripts
-    const data = searchDataFile(listedDecks(summaries).map((d) => records.get(d.slug) ?? keptDeckRecord(d)))
-    this.queue.writeHashed(page.path, page.js)
-    this.queue.writeHashed(engine.path, engine.js)
-    this.queue.writeHashed(data.path, data.script)
-    return { sections: this.options.config.sections, scripts: [page.path], search: { engine: engine.path, data: data.path } }
-  }
-
-  /** Printing failed: the deck's page must not link a PDF that does not exist. */
-  private async unlinkPdf(slug: string): Promise<void> {
-    const renderPage = this.rewrite.get(slug)
-    if (renderPage) this.queue.write(deckPagePaths(slug)[0], await renderPage(undefined))
-    // Not the page its key describes: the next build must make it again.
-    delete this.records[slug]
-  }
-
   /** Each PDF this build made, reused or kept: what it was printed from, and the file as it is now. */
   private async recordPdfs(made: ReadonlyMap<string, string>): Promise<void> {
-    const contents = new Map(this.keptPdfs)
+    const contents = new Map(this.kept.pdfs)
     for (const d of this.decks) if (d && made.has(d.deck.slug)) contents.set(d.deck.slug, d.contentKey)
     await Promise.all(
       [...contents].map(async ([slug, content]) => {
@@ -387,11 +384,6 @@ class DeckSiteWriter implements SiteWriter {
       }),
     )
   }
-}
-
-/** `target:hash` of each file a deck links, for its content key. */
-function assetHashes(copies: readonly AssetCopy[]): Promise<string[]> {
-  return Promise.all(copies.map(async (c) => `${c.target}:${await fileHash(c.from)}`))
 }
 
 /** Reuses every one of `paths` from the previous site, or none. */
