@@ -138,5 +138,19 @@ export function renderVerdicts(decks) {
     ...d.verdicts.missed.map((m) => `- **${d.name}**: slide ${m.slide} overflows on marp-cli's page (${Object.entries(m.sides).map(([s, px]) => `${px} px ${s}`).join(', ')}) and no overflow was reported`),
   ])
   out.push('', wrong.length > 0 ? 'Unconfirmed and missed:' : 'No problem unconfirmed, no overflow missed.', '', ...wrong)
+  const sides = (o) => Object.entries(o ?? {}).map(([s, px]) => `${px} px ${s}`).join(', ') || 'none'
+  const layout = checked.filter((d) => d.verdicts.layout?.length)
+  if (layout.length > 0) {
+    out.push('', "Overflow and crowded slides: the pixels marp-site reported, then those measured on marp-cli's page.", '')
+    for (const d of layout) {
+      const list = d.verdicts.layout.map((l) => `${l.slide} ${l.rule} ${sides(l.reported)} / ${sides(l.measured)}${l.confirmed ? '' : ' (unconfirmed)'}`)
+      out.push(`- **${d.name}**: ${list.join('; ')}`)
+    }
+  }
+  const referenced = checked.filter((d) => d.verdicts.referenced?.length)
+  if (referenced.length > 0) {
+    out.push('', 'External requests the page as shown did not make, confirmed as remote URLs the deck or its themes write:', '')
+    for (const d of referenced) out.push(`- **${d.name}**: ${d.verdicts.referenced.map((u) => `\`${cell(u)}\``).join(', ')}`)
+  }
   return out
 }

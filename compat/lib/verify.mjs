@@ -89,11 +89,18 @@ export function requestTarget(message) {
   return first ? first.replace(/^url\((['"]?)(.*)\1\)$/, '$2').replace(/^['"](.*)['"]$/, '$1') : null
 }
 
+/** A URL as compared: parsed, and with percent-escapes undone (Chromium escapes `^` and others that a deck writes bare). */
 const normal = (url) => {
+  let href = url
   try {
-    return new URL(url.startsWith('//') ? `https:${url}` : url).href
+    href = new URL(url.startsWith('//') ? `https:${url}` : url).href
   } catch {
-    return url
+    // Not a URL: compared as written.
+  }
+  try {
+    return decodeURI(href)
+  } catch {
+    return href
   }
 }
 
@@ -124,6 +131,11 @@ const sidesText = (sides) =>
   Object.entries(sides)
     .map(([side, px]) => `${px} px ${side}`)
     .join(', ')
+
+/** The sides and pixels an overflow or crowded message gives: `{ bottom: 48, right: 3 }`. */
+export function reportedSides(message) {
+  return Object.fromEntries([...message.matchAll(/(\d+) px (?:past|into) the (top|right|bottom|left)\b/g)].map((m) => [m[2], Number(m[1])]))
+}
 
 /**
  * The overflow and crowded problems of a deck against `measured` (edges.mjs on marp-cli's page: one entry per
@@ -160,6 +172,11 @@ export function verifyLayout(problems, measured) {
       )
     }
   }
+  for (const v of verdicts) {
+    const m = measured[(v.problem.slide ?? 0) - 1]
+    v.measured = m ? (Object.keys(m.overflow).length > 0 ? m.overflow : m.crowded) : {}
+    v.reported = reportedSides(v.problem.message)
+  }
   const reported = new Set(problems.filter((p) => p.rule === 'overflow').map((p) => p.slide))
   const missed = measured.flatMap((m, i) => (Object.keys(m.overflow).length > 0 && !reported.has(i + 1) ? [{ slide: i + 1, sides: m.overflow }] : []))
   return { verdicts, missed }
@@ -177,6 +194,13 @@ export function tally(verdicts, missed) {
   return {
     byRule,
     unconfirmed: verdicts.filter((v) => !v.confirmed).map((v) => ({ rule: v.problem.rule, slide: v.problem.slide, message: v.problem.message, reason: v.reason })),
+    // Slide by slide, the pixels marp-site reported and those measured on marp-cli's page.
+    layout: verdicts
+      .filter((v) => v.problem.rule === 'overflow' || v.problem.rule === 'crowded')
+      .map((v) => ({ rule: v.problem.rule, slide: v.problem.slide, confirmed: v.confirmed, reported: v.reported, measured: v.measured }))
+      .sort((a, b) => a.slide - b.slide),
+    // External requests confirmed only by the deck's text (the page as shown did not ask for them).
+    referenced: verdicts.filter((v) => v.check === 'referenced' && v.confirmed).map((v) => v.problem.message.split(/\s/)[0]),
     missed,
   }
 }
