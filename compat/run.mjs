@@ -32,7 +32,8 @@ const CORE5_ENGINE = path.join(HERE, 'lib', 'core5-engine.cjs')
 const SITE_BIN = path.join(ROOT, 'bin', 'marp-site.js')
 const MARP_BIN = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
-const STEP_TIMEOUT_MS = 120_000
+// Generous: the machine may be shared, and a step given up would say nothing about compatibility.
+const STEP_TIMEOUT_MS = 300_000
 
 const version = (dir) => JSON.parse(readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')).version
 
@@ -261,7 +262,14 @@ async function main() {
       const built = await next
       next = i + 1 < entries.length ? buildBoth(entries[i + 1]) : null
       next?.catch(() => undefined)
-      const result = await shootAndCompare(browser, entry, built)
+      // A deck that cannot be loaded (a busy machine's timeout) is a row with its error; the others go on.
+      const result = await shootAndCompare(browser, entry, built).catch((error) => ({
+        name: entry.name,
+        site: { slides: null, problems: {}, error: `not compared: ${error instanceof Error ? error.message : error}` },
+        cli: { slides: null },
+        slides: [],
+        verdicts: null,
+      }))
       results.push(result)
       const worst = Math.max(0, ...result.slides.map((s) => s.diff ?? 100))
       console.log(

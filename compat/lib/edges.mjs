@@ -14,7 +14,12 @@
 export function measureEdges(tolerance) {
   const SIDES = ['top', 'right', 'bottom', 'left']
   const result = []
-  const intersect = (a, b) => ({ top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom), left: Math.max(a.left, b.left) })
+  const intersect = (a, b) => ({
+    top: Math.max(a.top, b.top),
+    right: Math.min(a.right, b.right),
+    bottom: Math.min(a.bottom, b.bottom),
+    left: Math.max(a.left, b.left),
+  })
   const empty = (r) => r.right - r.left <= 0 || r.bottom - r.top <= 0
   for (const svg of document.querySelectorAll('svg[data-marpit-svg]')) {
     const viewWidth = svg.viewBox.baseVal.width
@@ -51,7 +56,11 @@ export function measureEdges(tolerance) {
       const open = { top: -1e9, right: 1e9, bottom: 1e9, left: -1e9 }
       const stack = []
       const pushChildren = (node, clip, placed) => {
-        const kids = node.shadowRoot ? node.shadowRoot.childNodes : node.localName === 'slot' && node.assignedNodes().length ? node.assignedNodes() : node.childNodes
+        const kids = node.shadowRoot
+          ? node.shadowRoot.childNodes
+          : node.localName === 'slot' && node.assignedNodes().length
+            ? node.assignedNodes()
+            : node.childNodes
         for (const kid of kids) stack.push([kid, clip, placed])
       }
       pushChildren(section, open, false)

@@ -113,7 +113,7 @@ export function renderVerdicts(decks) {
     '## Problems checked',
     '',
     "Each `missing-asset`, `external-request`, `overflow` and `crowded` problem marp-site reported is checked without marp-site's code",
-    '(compat/lib/verify.mjs, compat/lib/edges.mjs): a missing file is looked up in the deck\'s folder on disk, name by name (case-sensitive), and a',
+    "(compat/lib/verify.mjs, compat/lib/edges.mjs): a missing file is looked up in the deck's folder on disk, name by name (case-sensitive), and a",
     "theme `@import` against the `@theme` names of the deck's theme files; an external request must be among the requests Chromium made loading",
     "marp-site's page with every slide shown (the network refused), or else be a remote URL written in the deck or its themes (a font no text uses,",
     "say); an overflow must be a slide of marp-cli's own page where some element's box or text, as far as it is seen, crosses the section's edge by",
@@ -135,10 +135,18 @@ export function renderVerdicts(decks) {
   }
   const wrong = checked.flatMap((d) => [
     ...d.verdicts.unconfirmed.map((u) => `- **${d.name}**: ${u.rule}${u.slide ? ` on slide ${u.slide}` : ''} (“${cell(u.message)}”): ${cell(u.reason)}`),
-    ...d.verdicts.missed.map((m) => `- **${d.name}**: slide ${m.slide} overflows on marp-cli's page (${Object.entries(m.sides).map(([s, px]) => `${px} px ${s}`).join(', ')}) and no overflow was reported`),
+    ...d.verdicts.missed.map(
+      (m) =>
+        `- **${d.name}**: slide ${m.slide} overflows on marp-cli's page (${Object.entries(m.sides)
+          .map(([s, px]) => `${px} px ${s}`)
+          .join(', ')}) and no overflow was reported`,
+    ),
   ])
   out.push('', wrong.length > 0 ? 'Unconfirmed and missed:' : 'No problem unconfirmed, no overflow missed.', '', ...wrong)
-  const sides = (o) => Object.entries(o ?? {}).map(([s, px]) => `${px} px ${s}`).join(', ') || 'none'
+  const sides = (o) =>
+    Object.entries(o ?? {})
+      .map(([s, px]) => `${px} px ${s}`)
+      .join(', ') || 'none'
   const layout = checked.filter((d) => d.verdicts.layout?.length)
   if (layout.length > 0) {
     out.push('', "Overflow and crowded slides: the pixels marp-site reported, then those measured on marp-cli's page.", '')

@@ -69,7 +69,7 @@ export async function screenshots(browser, file, { requests, probe, probeArg } =
     })
     await page.setViewport({ width: 1280, height: 720, deviceScaleFactor: 1 })
     const url = pathToFileURL(file).href + (file.endsWith('__marp-cli.html') ? '' : '?view=measure')
-    await page.goto(url, { waitUntil: 'load', timeout: 60_000 })
+    await page.goto(url, { waitUntil: 'load', timeout: 180_000 })
     const sizes = await page.evaluate(async () => {
       await document.fonts.ready
       const svgs = Array.from(document.querySelectorAll('svg[data-marpit-svg]'))

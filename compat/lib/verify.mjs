@@ -18,7 +18,10 @@ export function missingTarget(message) {
   const theme = /^imports "([^"]*)", which is not a registered theme/.exec(message)
   if (theme) return { theme: theme[1] }
   // `<what> <url as written> (<path in the project>) <why>`: the URL is the text before the last ` (` group.
-  const file = /^(?:image|background image|CSS url\(\)|the theme’s url\(\) \([^)]*\)) (.+) \(([^()]*)\) (?:not found|is not a file|is not a regular file|cannot be read.*)$/s.exec(message)
+  const file =
+    /^(?:image|background image|CSS url\(\)|the theme’s url\(\) \([^)]*\)) (.+) \(([^()]*)\) (?:not found|is not a file|is not a regular file|cannot be read.*)$/s.exec(
+      message,
+    )
   return file ? { url: file[1] } : null
 }
 
@@ -157,7 +160,12 @@ export function verifyLayout(problems, measured) {
       verdicts.push(
         over
           ? { problem: p, confirmed: true, check: 'marp-cli page', reason: `content crosses the edge there: ${sidesText(m.overflow)}` }
-          : { problem: p, confirmed: false, check: 'marp-cli page', reason: `no content crosses the edge there${crowd ? ` (it enters the padding: ${sidesText(m.crowded)})` : ''}` },
+          : {
+              problem: p,
+              confirmed: false,
+              check: 'marp-cli page',
+              reason: `no content crosses the edge there${crowd ? ` (it enters the padding: ${sidesText(m.crowded)})` : ''}`,
+            },
       )
     } else {
       verdicts.push(
@@ -193,7 +201,9 @@ export function tally(verdicts, missed) {
   }
   return {
     byRule,
-    unconfirmed: verdicts.filter((v) => !v.confirmed).map((v) => ({ rule: v.problem.rule, slide: v.problem.slide, message: v.problem.message, reason: v.reason })),
+    unconfirmed: verdicts
+      .filter((v) => !v.confirmed)
+      .map((v) => ({ rule: v.problem.rule, slide: v.problem.slide, message: v.problem.message, reason: v.reason })),
     // Slide by slide, the pixels marp-site reported and those measured on marp-cli's page.
     layout: verdicts
       .filter((v) => v.problem.rule === 'overflow' || v.problem.rule === 'crowded')
