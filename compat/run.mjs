@@ -243,6 +243,8 @@ async function main() {
     executablePath: CHROME,
     headless: true,
     userDataDir: profile,
+    // A busy machine can take minutes over one page's screenshots.
+    protocolTimeout: 900_000,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -269,8 +271,11 @@ async function main() {
         cli: { slides: null },
         slides: [],
         verdicts: null,
+        seconds: { build: Math.round(built.buildMs / 100) / 10, compare: 0 },
       }))
       results.push(result)
+      // Kept after each deck: a run stopped half-way still adds what it compared (`--report` writes the table).
+      await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
       const worst = Math.max(0, ...result.slides.map((s) => s.diff ?? 100))
       console.log(
         `${entry.name}: ${result.site.slides ?? '–'} / ${result.cli.slides ?? '–'} slides, worst ${worst} %, build ${result.seconds.build} s, compare ${result.seconds.compare} s${result.site.error || result.cli.error ? ` (${result.site.error ?? result.cli.error})` : ''}`,
