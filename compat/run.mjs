@@ -26,7 +26,7 @@ const DECKS = process.env.COMPAT_DECKS ?? (existsSync(path.join(HERE, 'decks')) 
 // (compat/lib/core5-engine.cjs); the results go to compat/out/core5/ and compat/RESULTS-core5.md.
 const CORE = process.argv.includes('--core') ? process.argv[process.argv.indexOf('--core') + 1] : '4'
 if (!['4', '5'].includes(CORE)) throw new Error(`--core takes 4 or 5, not ${CORE}`)
-const OUT = CORE === '5' ? path.join(HERE, 'out', 'core5') : path.join(HERE, 'out')
+const OUT = process.env.COMPAT_OUT ?? (CORE === '5' ? path.join(HERE, 'out', 'core5') : path.join(HERE, 'out'))
 const RESULTS = path.join(HERE, CORE === '5' ? 'RESULTS-core5.md' : 'RESULTS.md')
 const CORE5_ENGINE = path.join(HERE, 'lib', 'core5-engine.cjs')
 const SITE_BIN = path.join(ROOT, 'bin', 'marp-site.js')
