@@ -169,7 +169,7 @@ async function shootAndCompare(browser, entry, { work, site, cli, buildMs }) {
     const outDir = path.join(OUT, entry.name)
     await rm(outDir, { recursive: true, force: true })
     const slides = await compare(siteShots, cliShots, outDir)
-    const verdicts = site.page && cli.page ? await verify(entry, work, site.list, requests, cliRun.probed ?? []) : null
+    const verdicts = site.page && cli.page ? await verify(entry, work, site.page, site.list, requests, cliRun.probed ?? []) : null
     return {
       name: entry.name,
       site: { slides: site.page ? siteShots.length : null, problems: site.problems, error: site.error },
@@ -184,11 +184,14 @@ async function shootAndCompare(browser, entry, { work, site, cli, buildMs }) {
 }
 
 /** Each missing-asset, external-request, overflow and crowded problem of the deck checked (lib/verify.mjs). */
-async function verify(entry, work, problems, requests, measured) {
+async function verify(entry, work, sitePage, problems, requests, measured) {
   const src = path.join(work, 'src')
   const deckFile = path.join(src, entry.deck)
   const themeTexts = await Promise.all(entry.themes.map((t) => readFile(path.join(src, t), 'utf8')))
-  const texts = [await readFile(deckFile, 'utf8'), ...themeTexts]
+  // What the site would ask for: marp-site's built page and the stylesheets it links.
+  const page = await readFile(sitePage, 'utf8')
+  const sheets = [...page.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => path.resolve(path.dirname(sitePage), m[1]))
+  const texts = [page, ...(await Promise.all(sheets.filter((f) => existsSync(f)).map((f) => readFile(f, 'utf8'))))]
   const themeNames = themeTexts.flatMap((css) => [...css.matchAll(/@theme\s+([^\s*]+)/g)].map((m) => m[1]))
   const disk = { deckDir: path.dirname(deckFile), projectDir: src, themeNames }
   const verdicts = []
@@ -234,7 +237,8 @@ async function main() {
   const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--core')
   const unknown = wanted.filter((w) => !sources.some((s) => s.name === w))
   if (unknown.length) throw new Error(`Unknown deck(s): ${unknown.join(', ')}. Known: ${sources.map((s) => s.name).join(', ')}`)
-  const entries = sources.filter((s) => (wanted.length ? wanted.includes(s.name) : true) && existsSync(path.join(DECKS, s.name)))
+  // In the order given (so that two runs can share the corpus from both ends), else the corpus's.
+  const entries = (wanted.length ? wanted.map((w) => sources.find((s) => s.name === w)) : sources).filter((s) => existsSync(path.join(DECKS, s.name)))
   await mkdir(OUT, { recursive: true })
   const resultsFile = path.join(OUT, 'results.json')
   const previous = wanted.length && existsSync(resultsFile) ? JSON.parse(await readFile(resultsFile, 'utf8')) : []

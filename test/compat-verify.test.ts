@@ -24,7 +24,7 @@ describe('compat: checking reported problems', () => {
     expect(await verifyMissingAsset(theme('nowhere'), ctx)).toMatchObject({ confirmed: true })
   })
 
-  it('takes an external request as true when Chromium asked for it, or when no slide shown uses a remote URL the deck writes', () => {
+  it('takes an external request as true when Chromium asked for it, or when no slide shown uses a remote URL the built site holds', () => {
     const message = 'https://unpkg.com/x@^2/a.css is fetched by the CSS of theme "default" from outside the site'
     expect(requestTarget('imports https://fonts.example/css?family=A:wght@400;700, which the browser fetches')).toBe(
       'https://fonts.example/css?family=A:wght@400;700',

@@ -90,7 +90,7 @@ const CHECKS = {
   disk: 'file looked up on disk',
   themes: "theme names read from the deck's theme files",
   requested: 'requested by Chromium',
-  referenced: 'remote URL written in the deck or a theme, not requested by the page as shown',
+  referenced: 'remote URL in the built page or its stylesheets, not requested by the page as shown',
   'marp-cli page': "measured on marp-cli's page",
 }
 
@@ -115,8 +115,8 @@ export function renderVerdicts(decks) {
     "Each `missing-asset`, `external-request`, `overflow` and `crowded` problem marp-site reported is checked without marp-site's code",
     "(compat/lib/verify.mjs, compat/lib/edges.mjs): a missing file is looked up in the deck's folder on disk, name by name (case-sensitive), and a",
     "theme `@import` against the `@theme` names of the deck's theme files; an external request must be among the requests Chromium made loading",
-    "marp-site's page with every slide shown (the network refused), or else be a remote URL written in the deck or its themes (a font no text uses,",
-    "say); an overflow must be a slide of marp-cli's own page where some element's box or text, as far as it is seen, crosses the section's edge by",
+    "marp-site's page with every slide shown (the network refused), or else be a remote URL in that built page or its stylesheets (a font no text",
+    "uses, say); an overflow must be a slide of marp-cli's own page where some element's box or text, as far as it is seen, crosses the section's edge by",
     'more than 1 px, and `crowded` one where content (not a header, footer or absolutely placed box) enters its padding. Conversely, every slide',
     "where content crosses the edge on marp-cli's page must have an overflow reported. An unconfirmed problem or a missed overflow fails the run.",
     '',
@@ -157,7 +157,7 @@ export function renderVerdicts(decks) {
   }
   const referenced = checked.filter((d) => d.verdicts.referenced?.length)
   if (referenced.length > 0) {
-    out.push('', 'External requests the page as shown did not make, confirmed as remote URLs the deck or its themes write:', '')
+    out.push('', 'External requests the page as shown did not make, confirmed as remote URLs in the built page or its stylesheets:', '')
     for (const d of referenced) out.push(`- **${d.name}**: ${d.verdicts.referenced.map((u) => `\`${cell(u)}\``).join(', ')}`)
   }
   return out

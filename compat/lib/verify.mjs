@@ -114,9 +114,9 @@ export function isRemote(url) {
 
 /**
  * An external-request problem checked against what the page asked for: `requested`, the URLs Chromium
- * requested while loading marp-site's page with every slide shown (the network was refused); `texts`, the
- * deck's Markdown and its themes' CSS, for a URL no shown slide uses (a font no text is set in, a
- * background of a hidden element): it must then be a remote URL written in them.
+ * requested while loading marp-site's page with every slide shown (the network was refused); `texts`,
+ * marp-site's built page and the stylesheets it links, for a URL no shown slide uses (a font no text is set
+ * in, a background of an element no slide has): it must then be a remote URL the site itself holds.
  */
 export function verifyExternalRequest(p, { requested, texts }) {
   const url = requestTarget(p.message)
@@ -125,9 +125,9 @@ export function verifyExternalRequest(p, { requested, texts }) {
   if (requested.some((r) => normal(r) === wanted)) return { confirmed: true, check: 'requested', reason: 'Chromium requested it loading the page' }
   if (!isRemote(url)) return { confirmed: false, check: 'referenced', reason: `${url} is not a remote URL, and the page did not request it` }
   if (texts.some((t) => t.includes(url))) {
-    return { confirmed: true, check: 'referenced', reason: 'not requested by the page as shown, but a remote URL the deck or its themes write' }
+    return { confirmed: true, check: 'referenced', reason: 'not requested by the page as shown, but a remote URL in the built page or its stylesheets' }
   }
-  return { confirmed: false, check: 'referenced', reason: 'neither requested by the page nor written in the deck or its themes' }
+  return { confirmed: false, check: 'referenced', reason: 'neither requested by the page nor in the built page or its stylesheets' }
 }
 
 const sidesText = (sides) =>
@@ -210,7 +210,7 @@ export function tally(verdicts, missed) {
       .map((v) => ({ rule: v.problem.rule, slide: v.problem.slide, confirmed: v.confirmed, reported: v.reported, measured: v.measured }))
       .sort((a, b) => a.slide - b.slide),
     // External requests confirmed only by the deck's text (the page as shown did not ask for them).
-    referenced: verdicts.filter((v) => v.check === 'referenced' && v.confirmed).map((v) => v.problem.message.split(/\s/)[0]),
+    referenced: verdicts.filter((v) => v.check === 'referenced' && v.confirmed).map((v) => requestTarget(v.problem.message)),
     missed,
   }
 }
