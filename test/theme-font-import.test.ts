@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { createEngine } from '../src/render/engine.js'
 
-const theme = (name: string, imports: string) => ({ file: `/p/themes/${name}.css`, display: `themes/${name}.css`, css: `/* @theme ${name} */\n${imports}\nsection { color: #123; }\n` })
+const theme = (name: string, imports: string) => ({
+  file: `/p/themes/${name}.css`,
+  display: `themes/${name}.css`,
+  css: `/* @theme ${name} */\n${imports}\nsection { color: #123; }\n`,
+})
 
 // Seen on the compatibility corpus (ddps-ko): a theme that imports gaia's web-font stylesheet itself was
 // reported as an external request, though the site serves those fonts and the page never asks the CDN.
@@ -22,7 +26,12 @@ describe("a theme's import of gaia's web fonts", () => {
       marp: {},
     })
     expect(engine.problems).toEqual([
-      expect.objectContaining({ rule: 'external-request', file: 'themes/lab.css', line: 2, message: expect.stringContaining('https://fonts.example.com/css2?family=Inter:wght@400;700') }),
+      expect.objectContaining({
+        rule: 'external-request',
+        file: 'themes/lab.css',
+        line: 2,
+        message: expect.stringContaining('https://fonts.example.com/css2?family=Inter:wght@400;700'),
+      }),
     ])
   })
 })
