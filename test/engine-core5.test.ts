@@ -99,7 +99,7 @@ describe('marp-core 5 through the engine seam', () => {
         const urlOf = (el: Element | null) => (el ? /url\("?([^")]+)"?\)/.exec(getComputedStyle(el).backgroundImage)?.[1] : undefined) ?? ''
         const first = document.querySelector('section[id="1"]')
         const katex = first?.querySelector('.katex-html')?.getBoundingClientRect()
-        const token = document.querySelector('pre.marp-shiki span[style*="--marp-shiki-token"]')
+        const token = document.querySelector('pre.marp-shiki .line span')
         return {
           katexWidth: katex?.width ?? 0,
           tokenColour: token ? getComputedStyle(token).color : '',
