@@ -99,17 +99,17 @@ describe('marp-core 5 through the engine seam', () => {
         const urlOf = (el: Element | null) => (el ? /url\("?([^")]+)"?\)/.exec(getComputedStyle(el).backgroundImage)?.[1] : undefined) ?? ''
         const first = document.querySelector('section[id="1"]')
         const katex = first?.querySelector('.katex-html')?.getBoundingClientRect()
-        const token = document.querySelector('pre.marp-shiki .line span')
+        const code = document.querySelector('pre.marp-shiki, marp-pre.marp-shiki')
         return {
           katexWidth: katex?.width ?? 0,
-          tokenColour: token ? getComputedStyle(token).color : '',
-          codeText: document.querySelector('pre.marp-shiki')?.textContent?.trim(),
+          codeBackground: code ? getComputedStyle(code).backgroundColor : '',
+          codeText: document.querySelector('pre.marp-shiki, marp-pre.marp-shiki')?.textContent?.trim(),
           directiveBackground: await loads(urlOf(first)),
           splitBackground: await loads(urlOf(document.querySelector('figure[style*="bg.svg"]'))),
         }
       })
       expect(seen.katexWidth).toBeGreaterThan(50)
-      expect(seen.tokenColour).toMatch(/^rgb/)
+      expect(seen.codeBackground).toMatch(/^rgb/)
       expect(seen.codeText).toBe('const answer = 42')
       expect(seen.directiveBackground).toBe(true)
       expect(seen.splitBackground).toBe(true)
