@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { writeCorpus } from './corpus.mjs'
 import { benchDiagrams } from './lib/mermaid.mjs'
 import { searchFigures } from './lib/search.mjs'
+import { engineSpeed } from './lib/engines.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WORK = path.join(ROOT, 'bench', 'corpus')
@@ -166,6 +167,17 @@ async function main() {
     `the cold build takes ${(cold.ms / renderFloor.ms).toFixed(2)}× this; 5× marp-cli would be ${seconds(marpCold.ms / 5)}`,
   )
   note('Floor: Node.js start (`node -e 0`)', `${Math.round(nodeStart.ms)} ms`, '', `20× faster than the cold build would be ${Math.round(cold.ms / 20)} ms`)
+
+  // marp-core 5 against 4, the engines alone (bench/lib/engines.mjs; the choice is in compat/ENGINE.md).
+  const engines = await engineSpeed(WORK)
+  results.engines = engines
+  const core = (c) => `load ${c.loadMs} ms, first pass ${c.coldMs} ms, warm pass ${c.warmMs} ms`
+  note(
+    `marp-core 5.0.2 (Shiki, KaTeX) against 4.4 (highlight.js, KaTeX), render alone, ${engines.decks} × 20`,
+    `5: ${core(engines.core5)}; 4: ${core(engines.core4)}`,
+    '',
+    `warm: 5 takes ${(engines.core5.warmMs / engines.core4.warmMs).toFixed(2)}× the time of 4`,
+  )
 
   // Rebuilds.
   const noChange = repeat(REPEAT, null, () => timed(process.execPath, [CLI, 'build', d50, '--no-pdf']))

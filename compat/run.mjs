@@ -10,8 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import pixelmatch from 'pixelmatch'
 import { PNG } from 'pngjs'
 import puppeteer from 'puppeteer-core'
+import { measureEdges } from './lib/edges.mjs'
 import { writePlaceholders } from './lib/placeholder.mjs'
 import { diffPercent, renderResults, TOLERANCE_PCT } from './lib/report.mjs'
+import { screenshots } from './lib/shots.mjs'
+import { tally, verifyExternalRequest, verifyLayout, verifyMissingAsset } from './lib/verify.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const HERE = path.join(ROOT, 'compat')
@@ -19,11 +22,18 @@ const HERE = path.join(ROOT, 'compat')
 // workplace's shared folder beside the repository (../shared/compat/decks), else COMPAT_DECKS.
 const SHARED_DECKS = path.join(ROOT, '..', 'shared', 'compat', 'decks')
 const DECKS = process.env.COMPAT_DECKS ?? (existsSync(path.join(HERE, 'decks')) || !existsSync(SHARED_DECKS) ? path.join(HERE, 'decks') : SHARED_DECKS)
-const OUT = path.join(HERE, 'out')
+// `--core 5`: marp-site renders with marp-core 5 (the `marp-core-5` devDependency) through its `engine` seam
+// (compat/lib/core5-engine.cjs); the results go to compat/out/core5/ and compat/RESULTS-core5.md.
+const CORE = process.argv.includes('--core') ? process.argv[process.argv.indexOf('--core') + 1] : '4'
+if (!['4', '5'].includes(CORE)) throw new Error(`--core takes 4 or 5, not ${CORE}`)
+const OUT = process.env.COMPAT_OUT ?? (CORE === '5' ? path.join(HERE, 'out', 'core5') : path.join(HERE, 'out'))
+const RESULTS = path.join(HERE, CORE === '5' ? 'RESULTS-core5.md' : 'RESULTS.md')
+const CORE5_ENGINE = path.join(HERE, 'lib', 'core5-engine.cjs')
 const SITE_BIN = path.join(ROOT, 'bin', 'marp-site.js')
 const MARP_BIN = path.join(ROOT, 'node_modules', '@marp-team', 'marp-cli', 'marp-cli.js')
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium'
-const STEP_TIMEOUT_MS = 120_000
+// Generous: the machine may be shared, and a step given up would say nothing about compatibility.
+const STEP_TIMEOUT_MS = 300_000
 
 const version = (dir) => JSON.parse(readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')).version
 
@@ -62,22 +72,33 @@ async function buildSite(entry, work, { src, themes }) {
     marp: { html: true },
     // The machine may be busy: a deck given up by the render time limit would say nothing about compatibility.
     renderTimeout: 300,
+    ...(CORE === '5' ? { engine: CORE5_ENGINE } : {}),
   }
   await writeFile(path.join(src, 'marp-site.config.json'), `${JSON.stringify(config, null, 2)}\n`)
   const r = await run([SITE_BIN, 'build', src, '--out', out, '--no-pdf', '--no-cache'], src)
   const manifestFile = path.join(out, 'manifest.json')
-  if (!existsSync(manifestFile)) return { error: `marp-site build exited ${r.status}: ${r.output.split('\n').slice(-3).join(' ')}`, problems: {} }
+  if (!existsSync(manifestFile)) return { error: `marp-site build exited ${r.status}: ${r.output.split('\n').slice(-3).join(' ')}`, problems: {}, list: [] }
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8'))
   const deck = manifest.decks.find((d) => d.source.endsWith(path.basename(entry.deck))) ?? manifest.decks[0]
   if (!deck) {
     const lines = r.output.split('\n')
     // A problem line (`  deck.md:4  error  …  rule`) says why; the summary line only counts.
     const why = lines.find((line) => /^\s*\S+:\d+\s+error\s/.test(line)) ?? lines.find((line) => /\berror\b/.test(line)) ?? lines.at(-1)
-    return { error: `marp-site built no deck (exit ${r.status}): ${why?.trim()}`, problems: {} }
+    return { error: `marp-site built no deck (exit ${r.status}): ${why?.trim()}`, problems: {}, list: [] }
   }
+  // The site's own problems (its themes') beside the deck's, and the overflow and crowded rules as `check`
+  // measures them (its code, on this build's pages): a build without PDFs does not measure them.
+  const list = [...(deck.problems ?? []), ...(manifest.problems ?? []), ...(await measuredProblems(out, deck))]
   const problems = {}
-  for (const p of deck.problems ?? []) problems[p.rule] = (problems[p.rule] ?? 0) + 1
-  return { page: path.join(out, deck.html), problems, exit: r.status }
+  for (const p of list) problems[p.rule] = (problems[p.rule] ?? 0) + 1
+  return { page: path.join(out, deck.html), problems, list, exit: r.status }
+}
+
+/** `marp-site check`'s overflow and crowded problems of a built deck (lib/check/overflow.js). */
+async function measuredProblems(out, deck) {
+  const { findOverflow } = await import(pathToFileURL(path.join(ROOT, 'lib', 'check', 'overflow.js')).href)
+  const found = await findOverflow({ siteDir: out, decks: [{ slug: deck.slug, source: deck.source }], browserPath: CHROME, timeoutMs: STEP_TIMEOUT_MS })
+  return found.map((p) => ({ file: p.file, slide: p.slide, rule: p.rule, severity: p.severity, message: p.message }))
 }
 
 /** marp-cli: the bare template, written beside the deck so that its relative URLs mean what they meant. */
@@ -91,113 +112,6 @@ async function buildCli(entry, { src, themes }) {
   )
   if (!existsSync(page)) return { error: `marp-cli exited ${r.status}: ${r.output.split('\n').slice(-2).join(' ')}` }
   return { page, exit: r.status }
-}
-
-/**
- * What marp-cli's pages load from a CDN when online: KaTeX's fonts and Twemoji's images. Served from the same
- * packages in node_modules (the versions marp-site serves from the site), so that this offline run compares
- * the decks and not the network.
- */
-const CDN = [
-  [/^https:\/\/cdn\.jsdelivr\.net\/npm\/katex@[^/]+\/dist\/([\w./-]+)$/, 'node_modules/katex/dist'],
-  [/^https:\/\/cdn\.jsdelivr\.net\/gh\/jdecked\/twemoji@[^/]+\/assets\/svg\/([\w-]+\.svg)$/, 'node_modules/twemoji-svg/dist'],
-]
-const TYPES = { woff2: 'font/woff2', woff: 'font/woff', ttf: 'font/ttf', svg: 'image/svg+xml', css: 'text/css' }
-
-/**
- * gaia's font CDN (fonts.bunny.net), which marp-cli's pages ask: answered with the same fonts marp-site
- * serves from the site (the @fontsource packages, see src/write/web-fonts.ts), so both sides show Lato and
- * Roboto Mono as they would online.
- */
-const BUNNY = 'https://fonts.bunny.net/'
-let gaiaFonts
-async function bunny(url) {
-  gaiaFonts ??= (await import(pathToFileURL(path.join(ROOT, 'lib/write/web-fonts.js')).href)).webFontSheet('_assets/fonts/gaia.css')
-  const sheet = await gaiaFonts
-  if (url.startsWith(`${BUNNY}css`)) return { type: 'text/css', body: sheet.css }
-  const file = sheet.files.find((f) => url === `${BUNNY}${path.posix.basename(f.target)}`)
-  return file && { type: 'font/woff2', body: await readFile(file.from) }
-}
-
-async function answer(req) {
-  const url = req.url()
-  if (/^(file|data|blob):/.test(url)) return req.continue()
-  if (url.startsWith(BUNNY)) {
-    const found = await bunny(url)
-    if (found) return req.respond({ status: 200, contentType: found.type, headers: { 'Access-Control-Allow-Origin': '*' }, body: found.body })
-  }
-  for (const [pattern, dir] of CDN) {
-    const m = pattern.exec(url)
-    const file = m && path.join(ROOT, dir, m[1])
-    if (file && !m[1].includes('..') && existsSync(file)) {
-      const type = TYPES[path.extname(file).slice(1)] ?? 'application/octet-stream'
-      return req.respond({ status: 200, contentType: type, headers: { 'Access-Control-Allow-Origin': '*' }, body: await readFile(file) })
-    }
-  }
-  // Nothing else leaves the machine: remote images, fonts and CSS fail the same way on both sides.
-  return req.abort()
-}
-
-/** Every slide of a page as a PNG at the slide's own size (its SVG's viewBox), in page order. */
-async function screenshots(browser, file) {
-  const page = await browser.newPage()
-  try {
-    await page.setRequestInterception(true)
-    // A request left unanswered would hold the page's load: a failed answer aborts it.
-    page.on('request', (req) => void answer(req).catch(() => req.abort().catch(() => undefined)))
-    await page.setViewport({ width: 1280, height: 720, deviceScaleFactor: 1 })
-    const url = pathToFileURL(file).href + (file.endsWith('__marp-cli.html') ? '' : '?view=measure')
-    await page.goto(url, { waitUntil: 'load', timeout: 60_000 })
-    const sizes = await page.evaluate(async () => {
-      await document.fonts.ready
-      const svgs = Array.from(document.querySelectorAll('svg[data-marpit-svg]'))
-      // marp-site's page bar is chrome, not slide: it is sticky, so it would cover the top of each slide.
-      for (const bar of document.querySelectorAll('.ms-bar')) bar.style.setProperty('display', 'none', 'important')
-      for (const el of [document.documentElement, document.body]) {
-        el.style.setProperty('margin', '0', 'important')
-        el.style.setProperty('scroll-snap-type', 'none', 'important')
-      }
-      for (const svg of svgs) {
-        const { width, height } = svg.viewBox.baseVal
-        for (const [k, v] of [
-          ['display', 'block'],
-          ['width', `${width}px`],
-          ['height', `${height}px`],
-          ['margin', '0'],
-          ['box-shadow', 'none'],
-          ['outline', 'none'],
-        ])
-          svg.style.setProperty(k, v, 'important')
-      }
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
-      // Theme sizes need not be whole pixels (`210mm`): screenshots are of whole pixels.
-      return svgs.map((svg) => ({ width: Math.max(1, Math.round(svg.viewBox.baseVal.width)), height: Math.max(1, Math.round(svg.viewBox.baseVal.height)) }))
-    })
-    // marp-core's auto-scaling (fit headings, wide code and math) settles after a frame or two more.
-    await new Promise((r) => setTimeout(r, 300))
-    const shots = []
-    const handles = await page.$$('svg[data-marpit-svg]')
-    let viewport = { width: 1280, height: 720 }
-    for (const [i, handle] of handles.entries()) {
-      const { width, height } = sizes[i]
-      if (width !== viewport.width || height !== viewport.height) {
-        viewport = { width, height }
-        await page.setViewport({ ...viewport, deviceScaleFactor: 1 })
-      }
-      // Scrolled to the top of the window: the page's own scroll container (marp-cli's body) scrolls too.
-      const { x, y } = await handle.evaluate((el) => {
-        el.scrollIntoView({ block: 'start', inline: 'start' })
-        const r = el.getBoundingClientRect()
-        // A clip is in document coordinates.
-        return { x: r.left + window.scrollX, y: r.top + window.scrollY }
-      })
-      const buffer = await page.screenshot({ clip: { x, y, width, height }, type: 'png', optimizeForSpeed: true })
-      shots.push(PNG.sync.read(Buffer.from(buffer)))
-    }
-    return shots
-  } finally {
-    await page.close()
-  }
 }
 
 async function compare(siteShots, cliShots, outDir) {
@@ -245,20 +159,51 @@ async function buildBoth(entry) {
 async function shootAndCompare(browser, entry, { work, site, cli, buildMs }) {
   const started = Date.now()
   try {
-    const [siteShots, cliShots] = await Promise.all([site.page ? screenshots(browser, site.page) : [], cli.page ? screenshots(browser, cli.page) : []])
+    const requests = []
+    const [siteRun, cliRun] = await Promise.all([
+      site.page ? screenshots(browser, site.page, { requests }) : { shots: [] },
+      cli.page ? screenshots(browser, cli.page, { probe: measureEdges, probeArg: 1 }) : { shots: [] },
+    ])
+    const siteShots = siteRun.shots
+    const cliShots = cliRun.shots
     const outDir = path.join(OUT, entry.name)
     await rm(outDir, { recursive: true, force: true })
     const slides = await compare(siteShots, cliShots, outDir)
+    const verdicts = site.page && cli.page ? await verify(entry, work, site.page, site.list, requests, cliRun.probed ?? []) : null
     return {
       name: entry.name,
       site: { slides: site.page ? siteShots.length : null, problems: site.problems, error: site.error },
       cli: { slides: cli.page ? cliShots.length : null, error: cli.error },
       slides,
+      verdicts,
       seconds: { build: Math.round(buildMs / 100) / 10, compare: Math.round((Date.now() - started) / 100) / 10 },
     }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/** Each missing-asset, external-request, overflow and crowded problem of the deck checked (lib/verify.mjs). */
+async function verify(entry, work, sitePage, problems, requests, measured) {
+  const src = path.join(work, 'src')
+  const deckFile = path.join(src, entry.deck)
+  const themeTexts = await Promise.all(entry.themes.map((t) => readFile(path.join(src, t), 'utf8')))
+  // What the site would ask for: marp-site's built page and the stylesheets it links.
+  const page = await readFile(sitePage, 'utf8')
+  const sheets = [...page.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map((m) => path.resolve(path.dirname(sitePage), m[1]))
+  const texts = [page, ...(await Promise.all(sheets.filter((f) => existsSync(f)).map((f) => readFile(f, 'utf8'))))]
+  const themeNames = themeTexts.flatMap((css) => [...css.matchAll(/@theme\s+([^\s*]+)/g)].map((m) => m[1]))
+  const disk = { deckDir: path.dirname(deckFile), projectDir: src, themeNames }
+  const verdicts = []
+  for (const p of problems) {
+    if (p.rule === 'missing-asset') verdicts.push({ problem: p, ...(await verifyMissingAsset(p, disk)) })
+    if (p.rule === 'external-request') verdicts.push({ problem: p, ...verifyExternalRequest(p, { requested: requests, texts }) })
+  }
+  const layout = verifyLayout(
+    problems.filter((p) => p.rule === 'overflow' || p.rule === 'crowded'),
+    measured,
+  )
+  return tally([...verdicts, ...layout.verdicts], layout.missed)
 }
 
 /** `--report`: RESULTS.md again from the last run's kept results, without building anything. */
@@ -272,9 +217,16 @@ async function writeResults(sources, results, meta) {
   await writeFile(path.join(OUT, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`)
   // A run of some decks rewrites compat/RESULTS.md only when the results now cover the whole corpus.
   const complete = sources.every((s) => results.some((r) => r.name === s.name))
-  const target = complete ? path.join(HERE, 'RESULTS.md') : path.join(OUT, 'RESULTS.md')
+  const target = complete ? RESULTS : path.join(OUT, 'RESULTS.md')
   await writeFile(target, renderResults(results, meta))
   console.log(`Wrote ${path.relative(ROOT, target)}; diff images in ${path.relative(ROOT, OUT)}/`)
+  // A problem the deck does not bear out, or an overflow nobody reported, fails the run.
+  const failed = results.filter((r) => r.verdicts && (r.verdicts.unconfirmed.length > 0 || r.verdicts.missed.length > 0))
+  for (const r of failed) {
+    for (const u of r.verdicts.unconfirmed) console.error(`${r.name}: unconfirmed ${u.rule}${u.slide ? ` (slide ${u.slide})` : ''}: ${u.message} — ${u.reason}`)
+    for (const m of r.verdicts.missed) console.error(`${r.name}: slide ${m.slide} overflows on marp-cli's page and no overflow was reported`)
+  }
+  if (failed.length > 0) process.exitCode = 1
 }
 
 async function main() {
@@ -282,10 +234,11 @@ async function main() {
   if (!existsSync(DECKS)) throw new Error(`No corpus at ${DECKS}: see "Compatibility corpus" in CONTRIBUTING.md`)
   const sources = JSON.parse(await readFile(path.join(HERE, 'sources.json'), 'utf8'))
   if (process.argv.includes('--report')) return report(sources)
-  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+  const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--core')
   const unknown = wanted.filter((w) => !sources.some((s) => s.name === w))
   if (unknown.length) throw new Error(`Unknown deck(s): ${unknown.join(', ')}. Known: ${sources.map((s) => s.name).join(', ')}`)
-  const entries = sources.filter((s) => (wanted.length ? wanted.includes(s.name) : true) && existsSync(path.join(DECKS, s.name)))
+  // In the order given (so that two runs can share the corpus from both ends), else the corpus's.
+  const entries = (wanted.length ? wanted.map((w) => sources.find((s) => s.name === w)) : sources).filter((s) => existsSync(path.join(DECKS, s.name)))
   await mkdir(OUT, { recursive: true })
   const resultsFile = path.join(OUT, 'results.json')
   const previous = wanted.length && existsSync(resultsFile) ? JSON.parse(await readFile(resultsFile, 'utf8')) : []
@@ -294,6 +247,8 @@ async function main() {
     executablePath: CHROME,
     headless: true,
     userDataDir: profile,
+    // A busy machine can take minutes over one page's screenshots.
+    protocolTimeout: 900_000,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -313,8 +268,18 @@ async function main() {
       const built = await next
       next = i + 1 < entries.length ? buildBoth(entries[i + 1]) : null
       next?.catch(() => undefined)
-      const result = await shootAndCompare(browser, entry, built)
+      // A deck that cannot be loaded (a busy machine's timeout) is a row with its error; the others go on.
+      const result = await shootAndCompare(browser, entry, built).catch((error) => ({
+        name: entry.name,
+        site: { slides: null, problems: {}, error: `not compared: ${error instanceof Error ? error.message : error}` },
+        cli: { slides: null },
+        slides: [],
+        verdicts: null,
+        seconds: { build: Math.round(built.buildMs / 100) / 10, compare: 0 },
+      }))
       results.push(result)
+      // Kept after each deck: a run stopped half-way still adds what it compared (`--report` writes the table).
+      await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
       const worst = Math.max(0, ...result.slides.map((s) => s.diff ?? 100))
       console.log(
         `${entry.name}: ${result.site.slides ?? '–'} / ${result.cli.slides ?? '–'} slides, worst ${worst} %, build ${result.seconds.build} s, compare ${result.seconds.compare} s${result.site.error || result.cli.error ? ` (${result.site.error ?? result.cli.error})` : ''}`,
@@ -327,7 +292,7 @@ async function main() {
     await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
     const meta = {
       date: new Date().toISOString().slice(0, 10),
-      versions: `marp-site ${version('.')} (${gitHead()}), marp-cli ${version('node_modules/@marp-team/marp-cli')}, marp-core ${version('node_modules/@marp-team/marp-core')}`,
+      versions: `marp-site ${version('.')} (${gitHead()}), marp-cli ${version('node_modules/@marp-team/marp-cli')}, marp-core ${version(CORE === '5' ? 'node_modules/marp-core-5' : 'node_modules/@marp-team/marp-core')}${CORE === '5' ? ' (for marp-site, through its engine seam; marp-cli keeps its own 4.4)' : ''}`,
       chromium,
       seconds: Math.round((Date.now() - started) / 1000),
       notes: [

@@ -103,7 +103,8 @@ export function measureOverflow(tolerance: number, doc: Document = document): Ov
       const over = worst.overflow
       const crowd = worst.crowded
       const count = (r: Box, clip: Box, placed: boolean) => {
-        if (r.right === r.left && r.bottom === r.top) return
+        // A box with no area shows nothing (an empty header is a wide line of no height): its text, if any, counts on its own.
+        if (r.right <= r.left || r.bottom <= r.top) return
         // The part of it that is seen (inside what the elements around cut it to).
         const left = Math.max(r.left, clip.left)
         const top = Math.max(r.top, clip.top)

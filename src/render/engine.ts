@@ -6,7 +6,7 @@ import type { Problem } from '../problems.js'
 import { problem } from '../rules.js'
 import { themeImports } from './css-imports.js'
 import { looseKeys, useMarpCliDirectives } from './directives.js'
-import { remoteBackgroundPlugin } from './external.js'
+import { remoteBackgroundPlugin, WEB_FONT_IMPORTS } from './external.js'
 import { assetPlugin, backgroundDirectivePlugin, nestingPlugin, noEmptyDividedSlidePlugin, slideLinesPlugin } from './plugin.js'
 import type { EngineModule } from './engine-module.js'
 import type { Extension } from './extension.js'
@@ -149,6 +149,8 @@ function importProblems(theme: ThemeSource, themeNames: readonly string[]): Prob
   for (const { target, index } of themeImports(theme.css)) {
     const line = theme.css.slice(0, index).split('\n').length
     if (themeNames.includes(target)) continue
+    // gaia's web fonts, which a theme built on gaia imports too: the site serves its own copy (localWebFonts).
+    if (WEB_FONT_IMPORTS[target] !== undefined) continue
     const remote = /^([a-z][a-z0-9+.-]+:)?\/\//i.test(target)
     problems.push(
       remote
