@@ -1,6 +1,7 @@
 import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { BuildResult } from '../src/build/index.js'
 import { build, workersFor } from '../src/build/index.js'
 import { resolveConfig } from '../src/config/resolve.js'
 import { buildProject, exists, project, readManifest, readOut, REPO, slideCount, SLOW_DECK, unbuildable } from './helpers/project.js'
@@ -28,9 +29,15 @@ async function localLinks(outDir: string): Promise<{ from: string; url: string; 
 }
 
 describe('building the fixture site', () => {
+  // One build of the fixture site, read by the tests that only look at what it wrote.
+  let root: string
+  let result: BuildResult
+  beforeAll(async () => {
+    root = await project({}, 'site')
+    result = await buildProject(root)
+  })
+
   it('writes a page per deck at a pretty URL, an index and the manifest', async () => {
-    const root = await project({}, 'site')
-    const result = await buildProject(root)
     const remote = {
       deck: 'intro',
       file: 'slides/intro.md',
@@ -65,8 +72,6 @@ describe('building the fixture site', () => {
   })
 
   it('lists every deck but drafts on the index, newest first, with what the front-matter gives', async () => {
-    const root = await project({}, 'site')
-    await buildProject(root)
     const index = await readOut(root, 'index.html')
     const cards = index.split('<li class="ms-card" data-slug="').slice(1)
     expect(cards.map((c) => c.slice(0, c.indexOf('"')))).toEqual(['intro', 'nested/deep-talk', 'undated'])
@@ -87,8 +92,6 @@ describe('building the fixture site', () => {
   })
 
   it('copies the local files decks refer to, and only those, so that every local link resolves', async () => {
-    const root = await project({}, 'site')
-    await buildProject(root)
     const out = path.join(root, 'dist')
     for (const file of [
       'intro/images/dot.svg',
@@ -135,8 +138,7 @@ describe('building the fixture site', () => {
   })
 
   it('leaves no staging folders behind', async () => {
-    const root = await project({}, 'site')
-    await buildProject(root)
+    // The second build of the shared project (the first was in beforeAll).
     await buildProject(root)
     expect((await readdir(root)).sort()).toEqual(['.marp-site-cache', 'assets', 'dist', 'slides'])
   })
