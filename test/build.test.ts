@@ -74,12 +74,14 @@ describe('building the fixture site', () => {
   it('lists every deck but drafts on the index, newest first, with what the front-matter gives', async () => {
     const index = await readOut(root, 'index.html')
     const cards = index.split('<li class="ms-card" data-slug="').slice(1)
-    expect(cards.map((c) => c.slice(0, c.indexOf('"')))).toEqual(['intro', 'nested/deep-talk', 'undated'])
+    // The top folder's decks first, newest first, then each folder's decks as a section of their own.
+    expect(cards.map((c) => c.slice(0, c.indexOf('"')))).toEqual(['intro', 'undated', 'nested/deep-talk'])
     const intro = cards[0] ?? ''
     expect(intro).toContain('<a href="intro/index.html">Intro talk</a>')
     expect(intro).toContain('The first deck of the fixture site')
     expect(intro).toContain('<time datetime="2026-03-01">2026-03-01</time>')
-    expect(intro).toContain('<li>alpha</li><li>beta</li>')
+    // Tags are filters of the index (?tag=…).
+    expect(intro).toContain('<li><a href="?tag=alpha" data-tag="alpha">alpha</a></li><li><a href="?tag=beta" data-tag="beta">beta</a></li>')
     expect(intro).toContain('3 slides')
     expect(intro).toMatch(/<iframe class="ms-thumb" src="intro\/thumb.html"/)
     expect(index).not.toContain('Work in progress')

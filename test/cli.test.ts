@@ -99,10 +99,10 @@ describe('the marp-site command', () => {
   })
 
   it('maps config errors to their exit code with a one-line reason', async () => {
-    const root = await project({ 'slides/a.md': '# a', 'marp-site.config.json': '{"nope": 1}' })
+    const root = await project({ 'slides/a.md': '# a', 'marp-site.config.json': '{"zzyzx": 1}' })
     const result = await run(['build', '--no-pdf', root])
     expect(result.code).toBe(EXIT_CODES.CONFIG)
-    expect(result.stderr).toBe('marp-site: Invalid config in marp-site.config.json: unknown key "nope"\n')
+    expect(result.stderr).toBe('marp-site: Invalid config in marp-site.config.json: unknown key "zzyzx"\n')
   })
 
   it('resolves the root and dirs against the working directory', async () => {

@@ -5,7 +5,7 @@ import { debug } from '../log.js'
 import { notesArePublic, notesFilePath, notesText, withoutNotes } from '../publish/notes.js'
 import { problemRecord, type Problem, type ProblemRecord } from '../problems.js'
 import type { RenderedDeck } from '../render/deck.js'
-import type { MediaFiles } from '../media/plan.js'
+import { slideImagePath, type MediaFiles } from '../media/plan.js'
 import type { DeckSummary, Download, SiteData } from '../template/data.js'
 import type { Templates } from '../template/engine.js'
 import { sizedDownloads } from './downloads.js'
@@ -139,10 +139,10 @@ class DeckSiteWriter implements SiteWriter {
   private rendered = 0
   private readonly entries: (Entry | undefined)[] = []
   private readonly decks: (DeckPage | undefined)[] = []
-  /** Each rendered deck's page, made again when its downloads are not those it was written with (printing failed, new sizes). */
+  /** Each rendered deck's page, made again when its PDF or downloads are not those it was written with (printing failed, new sizes). */
   private readonly rewrite = new Map<
     string,
-    { readonly downloads: readonly Download[]; page(pdf: string | null, downloads: readonly Download[]): Promise<void> }
+    { readonly pdf: string | null; readonly downloads: readonly Download[]; page(pdf: string | null, downloads: readonly Download[]): Promise<void> }
   >()
   /** The previous site's decks, by source. */
   private readonly previous: ReadonlyMap<string, ManifestDeck>
@@ -206,8 +206,6 @@ class DeckSiteWriter implements SiteWriter {
     const summary = summarize(deck, outcome.problems)
     const inputs: DeckPageInputs = { site: this.site, deck, summary, shared: this.assets.paths, config }
     const before = previous?.[slug]
-    // Speaker notes are searchable only when the pages show them (`notes: public`).
-    const search = deckSearchRecord(deck, derived.content, { includeNotes: notesPublic }, before?.search)
     const withCards = this.options.withCards === true
     const takesMedia = media?.browser !== undefined
     // The key a PDF or a picture of the deck is made from: its page as a PDF build makes it, downloads aside.
@@ -218,6 +216,10 @@ class DeckSiteWriter implements SiteWriter {
     const keptPdf = !withPdf && content !== undefined && (await this.kept.keepPdf(slug, content))
     const keptMedia = content === undefined ? undefined : await this.kept.keepMedia(slug, content)
     const pdf = withPdf || keptPdf ? pdfPath(slug) : null
+    // Speaker notes are searchable only when the pages show them (`notes: public`); results show slide images when taken or kept.
+    const format = media?.plan.images?.format
+    const images = keptMedia?.images ?? (takesMedia && format ? deck.slides.map((_, i) => slideImagePath(slug, i + 1, deck.slides.length, format)) : undefined)
+    const search = deckSearchRecord(deck, derived.content, { includeNotes: notesPublic, images }, before?.search)
     // The downloads the page shows: what is kept, with its size; in a build that makes outputs, what the
     // previous page showed (the same files, most often, and then the page is reused).
     const makes = withPdf || takesMedia
@@ -235,6 +237,7 @@ class DeckSiteWriter implements SiteWriter {
       this.queue.run(() => this.reuseOrMake(slug, record, make))
     }
     this.rewrite.set(slug, {
+      pdf,
       downloads,
       page: async (p, d) => {
         let page = await renderPage(p, d)
@@ -321,7 +324,8 @@ class DeckSiteWriter implements SiteWriter {
       const downloads = await sizedDownloads(this.options.staging, pdf, files.pptx)
       const written = this.rewrite.get(slug)
       // Printing failed, or made files of other sizes than the page was written with: it is made again.
-      if (!entry.kept && written && JSON.stringify(written.downloads) !== JSON.stringify(downloads)) await written.page(pdf, downloads)
+      const changed = written && (written.pdf !== pdf || JSON.stringify(written.downloads) !== JSON.stringify(downloads))
+      if (!entry.kept && written && changed) await written.page(pdf, downloads)
       const thumb = files.thumb && { src: encodePath(files.thumb.path), width: files.thumb.width, height: files.thumb.height }
       const settled = settleDeck(entry.manifest, entry.summary, pdf, [...entry.problems, ...(extraProblems.get(slug) ?? [])], {
         images: files.images,
