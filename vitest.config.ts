@@ -16,6 +16,10 @@ const SLOWEST_FIRST = [
   'test/check.test.ts',
   'test/hardening-browser.test.ts',
   'test/dev.test.ts',
+  'test/external-requests.test.ts',
+  'test/cli.test.ts',
+  'test/hardening-input.test.ts',
+  'test/runtime.test.ts',
 ]
 
 class SlowestFirst extends BaseSequencer {
@@ -35,8 +39,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Chromium tests share the machine's two cores with the builds they check.
-    maxWorkers: 2,
+    // Three files at a time on two cores: much of a test is waiting on Chromium or the disk. Measured on
+    // the 2-core machine, whole suite: 561 s with 2 workers, 460 s with 3, the same tests passing.
+    maxWorkers: 3,
     sequence: { sequencer: SlowestFirst },
   },
 })

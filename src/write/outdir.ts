@@ -45,3 +45,12 @@ export interface SiteMemory {
   /** Every file that build left in the out dir, by site path. */
   readonly files: ReadonlySet<string>
 }
+
+/** Reuses every one of `paths` from the previous site, or none. */
+export async function reuseAll(staging: Staging, paths: readonly string[], files: Readonly<Record<string, string>>): Promise<boolean> {
+  for (const sitePath of paths) {
+    const expected = files[sitePath]
+    if (expected === undefined || !(await staging.reuse(sitePath, expected))) return false
+  }
+  return true
+}

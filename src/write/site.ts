@@ -12,7 +12,7 @@ import { sizedDownloads } from './downloads.js'
 import { assetHashes } from './file-hash.js'
 import { inlinePage } from './inline.js'
 import { serializeManifest, type ManifestDeck } from './manifest.js'
-import type { Staging } from './outdir.js'
+import { reuseAll, type Staging } from './outdir.js'
 import {
   deckContentKey,
   deckPageData,
@@ -121,6 +121,12 @@ export async function openSiteWriter(options: SiteWriterOptions): Promise<SiteWr
   return new DeckSiteWriter(options, queue, assets, scripts)
 }
 
+interface PageRewrite {
+  readonly pdf: string | null
+  readonly downloads: readonly Download[]
+  page(pdf: string | null, downloads: readonly Download[]): Promise<void>
+}
+
 /** A deck of the index and manifest, by the decks' order whichever order their renders arrive in. */
 interface Entry {
   readonly manifest: ManifestDeck
@@ -140,10 +146,7 @@ class DeckSiteWriter implements SiteWriter {
   private readonly entries: (Entry | undefined)[] = []
   private readonly decks: (DeckPage | undefined)[] = []
   /** Each rendered deck's page, made again when its PDF or downloads are not those it was written with (printing failed, new sizes). */
-  private readonly rewrite = new Map<
-    string,
-    { readonly pdf: string | null; readonly downloads: readonly Download[]; page(pdf: string | null, downloads: readonly Download[]): Promise<void> }
-  >()
+  private readonly rewrite = new Map<string, PageRewrite>()
   /** The previous site's decks, by source. */
   private readonly previous: ReadonlyMap<string, ManifestDeck>
   private readonly kept: KeptOutputs
@@ -388,13 +391,4 @@ class DeckSiteWriter implements SiteWriter {
       }),
     )
   }
-}
-
-/** Reuses every one of `paths` from the previous site, or none. */
-async function reuseAll(staging: Staging, paths: readonly string[], files: Readonly<Record<string, string>>): Promise<boolean> {
-  for (const sitePath of paths) {
-    const expected = files[sitePath]
-    if (expected === undefined || !(await staging.reuse(sitePath, expected))) return false
-  }
-  return true
 }
