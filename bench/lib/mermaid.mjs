@@ -75,8 +75,18 @@ export function measureDiagrams() {
 export function benchDiagrams(note) {
   const r = measureDiagrams()
   const ms = (x) => `${Math.round(x)} ms`
-  note('Render worker start (bundle, code cache, warm-up), no diagram', `${ms(r.workerStart.wallMs)} (CPU ${ms(r.workerStart.cpuMs)})`, '', 'the Mermaid renderer is not loaded')
-  note('First Mermaid diagram of a worker (loads beautiful-mermaid and elkjs)', `CPU ${ms(r.firstDiagram)}`, '', 'paid once per worker, by the first deck with a diagram')
+  note(
+    'Render worker start (bundle, code cache, warm-up), no diagram',
+    `${ms(r.workerStart.wallMs)} (CPU ${ms(r.workerStart.cpuMs)})`,
+    '',
+    'the Mermaid renderer is not loaded',
+  )
+  note(
+    'First Mermaid diagram of a worker (loads beautiful-mermaid and elkjs)',
+    `CPU ${ms(r.firstDiagram)}`,
+    '',
+    'paid once per worker, by the first deck with a diagram',
+  )
   note(
     'Mermaid diagram render, per diagram (10 per deck, 5 types; CPU, median of 5)',
     `new source ${r.perDiagramCold.toFixed(1)} ms; drawn before ${r.perDiagramCached.toFixed(2)} ms`,

@@ -32,7 +32,16 @@ const QUERIES = ['point', 'second point bold', 'latency', 'step13', 'deck 417 to
  * (lib/client/search-engine.js) over the site's data file, each query typed key by key.
  */
 function engineCpu(dist) {
-  const js = (name) => readFileSync(path.join(dist, '_assets', 'js', readdirSync(path.join(dist, '_assets', 'js')).find((f) => f.startsWith(name))), 'utf8')
+  const js = (name) =>
+    readFileSync(
+      path.join(
+        dist,
+        '_assets',
+        'js',
+        readdirSync(path.join(dist, '_assets', 'js')).find((f) => f.startsWith(name)),
+      ),
+      'utf8',
+    )
   const scope = {}
   new Function('self', `${js('search.')}\n${js('search-data.')}`)(scope)
   let engine
@@ -105,7 +114,14 @@ async function keystrokes(dist, chrome) {
   const browser = await puppeteer.launch({
     executablePath: chrome,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--allow-file-access-from-files'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--allow-file-access-from-files',
+    ],
   })
   try {
     const page = await browser.newPage()
