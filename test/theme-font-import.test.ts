@@ -35,3 +35,21 @@ describe("a theme's import of gaia's web fonts", () => {
     ])
   })
 })
+
+// Seen on the compatibility corpus (lorca-es): imports a theme's author commented out were reported as
+// external requests, though the browser never reads a comment.
+describe('an import inside a CSS comment', () => {
+  it('is neither an external request nor a missing theme, and the imports after it keep their lines', () => {
+    const engine = createEngine({
+      themes: [
+        theme(
+          'lab',
+          '/* @import url("https://fonts.example.com/css2?family=Old:wght@400;700"); */\n/*\n@import "gone";\n*/\n@import url("https://fonts.example.com/css2?family=New");',
+        ),
+      ],
+      defaultTheme: 'default',
+      marp: {},
+    })
+    expect(engine.problems).toEqual([expect.objectContaining({ rule: 'external-request', line: 6, message: expect.stringContaining('family=New') })])
+  })
+})

@@ -8,10 +8,20 @@
  */
 const THEME_IMPORT = /@import(?:-theme)?\s+(?:url\(\s*(?:(['"])(.*?)\1|([^'")\s]*))\s*\)|(['"])(.*?)\4|([^'"\s;]+))/g
 
-/** Every import in `css`, with its target and where it starts. */
+/** Every import in `css` outside comments, with its target and where it starts. */
 export function themeImports(css: string): { target: string; index: number }[] {
-  return [...css.matchAll(THEME_IMPORT)].flatMap((m) => {
+  return [...blankComments(css).matchAll(THEME_IMPORT)].flatMap((m) => {
     const target = m[2] ?? m[3] ?? m[5] ?? m[6]
     return target ? [{ target, index: m.index }] : []
   })
+}
+
+const CSS_COMMENT = /\/\*[\s\S]*?(?:\*\/|$)/g
+
+/**
+ * `css` with every comment blanked out (spaces, newlines kept), so what a browser never reads is not
+ * scanned, and offsets and lines stay those of the source.
+ */
+export function blankComments(css: string): string {
+  return css.includes('/*') ? css.replace(CSS_COMMENT, (c) => c.replace(/[^\n]/g, ' ')) : css
 }

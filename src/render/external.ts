@@ -1,4 +1,5 @@
 import type { RenderEnv } from './plugin.js'
+import { blankComments } from './css-imports.js'
 import { SITE_ROOT, WEB_FONT_DIR } from './refs.js'
 
 /**
@@ -61,8 +62,9 @@ export function remoteUrlsInCss(css: string): readonly string[] {
 
 function scanCss(css: string): string[] {
   const urls = new Set<string>()
+  const read = blankComments(css)
   for (const pattern of [CSS_IMPORT_STRING, CSS_URL]) {
-    for (const m of css.matchAll(pattern)) {
+    for (const m of read.matchAll(pattern)) {
       const url = (m[2] ?? m[3] ?? '').trim()
       if (isRemote(url)) urls.add(url)
     }
