@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveDir } from '../src/browser/server.js'
 import { startDev, type DevBuildEvent } from '../src/dev/dev.js'
-import { launchBrowser, privateTmpdir, type TestBrowser } from './helpers/browser.js'
+import { blockOutside, launchBrowser, privateTmpdir, type TestBrowser } from './helpers/browser.js'
 import { readPdf } from './helpers/pdf.js'
 import { buildProject, exists, project, readManifest, runCli, unbuildable } from './helpers/project.js'
 
@@ -28,16 +28,7 @@ const run = runCli
 async function openFromSite(dir: string, sitePath: string): Promise<{ page: Page; outside: string[]; loaded: string[]; close(): Promise<void> }> {
   const server = await serveDir(dir)
   const page = await browser.browser.newPage()
-  const outside: string[] = []
-  await page.setRequestInterception(true)
-  page.on('request', (request) => {
-    const url = request.url()
-    if (url.startsWith(`${server.base}/`) || url.startsWith('data:')) void request.continue()
-    else {
-      outside.push(url)
-      void request.abort('blockedbyclient')
-    }
-  })
+  const outside = await blockOutside(page, server.base)
   await page.goto(`${server.base}/${sitePath}`, { waitUntil: 'networkidle0' })
   const loaded = await page.evaluate(async () => {
     await document.fonts.ready

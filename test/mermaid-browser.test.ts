@@ -5,7 +5,7 @@ import type { Page } from 'puppeteer-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveDir } from '../src/browser/server.js'
 import type { BuildResult } from '../src/build/options.js'
-import { launchBrowser, privateTmpdir, type TestBrowser } from './helpers/browser.js'
+import { blockOutside, launchBrowser, privateTmpdir, type TestBrowser } from './helpers/browser.js'
 import { readPdf } from './helpers/pdf.js'
 import { buildProject, exists, project, readManifest } from './helpers/project.js'
 
@@ -49,16 +49,7 @@ async function open(sitePath: string, viewport = { width: 1280, height: 720 }): 
   const server = await serveDir(path.join(root, 'dist'))
   const page = await browser.browser.newPage()
   await page.setViewport(viewport)
-  const outside: string[] = []
-  await page.setRequestInterception(true)
-  page.on('request', (request) => {
-    const url = request.url()
-    if (url.startsWith(`${server.base}/`) || url.startsWith('data:')) void request.continue()
-    else {
-      outside.push(url)
-      void request.abort('blockedbyclient')
-    }
-  })
+  const outside = await blockOutside(page, server.base)
   await page.goto(`${server.base}/${sitePath}`, { waitUntil: 'networkidle0' })
   return { page, outside, close: async () => Promise.all([page.close(), server.close()]).then(() => undefined) }
 }

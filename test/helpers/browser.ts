@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import puppeteer, { type Browser } from 'puppeteer-core'
+import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 
 /** The system Chromium: `CHROME_PATH`, else Debian's `/usr/bin/chromium`. */
 export function chromiumPath(): string {
@@ -67,4 +67,22 @@ export function ourBrowsers(prefix: string): string[] {
   } catch {
     return [] // pgrep exits 1 when nothing matches
   }
+}
+
+/**
+ * Lets `page` load only what is under `base` (and data: URLs): every other request is blocked, and its
+ * URL is added to the list this answers, so a test can say the page asked for nothing outside the site.
+ */
+export async function blockOutside(page: Page, base: string): Promise<string[]> {
+  const outside: string[] = []
+  await page.setRequestInterception(true)
+  page.on('request', (request) => {
+    const url = request.url()
+    if (url.startsWith(`${base}/`) || url.startsWith('data:')) void request.continue()
+    else {
+      outside.push(url)
+      void request.abort('blockedbyclient')
+    }
+  })
+  return outside
 }

@@ -1,22 +1,7 @@
-/** The search data file's shape (made at build time by src/search/records.ts; keep the two in step). */
-export interface SlideRecord {
-  readonly n: number
-  readonly h?: string
-  readonly t: string
-  readonly o?: string
-  readonly i?: string
-}
+import { SEARCH_DATA_GLOBAL, type DeckRecord, type SlideRecord } from '../../search/records.js'
 
-export interface DeckRecord {
-  readonly s: string
-  readonly u: string
-  readonly t: string
-  readonly d?: string
-  readonly g?: readonly string[]
-  readonly a?: readonly string[]
-  readonly y?: string
-  readonly sl: readonly SlideRecord[]
-}
+/** The search data file's records, as the build makes them (src/search/records.ts). */
+export type { DeckRecord, SlideRecord }
 
 export interface SearchData {
   readonly v: 1
@@ -39,4 +24,4 @@ export interface SearchEngine {
 }
 
 export const ENGINE_GLOBAL = '__marpSiteSearchEngine'
-export const DATA_GLOBAL = '__marpSiteSearchData'
+export const DATA_GLOBAL = SEARCH_DATA_GLOBAL
